@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# One command that sets up and runs every check on a fresh machine:
+#   a virtual environment in .venv, the package with its dev extra, PostgreSQL if it is down,
+#   then ruff, mypy on src/ and the whole pytest suite (SQLite and PostgreSQL).
+# Extra arguments go to pytest, e.g. `scripts/test.sh -k sandbox`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+# PostgreSQL: the PostgreSQL tests need a server on 127.0.0.1:5432; start the local cluster if it is down.
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+    if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+        echo "starting PostgreSQL"
+        pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
+        for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+    fi
+fi
+
+echo "== ruff"
+.venv/bin/ruff check src tests benchmarks
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+.venv/bin/pytest "$@"

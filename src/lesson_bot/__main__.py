@@ -1,0 +1,3 @@
+from lesson_bot.cli import main
+
+main()

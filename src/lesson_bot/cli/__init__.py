@@ -1,0 +1,25 @@
+"""The `lesson-bot` command. Each group of sub-commands lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from lesson_bot.cli.content import content_app
+from lesson_bot.cli.db import db_app
+from lesson_bot.cli.sandbox import sandbox_command
+
+app = typer.Typer(
+    name="lesson-bot",
+    help="Micro party lessons and the 三会一课 routine for party branches on Telegram.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
+app.command("sandbox")(sandbox_command)
+
+
+def main() -> None:
+    """Entry point of the console script and `python -m lesson_bot`."""
+    app()

@@ -1,0 +1,137 @@
+"""Settings from the environment (prefix LESSON_BOT_) and an optional .env file.
+
+Built by load_settings(), never at import time. A bad value raises ConfigError with one line that names
+the variable and the form it expects; the CLI prints that line and exits.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "LESSON_BOT_"
+SUPPORTED_LOCALES = ("zh-Hans", "en")
+_SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_BOT_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message is one line for the operator."""
+
+
+class Settings(BaseSettings):
+    """Everything lesson_bot reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./lesson_bot.db",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/DB",
+    )
+    db_upgrade_on_start: bool = Field(default=True, description="run Alembic migrations when the service starts")
+    bot_token: SecretStr | None = Field(
+        default=None, description="the token @BotFather gave, like 123456:ABC-DEF...; only to run against Telegram"
+    )
+    bot_api_base_url: str = Field(
+        default="https://api.telegram.org",
+        description="Bot API server root (scheme://host[:port]); point it at `lesson-bot sandbox` to run locally",
+    )
+    admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(
+        default=(), description="comma-separated Telegram user ids of the admins, like 1001,1002"
+    )
+    admin_chat_id: int | None = Field(default=None, description="chat id where errors and alerts are posted")
+    default_timezone: str = Field(default="Asia/Shanghai", description="an IANA zone name like Asia/Shanghai")
+    default_locale: Literal["zh-Hans", "en"] = Field(default="zh-Hans", description="zh-Hans or en")
+    content_dir: Path = Field(default=Path("content"), description="folder holding lessons/ and media/")
+    web_host: str = Field(default="127.0.0.1", description="address the web server binds")
+    web_port: int = Field(default=8080, ge=1, le=65535, description="a TCP port, 1-65535")
+    webhook_url: str | None = Field(
+        default=None, description="public https URL Telegram posts updates to; unset means long polling"
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="1-256 characters of A-Z a-z 0-9 _ -, checked on every webhook request"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
+        return value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _BOT_TOKEN_RE.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token")
+        return value
+
+    @field_validator("bot_api_base_url", "webhook_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError("must be an http:// or https:// URL")
+        return value.rstrip("/") if value else value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if not all(re.fullmatch(r"-?\d+", p) for p in parts):
+                raise ValueError("must be whole numbers separated by commas")
+            return tuple(int(p) for p in parts)
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known IANA time zone") from exc
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _SECRET_TOKEN_RE.match(value.get_secret_value()):
+            raise ValueError("has characters Telegram does not allow")
+        return value
+
+    @property
+    def lessons_dir(self) -> Path:
+        return self.content_dir / "lessons"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.content_dir / "media"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise ConfigError naming the first bad variable and the form it expects."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        info = Settings.model_fields.get(field)
+        expected = info.description if info is not None and info.description else ""
+        reason = err["msg"].removeprefix("Value error, ")
+        raise ConfigError(
+            f"{ENV_PREFIX}{field.upper()}: {reason}" + (f"; expected {expected}" if expected else "")
+        ) from None
