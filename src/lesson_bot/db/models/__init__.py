@@ -1,0 +1,31 @@
+"""Every ORM model, importable from one place (Alembic's autogenerate sees them all through this)."""
+
+from lesson_bot.db.base import Base
+from lesson_bot.db.models.delivery import DeliveryLogEntry, Occurrence, OutboxMessage, Schedule, SkipDate
+from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
+from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
+from lesson_bot.db.models.org import AuditEntry, Branch, Member, Membership
+from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
+
+__all__ = [
+    "AuditEntry",
+    "Base",
+    "Branch",
+    "DeliveryLogEntry",
+    "Lesson",
+    "LessonDelivery",
+    "LessonVersion",
+    "MediaFile",
+    "Meeting",
+    "MeetingAttachment",
+    "Member",
+    "Membership",
+    "Occurrence",
+    "OutboxMessage",
+    "ParticipationEvent",
+    "QuizPoll",
+    "Rsvp",
+    "Schedule",
+    "SignIn",
+    "SkipDate",
+]
