@@ -8,7 +8,7 @@ import sys
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
@@ -58,6 +58,25 @@ async def test_upgrade_twice_is_a_no_op(db_url: str) -> None:
         await migrate.upgrade(engine)
         await migrate.upgrade(engine)
         assert await migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        await engine.dispose()
+
+
+async def test_invite_codes_are_backfilled_for_existing_branches(db_url: str) -> None:
+    """Branches created before revision 0003 each get their own invite code when it is applied."""
+    engine = create_engine(db_url)
+    try:
+        await migrate.upgrade(engine, "0002")
+        async with engine.begin() as conn:
+            for chat_id in (-11, -12):
+                await conn.execute(text(
+                    "INSERT INTO branches (chat_id, title, timezone, locale, status) "
+                    f"VALUES ({chat_id}, 'b', 'Asia/Shanghai', 'zh-Hans', 'active')"
+                ))
+        await migrate.upgrade(engine, "0003")
+        async with engine.connect() as conn:
+            codes = (await conn.execute(text("SELECT invite_code FROM branches"))).scalars().all()
+        assert len(codes) == 2 and all(codes) and codes[0] != codes[1]
     finally:
         await engine.dispose()
 

@@ -39,7 +39,7 @@ async def db(db_url: str) -> AsyncIterator[Database]:
 async def _branch_and_member(db: Database) -> tuple[int, int]:
     async with db.transaction() as s:
         branch = Branch(chat_id=-1001, title="一支部", timezone="Asia/Shanghai", locale="zh-Hans",
-                        status=BranchStatus.ACTIVE)
+                        status=BranchStatus.ACTIVE, invite_code="abc123")
         member = Member(telegram_user_id=501, full_name="张三")
         s.add_all([branch, member])
         await s.flush()
@@ -127,8 +127,8 @@ async def test_an_enum_column_refuses_an_unknown_value_in_the_database(db: Datab
     with pytest.raises(IntegrityError):
         async with db.transaction() as s:
             await s.execute(text(
-                "INSERT INTO branches (chat_id, title, timezone, locale, status) "
-                "VALUES (-5, 't', 'UTC', 'en', 'exploded')"
+                "INSERT INTO branches (chat_id, title, timezone, locale, status, invite_code) "
+                "VALUES (-5, 't', 'UTC', 'en', 'exploded', 'x1')"
             ))
 
 

@@ -31,6 +31,8 @@ class Branch(Base):
     locale: Mapped[str] = mapped_column(String(16))
     status: Mapped[BranchStatus] = mapped_column(str_enum(BranchStatus, "branch_status"))
     migrated_from_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Secret part of the deep link t.me/<bot>?start=<invite_code> that ties a member to this branch.
+    invite_code: Mapped[str] = mapped_column(String(32), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
     updated_at: Mapped[datetime] = mapped_column(
         server_default=func.current_timestamp(), onupdate=func.current_timestamp()
@@ -70,6 +72,7 @@ class Membership(Base):
     party_status: Mapped[PartyStatus | None] = mapped_column(str_enum(PartyStatus, "party_status"))
     is_committee: Mapped[bool] = mapped_column(default=False)  # 支委 member: expected at 支委会
     party_group: Mapped[str | None] = mapped_column(String(64))  # 党小组
+    roster_name: Mapped[str | None] = mapped_column(String(64))  # the name the branch's roster gives them
     source: Mapped[MembershipSource] = mapped_column(str_enum(MembershipSource, "membership_source"))
     joined_at: Mapped[datetime]
     left_at: Mapped[datetime | None]
@@ -92,3 +95,19 @@ class AuditEntry(Base):
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
     outcome: Mapped[AuditOutcome] = mapped_column(str_enum(AuditOutcome, "audit_outcome"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Dialog(Base):
+    """A multi-step wizard in progress for one user in one chat; in the database so that a restart or another
+    replica picks it up where it was."""
+
+    __tablename__ = "dialogs"
+    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime]

@@ -172,9 +172,7 @@ def upgrade() -> None:
             name=op.f("fk_lesson_versions_lesson_id_lessons"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lesson_versions")),
-        sa.UniqueConstraint(
-            "lesson_id", "content_hash", name=op.f("uq_lesson_versions_lesson_id_content_hash")
-        ),
+        sa.UniqueConstraint("lesson_id", "content_hash", name=op.f("uq_lesson_versions_lesson_id_content_hash")),
     )
     with op.batch_alter_table("lesson_versions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_lesson_versions_lesson_id"), ["lesson_id"], unique=False)
@@ -298,9 +296,7 @@ def upgrade() -> None:
             ),
             nullable=False,
         ),
-        sa.Column(
-            "created_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("created_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -325,9 +321,7 @@ def upgrade() -> None:
         sa.Column("branch_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("reason", sa.String(length=128), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["branch_id"], ["branches.id"], name=op.f("fk_skip_dates_branch_id_branches")
-        ),
+        sa.ForeignKeyConstraint(["branch_id"], ["branches.id"], name=op.f("fk_skip_dates_branch_id_branches")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_skip_dates")),
         sa.UniqueConstraint("branch_id", "day", name=op.f("uq_skip_dates_branch_id_day")),
     )
@@ -382,9 +376,7 @@ def upgrade() -> None:
         sa.Column("host_confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("recorder_confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("schedule_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
-        sa.Column(
-            "created_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("created_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -498,9 +490,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_lesson_deliveries")),
     )
     with op.batch_alter_table("lesson_deliveries", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_lesson_deliveries_branch_version", ["branch_id", "lesson_version_id"], unique=False
-        )
+        batch_op.create_index("ix_lesson_deliveries_branch_version", ["branch_id", "lesson_version_id"], unique=False)
 
     op.create_table(
         "meeting_attachments",
@@ -590,9 +580,7 @@ def upgrade() -> None:
         sa.Column("member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column(
             "answer",
-            sa.Enum(
-                "attend", "leave", name="rsvp_answer", native_enum=False, create_constraint=True, length=24
-            ),
+            sa.Enum("attend", "leave", name="rsvp_answer", native_enum=False, create_constraint=True, length=24),
             nullable=False,
         ),
         sa.Column("reason", sa.Text(), nullable=True),
@@ -609,9 +597,7 @@ def upgrade() -> None:
             ),
             nullable=True,
         ),
-        sa.Column(
-            "decided_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("decided_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -648,13 +634,9 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("late", sa.Boolean(), nullable=False),
-        sa.Column(
-            "recorded_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
+        sa.Column("recorded_by_member_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True),
         sa.Column("telegram_chat_id", sa.BigInteger(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["meeting_id"], ["meetings.id"], name=op.f("fk_sign_ins_meeting_id_meetings")
-        ),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"], name=op.f("fk_sign_ins_meeting_id_meetings")),
         sa.ForeignKeyConstraint(["member_id"], ["members.id"], name=op.f("fk_sign_ins_member_id_members")),
         sa.ForeignKeyConstraint(
             ["recorded_by_member_id"],

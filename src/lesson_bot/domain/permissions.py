@@ -1,0 +1,73 @@
+"""Who may do what: the role matrix as pure data, decided without I/O.
+
+Services build an Actor from the database and the configured admin ids, then ask `decide`. Handlers may
+hide buttons a user cannot use, but the decision that counts is the one the service makes.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Action(enum.StrEnum):
+    REGISTER_BRANCH = "branch.register"
+    LIST_BRANCHES = "branch.list"
+    ADD_SECRETARY = "branch.add_secretary"
+    REMOVE_SECRETARY = "branch.remove_secretary"
+    VIEW_ROSTER = "roster.view"
+    IMPORT_ROSTER = "roster.import"
+    EDIT_MEMBER = "roster.edit_member"
+
+
+class Grant(enum.StrEnum):
+    """Who may perform an action; said back to a refused user."""
+
+    ADMIN = "admin"
+    SECRETARY = "secretary"  # of the branch concerned, or an admin
+    GROUP_ADMIN = "group_admin"  # a Telegram administrator of the group, or an admin
+    ANY_SECRETARY = "any_secretary"  # a secretary of any branch (sees only their own), or an admin
+
+
+GRANTS: dict[Action, Grant] = {
+    Action.REGISTER_BRANCH: Grant.GROUP_ADMIN,
+    Action.LIST_BRANCHES: Grant.ANY_SECRETARY,
+    Action.ADD_SECRETARY: Grant.SECRETARY,
+    Action.REMOVE_SECRETARY: Grant.ADMIN,
+    Action.VIEW_ROSTER: Grant.SECRETARY,
+    Action.IMPORT_ROSTER: Grant.SECRETARY,
+    Action.EDIT_MEMBER: Grant.SECRETARY,
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person acting, as the rules see them."""
+
+    telegram_user_id: int
+    is_admin: bool = False
+    secretary_of: frozenset[int] = frozenset()  # branch ids
+    is_group_admin: bool = False  # a Telegram administrator of the chat the action concerns
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    grant: Grant
+
+
+def decide(actor: Actor, action: Action, branch_id: int | None = None) -> Decision:
+    """Whether `actor` may perform `action` on `branch_id` (None where the action concerns no branch)."""
+    grant = GRANTS[action]
+    if actor.is_admin:
+        return Decision(True, grant)
+    match grant:
+        case Grant.ADMIN:
+            allowed = False
+        case Grant.SECRETARY:
+            allowed = branch_id is not None and branch_id in actor.secretary_of
+        case Grant.GROUP_ADMIN:
+            allowed = actor.is_group_admin
+        case Grant.ANY_SECRETARY:
+            allowed = bool(actor.secretary_of)
+    return Decision(allowed, grant)
