@@ -1,0 +1,78 @@
+"""Role checks in the service layer, with every refusal written to the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lesson_bot.db.models import AuditEntry, Member, Membership
+from lesson_bot.db.uow import Database
+from lesson_bot.domain.enums import AuditOutcome, MembershipStatus, Role
+from lesson_bot.domain.permissions import Action, Actor, decide
+from lesson_bot.services.clock import Clock
+from lesson_bot.services.errors import Refused
+
+
+class AccessControl:
+    """Builds the Actor for a Telegram user and enforces the permission matrix."""
+
+    def __init__(self, db: Database, clock: Clock, admin_ids: frozenset[int]) -> None:
+        self._db = db
+        self._clock = clock
+        self.admin_ids = admin_ids
+
+    async def actor(self, session: AsyncSession, telegram_user_id: int, *, is_group_admin: bool = False) -> Actor:
+        """The user as the rules see them: admin or not, and the branches they are secretary of."""
+        rows = await session.execute(
+            select(Membership.branch_id)
+            .join(Member, Member.id == Membership.member_id)
+            .where(
+                Member.telegram_user_id == telegram_user_id,
+                Membership.role == Role.SECRETARY,
+                Membership.status == MembershipStatus.ACTIVE,
+            )
+        )
+        return Actor(
+            telegram_user_id=telegram_user_id,
+            is_admin=telegram_user_id in self.admin_ids,
+            secretary_of=frozenset(rows.scalars().all()),
+            is_group_admin=is_group_admin,
+        )
+
+    async def require(
+        self, telegram_user_id: int, action: Action, branch_id: int | None = None, *, is_group_admin: bool = False
+    ) -> Actor:
+        """The actor, if allowed; otherwise the refusal is audited (in its own transaction) and Refused raised."""
+        async with self._db.transaction() as session:
+            actor = await self.actor(session, telegram_user_id, is_group_admin=is_group_admin)
+            decision = decide(actor, action, branch_id)
+            if not decision.allowed:
+                session.add(self._entry(actor, action, branch_id, AuditOutcome.REFUSED, {"requires": decision.grant}))
+        if not decision.allowed:
+            raise Refused(action, decision.grant)
+        return actor
+
+    def record(
+        self,
+        session: AsyncSession,
+        actor: Actor,
+        action: Action,
+        branch_id: int | None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """Audit an allowed action inside the transaction that performs it."""
+        session.add(self._entry(actor, action, branch_id, AuditOutcome.ALLOWED, detail or {}))
+
+    def _entry(
+        self, actor: Actor, action: Action, branch_id: int | None, outcome: AuditOutcome, detail: dict[str, Any]
+    ) -> AuditEntry:
+        return AuditEntry(
+            at=self._clock.now(),
+            actor_telegram_id=actor.telegram_user_id,
+            action=str(action),
+            branch_id=branch_id,
+            outcome=outcome,
+            detail={"admin": actor.is_admin, **detail},
+        )

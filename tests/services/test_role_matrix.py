@@ -1,0 +1,93 @@
+"""The whole role matrix: member, secretary of this branch, secretary of another, admin, stranger x every action.
+
+Checked in the services (not the bot), and every refusal is written to the audit log with who may do it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy import select
+
+from lesson_bot.db.models import AuditEntry
+from lesson_bot.domain.enums import AuditOutcome
+from lesson_bot.domain.permissions import GRANTS, Action
+from lesson_bot.services.errors import Refused
+from lesson_bot.services.views import Person
+from tests.services.conftest import ADMIN, Services
+
+SEC_THIS = Person(101, "本支部书记", "sec_this")
+SEC_OTHER = Person(102, "外支部书记", "sec_other")
+MEMBER = Person(103, "党员", "member")
+STRANGER = Person(104, "路人", "stranger")
+TARGET = Person(105, "被任命者", "target")
+ACTORS = {"member": MEMBER, "secretary_this": SEC_THIS, "secretary_other": SEC_OTHER, "admin": ADMIN,
+          "stranger": STRANGER}
+THIS, OTHER = -1001, -1002
+
+ALLOWED: dict[Action, set[str]] = {
+    Action.REGISTER_BRANCH: {"admin"},  # without being a Telegram admin of the group
+    Action.LIST_BRANCHES: {"secretary_this", "secretary_other", "admin"},
+    Action.ADD_SECRETARY: {"secretary_this", "admin"},
+    Action.REMOVE_SECRETARY: {"admin"},
+    Action.VIEW_ROSTER: {"secretary_this", "admin"},
+    Action.IMPORT_ROSTER: {"secretary_this", "admin"},
+    Action.EDIT_MEMBER: {"secretary_this", "admin"},
+}
+
+
+def test_the_matrix_covers_every_action() -> None:
+    """Adding an action without deciding who may do it fails here."""
+    assert set(ALLOWED) == set(GRANTS)
+
+
+async def _setup(services: Services) -> int:
+    this = await services.branches.register(SEC_THIS, THIS, "本支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
+    await services.branches.register(SEC_OTHER, OTHER, "外支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
+    await services.roster.seen(THIS, MEMBER)
+    await services.branches.add_secretary(ADMIN.telegram_user_id, this.id, TARGET)
+    return this.id
+
+
+def _attempt(services: Services, action: Action, actor: Person, branch_id: int) -> Callable[[], Awaitable[object]]:
+    uid = actor.telegram_user_id
+    calls: dict[Action, Callable[[], Awaitable[object]]] = {
+        Action.REGISTER_BRANCH: lambda: services.branches.register(actor, -3000 - uid, "新支部", "Asia/Shanghai",
+                                                                   "zh-Hans", is_group_admin=False),
+        Action.LIST_BRANCHES: lambda: services.branches.list_for(uid),
+        Action.ADD_SECRETARY: lambda: services.branches.add_secretary(uid, branch_id, "@newcomer"),
+        Action.REMOVE_SECRETARY: lambda: services.branches.remove_secretary(uid, branch_id, TARGET.telegram_user_id),
+        Action.VIEW_ROSTER: lambda: services.roster.roster(uid, branch_id),
+        Action.IMPORT_ROSTER: lambda: services.roster.import_csv(uid, branch_id, b"name,telegram,role,status\n"),
+        Action.EDIT_MEMBER: lambda: services.roster.update_member(uid, branch_id, MEMBER.telegram_user_id,
+                                                                  party_group="第一党小组"),
+    }
+    return calls[action]
+
+
+@pytest.mark.parametrize("action", list(Action), ids=str)
+@pytest.mark.parametrize("who", list(ACTORS))
+async def test_role_matrix(services: Services, action: Action, who: str) -> None:
+    """Each role may do exactly what the matrix says; a refusal is audited with the role that may."""
+    branch_id = await _setup(services)
+    attempt = _attempt(services, action, ACTORS[who], branch_id)
+    if who in ALLOWED[action]:
+        await attempt()
+        outcome = AuditOutcome.ALLOWED
+    else:
+        with pytest.raises(Refused) as info:
+            await attempt()
+        assert info.value.grant is GRANTS[action]
+        outcome = AuditOutcome.REFUSED
+    async with services.db.transaction() as s:
+        entries = (await s.execute(
+            select(AuditEntry).where(AuditEntry.actor_telegram_id == ACTORS[who].telegram_user_id,
+                                     AuditEntry.action == str(action))
+        )).scalars().all()
+    if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER} and outcome is AuditOutcome.ALLOWED:
+        assert entries == []  # reads are not audited; refusals are
+    else:
+        assert [e.outcome for e in entries][-1:] == [outcome]
+    if outcome is AuditOutcome.REFUSED:
+        assert entries[-1].detail["requires"] == str(GRANTS[action])
