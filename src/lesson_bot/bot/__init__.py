@@ -1,1 +1,1 @@
-"""lesson_bot.bot"""
+"""The python-telegram-bot adapter: the only package that imports `telegram`."""

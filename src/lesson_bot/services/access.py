@@ -41,6 +41,11 @@ class AccessControl:
             is_group_admin=is_group_admin,
         )
 
+    async def describe(self, telegram_user_id: int) -> Actor:
+        """The user's roles, for showing them only what they may do."""
+        async with self._db.transaction() as session:
+            return await self.actor(session, telegram_user_id)
+
     async def require(
         self, telegram_user_id: int, action: Action, branch_id: int | None = None, *, is_group_admin: bool = False
     ) -> Actor:

@@ -37,6 +37,16 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def clean_title(title: str) -> str:
+    """A branch name with its white space tidied, or InvalidInput naming the field."""
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("title", "empty")
+    if len(title) > TITLE_MAX:
+        raise InvalidInput("title", "too_long", limit=TITLE_MAX, length=len(title))
+    return title
+
+
 async def branch_view(session: AsyncSession, branch: Branch) -> BranchView:
     """The branch as callers see it, with its secretaries' names and active member count."""
     rows = await session.execute(
@@ -95,11 +105,7 @@ class BranchService:
         actor = await self._access.require(
             person.telegram_user_id, Action.REGISTER_BRANCH, is_group_admin=is_group_admin
         )
-        title = " ".join(title.split())
-        if not title:
-            raise InvalidInput("title", "empty")
-        if len(title) > TITLE_MAX:
-            raise InvalidInput("title", "too_long", limit=TITLE_MAX, length=len(title))
+        title = clean_title(title)
         check_timezone(timezone)
         now = self._clock.now()
         async with self._db.transaction() as s:
@@ -119,6 +125,14 @@ class BranchService:
             await _set_role(s, branch.id, member.id, Role.SECRETARY, MembershipSource.REGISTER, now)
             self._access.record(s, actor, Action.REGISTER_BRANCH, branch.id, {"title": title, "timezone": timezone})
             return await branch_view(s, branch)
+
+    async def check_register(self, person: Person, chat_id: int, *, is_group_admin: bool) -> None:
+        """Before the /register wizard starts: refuse now rather than after the questions."""
+        await self._access.require(person.telegram_user_id, Action.REGISTER_BRANCH, is_group_admin=is_group_admin)
+        async with self._db.transaction() as s:
+            branch = await lookup.branch_by_chat(s, chat_id)
+            if branch is not None and branch.status is BranchStatus.ACTIVE:
+                raise Conflict("already_registered", title=branch.title)
 
     async def list_for(self, telegram_user_id: int) -> list[BranchView]:
         """Every branch for an admin; a secretary's own branches for a secretary."""

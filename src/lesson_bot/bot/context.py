@@ -1,0 +1,59 @@
+"""A typed context: handlers reach the services and the right language without string keys."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from telegram import Chat, Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from lesson_bot.i18n import Lang
+from lesson_bot.services.views import Person
+
+if TYPE_CHECKING:
+    from lesson_bot.bootstrap import Services
+
+
+class BotData:
+    """Application-wide data; python-telegram-bot builds it empty, bot.app fills it before start."""
+
+    services: Services
+
+
+class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """CallbackContext with the services and per-update language resolution."""
+
+    def __init__(
+        self,
+        application: Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data.services
+
+    async def lang(self, update: object) -> Lang:
+        """The language for answering this update: in a group the branch's, in private the person's choice
+        (/lang), else their Telegram language, else the default."""
+        translator = self.services.translator
+        if not isinstance(update, Update):
+            return translator.lang(None)
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and chat.type != Chat.PRIVATE:
+            branch = await self.services.branches.by_chat(chat.id)
+            if branch is not None:
+                return translator.lang(branch.locale)
+        if user is not None:
+            chosen = await self.services.roster.locale_of(user.id)
+            return translator.lang(chosen or user.language_code)
+        return translator.lang(None)
+
+
+def person(update: Update) -> Person:
+    """The user behind an update, as the services take them."""
+    user = update.effective_user
+    assert user is not None, "handlers that need a person are registered only for updates that have one"
+    return Person(user.id, user.full_name, user.username, user.language_code)

@@ -1,0 +1,69 @@
+"""The one error handler: expected failures become a polite answer; bugs are logged with the update, the user is
+told something useful, and the admin chat hears about it. The service keeps running either way."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+
+from lesson_bot.bot.context import Context
+from lesson_bot.bot.texts import common
+from lesson_bot.domain.telegram_limits import ANSWER_CALLBACK_TEXT_MAX, MESSAGE_TEXT_MAX
+from lesson_bot.i18n import Lang
+from lesson_bot.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+
+async def _lang(update: object, context: Context) -> Lang:
+    try:
+        return await context.lang(update)
+    except Exception:  # the database may be what failed; answer in the default language then
+        return context.services.translator.lang(None)
+
+
+async def _tell(update: Update, context: Context, text: str) -> None:
+    query = update.callback_query
+    if query is not None:
+        try:
+            await query.answer(text[:ANSWER_CALLBACK_TEXT_MAX], show_alert=True)
+            return
+        except TelegramError:
+            pass  # already answered by the handler: fall through to a message
+    chat = update.effective_chat
+    if chat is not None:
+        message = update.effective_message
+        reply_to = message.message_id if message is not None and query is None else None
+        await context.bot.send_message(chat.id, text, reply_to_message_id=reply_to)
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Answer the user, and log and report anything that is not an expected service failure."""
+    error = context.error
+    t = await _lang(update, context)
+    if isinstance(error, ServiceError):
+        log.info("refused or invalid: %s", error)
+        if isinstance(update, Update):
+            await _tell(update, context, common.service_error(t, error))
+        return
+    payload = update.to_dict() if isinstance(update, Update) else repr(update)
+    log.error(
+        "unhandled error while handling update %s", json.dumps(payload, ensure_ascii=False, default=str), exc_info=error
+    )
+    if isinstance(update, Update):
+        try:
+            await _tell(update, context, common.unexpected_error(t))
+        except TelegramError:
+            log.warning("could not tell the user about the error", exc_info=True)
+    admin_chat = context.services.settings.admin_chat_id
+    if admin_chat is not None:
+        update_id = update.update_id if isinstance(update, Update) else "-"
+        report = f"⚠️ update {update_id}: {type(error).__name__}: {error}"
+        try:
+            await context.bot.send_message(admin_chat, html.escape(report)[:MESSAGE_TEXT_MAX])
+        except TelegramError:
+            log.warning("could not notify the admin chat", exc_info=True)

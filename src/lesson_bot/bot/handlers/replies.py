@@ -1,0 +1,18 @@
+"""Typed answers to an open wizard in a group, routed to the wizard that asked."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, MessageHandler, filters
+
+from lesson_bot.bot.context import Context
+from lesson_bot.bot.handlers import register
+
+
+async def on_group_text(update: Update, context: Context) -> None:
+    """Plain text in a group: an answer if its author has a wizard open here, otherwise nothing to do."""
+    await register.on_reply(update, context)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    return [MessageHandler(filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, on_group_text)]

@@ -1,0 +1,1 @@
+"""What the bot says, per language. Every user-supplied string is escaped for Telegram's HTML here."""

@@ -1,0 +1,114 @@
+"""The real bot (python-telegram-bot Application, polling) against the sandbox, on a real migrated database."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application
+from lesson_bot.config import load_settings
+from lesson_bot.sandbox import ControlClient, Sandbox, run_sandbox
+from lesson_bot.sandbox.limits import FloodConfig
+from lesson_bot.services.clock import FixedClock
+
+ADMIN_ID = 990001
+
+
+class _Errors(logging.Handler):
+    """Collects what the bot's error handler logs as unhandled."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@dataclass
+class Harness:
+    sb: Sandbox
+    services: Services
+    app: BotApplication
+    errors: _Errors
+    barrier_user: int
+    people: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def control(self) -> ControlClient:
+        return self.sb.control
+
+    async def user(self, name: str, *, language_code: str = "zh-hans", username: str | None = None) -> int:
+        created = await self.control.create_user(name, username=username or name.lower(), language_code=language_code)
+        self.people[name] = created["id"]
+        return int(created["id"])
+
+    async def say(self, chat_id: int, user_id: int, text: str, *, replies: int = 1,
+                  reply_to: int | None = None) -> list[dict[str, Any]]:
+        """A person writes; the bot's next `replies` messages in that chat."""
+        sent = await self.control.send(chat_id, user_id, text, reply_to=reply_to)
+        return await self.bot_messages(chat_id, sent["message_id"], replies)
+
+    async def bot_messages(self, chat_id: int, after: int, count: int = 1) -> list[dict[str, Any]]:
+        ids = (await self.control.wait_bot_messages(chat_id, after=after, count=count))["message_ids"]
+        transcript = (await self.control.transcript(chat_id))["messages"]
+        by_id = {m["message_id"]: m for m in transcript}
+        return [by_id[i] for i in ids]
+
+    async def tap(self, chat_id: int, message_id: int, user_id: int, data: str) -> dict[str, Any]:
+        """A person taps a button; the bot's answer to the tap."""
+        pressed = await self.control.press(chat_id, message_id, user_id, data=data)
+        return dict(await self.control.wait_callback_answered(pressed["callback_query_id"]))
+
+    async def last_message_id(self, chat_id: int) -> int:
+        transcript = (await self.control.transcript(chat_id))["messages"]
+        return int(transcript[-1]["message_id"]) if transcript else 0
+
+    async def barrier(self) -> None:
+        """Wait until the bot handled every update sent so far (it handles them in order)."""
+        await self.say(self.barrier_user, self.barrier_user, "/help")
+
+    def unhandled(self) -> list[str]:
+        return [r.getMessage()[:300] for r in self.errors.records]
+
+
+async def start_harness(db_url: str, *, default_locale: str = "zh-Hans") -> AsyncIterator[Harness]:
+    async with run_sandbox(flood=FloodConfig(enabled=False)) as sb:
+        settings = load_settings(database_url=db_url, admin_ids=str(ADMIN_ID), default_locale=default_locale,
+                                 bot_api_base_url=sb.base_url.removesuffix("/bot"))
+        services = build_services(settings, FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)))
+        app = build_application(services, sb.token, settings.bot_api_base_url)
+        errors = _Errors()
+        logging.getLogger("lesson_bot").addHandler(errors)
+        await app.initialize()
+        await app.updater.start_polling(timeout=1, poll_interval=0, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
+        await app.start()
+        barrier = (await sb.control.create_user("Barrier", username="barrier"))["id"]
+        await sb.control.start(barrier)
+        harness = Harness(sb, services, app, errors, barrier)
+        await harness.bot_messages(barrier, 0)  # the /start welcome: the bot is up
+        try:
+            yield harness
+        finally:
+            logging.getLogger("lesson_bot").removeHandler(errors)
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+            await app.shutdown()
+            await services.db.dispose()
+
+
+@pytest.fixture
+async def harness(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot on a fresh SQLite database, speaking zh-Hans by default."""
+    target = tmp_path / "bot.db"
+    shutil.copyfile(sqlite_template, target)
+    async for h in start_harness(f"sqlite+aiosqlite:///{target}"):
+        yield h
