@@ -18,7 +18,7 @@ async def test_the_bot_introduces_itself_when_added_to_a_group(harness: Harness)
     li = await harness.user("Li")
     chat_id, _ = await _group(harness, li)
     transcript = (await harness.control.transcript(chat_id))["messages"]
-    intro = [m for m in transcript if m["from"]["is_bot"]][0]["text"]
+    intro = next(m for m in transcript if m["from"]["is_bot"])["text"]
     assert "/register" in intro and "党支部" in intro
 
 
