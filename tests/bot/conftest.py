@@ -63,6 +63,12 @@ class Harness:
         by_id = {m["message_id"]: m for m in transcript}
         return [by_id[i] for i in ids]
 
+    async def start(self, user_id: int, payload: str | None = None) -> dict[str, Any]:
+        """A person starts the bot in private; the bot's welcome."""
+        before = await self.last_message_id(user_id)
+        await self.control.start(user_id, payload)
+        return (await self.bot_messages(user_id, before))[0]
+
     async def tap(self, chat_id: int, message_id: int, user_id: int, data: str) -> dict[str, Any]:
         """A person taps a button; the bot's answer to the tap."""
         pressed = await self.control.press(chat_id, message_id, user_id, data=data)
@@ -75,6 +81,9 @@ class Harness:
     async def barrier(self) -> None:
         """Wait until the bot handled every update sent so far (it handles them in order)."""
         await self.say(self.barrier_user, self.barrier_user, "/help")
+
+    def __repr__(self) -> str:
+        return f"Harness({self.sb.base_url})"
 
     def unhandled(self) -> list[str]:
         return [r.getMessage()[:300] for r in self.errors.records]

@@ -68,7 +68,7 @@ async def test_a_naive_datetime_is_refused(db: Database) -> None:
         async with db.transaction() as s:
             s.add(Membership(branch_id=branch_id, member_id=member_id, role=Role.MEMBER,
                              status=MembershipStatus.ACTIVE, source=MembershipSource.JOIN,
-                             joined_at=datetime(2026, 1, 1)))  # noqa: DTZ001
+                             joined_at=datetime(2026, 1, 1)))
 
 
 async def test_foreign_keys_are_enforced(db: Database) -> None:

@@ -103,5 +103,9 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, on_new_members),
         MessageHandler(filters.StatusUpdate.LEFT_CHAT_MEMBER, on_left_member),
         MessageHandler(filters.StatusUpdate.MIGRATE, on_migrate),
-        MessageHandler(filters.ChatType.GROUPS & ~filters.StatusUpdate.ALL, on_group_message),
+        # /join answers whether it added the person, so it must not be pre-empted here.
+        MessageHandler(
+            filters.ChatType.GROUPS & ~filters.StatusUpdate.ALL & ~filters.Regex(r"^/join(@\w+)?(\s|$)"),
+            on_group_message,
+        ),
     ]
