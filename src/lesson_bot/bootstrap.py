@@ -14,11 +14,14 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches import BranchService
 from lesson_bot.services.clock import Clock, SystemClock
 from lesson_bot.services.dialogs import DialogService
+from lesson_bot.services.library import LibraryService
 from lesson_bot.services.roster import RosterService
 
-# python-telegram-bot 22 reports time spans (RetryAfter.retry_after, ...) as timedelta only with this set,
-# and warns on every 429 without it. lesson_bot is written against the timedelta API.
-os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+def configure_ptb() -> None:
+    """python-telegram-bot 22 reports time spans (RetryAfter.retry_after, ...) as timedelta only with
+    PTB_TIMEDELTA set, and warns on every 429 without it; lesson_bot is written against the timedelta API."""
+    os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
 @dataclass
@@ -33,10 +36,12 @@ class Services:
     branches: BranchService
     roster: RosterService
     dialogs: DialogService
+    library: LibraryService
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     """Build the engine and the services for these settings (nothing is connected yet)."""
+    configure_ptb()
     clock = clock or SystemClock()
     db = Database(create_engine(settings.database_url))
     access = AccessControl(db, clock, frozenset(settings.admin_ids))
@@ -49,6 +54,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         branches=BranchService(db, clock, access),
         roster=RosterService(db, clock, access),
         dialogs=DialogService(db, clock),
+        library=LibraryService(db),
     )
 
 

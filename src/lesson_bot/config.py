@@ -11,7 +11,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "LESSON_BOT_"
@@ -113,6 +113,15 @@ class Settings(BaseSettings):
             raise ValueError("has characters Telegram does not allow")
         return value
 
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.webhook_url and self.webhook_secret is None:
+            raise ValueError(
+                f"{ENV_PREFIX}WEBHOOK_SECRET: required when {ENV_PREFIX}WEBHOOK_URL is set, so that only Telegram "
+                "can post updates; expected 1-256 characters of A-Z a-z 0-9 _ -"
+            )
+        return self
+
     @property
     def lessons_dir(self) -> Path:
         return self.content_dir / "lessons"
@@ -128,7 +137,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         err = exc.errors()[0]
-        field = str(err["loc"][0]) if err["loc"] else "?"
+        if not err["loc"]:  # a rule across several variables states its own message
+            raise ConfigError(err["msg"].removeprefix("Value error, ")) from None
+        field = str(err["loc"][0])
         info = Settings.model_fields.get(field)
         expected = info.description if info is not None and info.description else ""
         reason = err["msg"].removeprefix("Value error, ")

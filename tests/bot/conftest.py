@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,15 @@ from typing import Any
 import pytest
 
 from lesson_bot.bootstrap import Services, build_services
-from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application
+from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application, prepare
 from lesson_bot.config import load_settings
 from lesson_bot.sandbox import ControlClient, Sandbox, run_sandbox
 from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import FixedClock
+from tests.conftest import REPO_ROOT
 
 ADMIN_ID = 990001
+TIME_SCALE = 60.0  # the reply limiter's minute is a second here
 
 
 class _Errors(logging.Handler):
@@ -33,14 +34,17 @@ class _Errors(logging.Handler):
         self.records.append(record)
 
 
-@dataclass
 class Harness:
-    sb: Sandbox
-    services: Services
-    app: BotApplication
-    errors: _Errors
-    barrier_user: int
-    people: dict[str, int] = field(default_factory=dict)
+    """The running bot and sandbox, and the people a test created (a plain class: hypothesis prints its repr)."""
+
+    def __init__(self, sb: Sandbox, services: Services, app: BotApplication, errors: _Errors,
+                 barrier_user: int) -> None:
+        self.sb = sb
+        self.services = services
+        self.app = app
+        self.errors = errors
+        self.barrier_user = barrier_user
+        self.people: dict[str, int] = {}
 
     @property
     def control(self) -> ControlClient:
@@ -79,8 +83,10 @@ class Harness:
         return int(transcript[-1]["message_id"]) if transcript else 0
 
     async def barrier(self) -> None:
-        """Wait until the bot handled every update sent so far (it handles them in order)."""
-        await self.say(self.barrier_user, self.barrier_user, "/help")
+        """Wait until the bot has handled every update sent so far: the sandbox saw them all fetched and
+        confirmed, so they are in the bot's queue, and python-telegram-bot marks each done once handled."""
+        await self.control.wait_updates_taken()
+        await self.app.update_queue.join()
 
     def __repr__(self) -> str:
         return f"Harness({self.sb.base_url})"
@@ -89,15 +95,25 @@ class Harness:
         return [r.getMessage()[:300] for r in self.errors.records]
 
 
-async def start_harness(db_url: str, *, default_locale: str = "zh-Hans") -> AsyncIterator[Harness]:
+async def start_harness(
+    db_url: str, *, default_locale: str = "zh-Hans", content_dir: Path = REPO_ROOT / "content",
+    admin_chat: bool = False,
+) -> AsyncIterator[Harness]:
+    """The bot polling a fresh sandbox. With `admin_chat`, the admin (ADMIN_ID) started the bot beforehand and
+    their private chat is the admin chat."""
     async with run_sandbox(flood=FloodConfig(enabled=False)) as sb:
+        if admin_chat:
+            await sb.control.create_user("Admin", username="adm", user_id=ADMIN_ID)
+            await sb.control.start(ADMIN_ID)
         settings = load_settings(database_url=db_url, admin_ids=str(ADMIN_ID), default_locale=default_locale,
-                                 bot_api_base_url=sb.base_url.removesuffix("/bot"))
+                                 bot_api_base_url=sb.base_url.removesuffix("/bot"), content_dir=content_dir,
+                                 admin_chat_id=ADMIN_ID if admin_chat else None)
         services = build_services(settings, FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)))
-        app = build_application(services, sb.token, settings.bot_api_base_url)
+        app = build_application(services, sb.token, settings.bot_api_base_url, time_scale=TIME_SCALE)
         errors = _Errors()
         logging.getLogger("lesson_bot").addHandler(errors)
         await app.initialize()
+        await prepare(app)
         await app.updater.start_polling(timeout=1, poll_interval=0, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
         await app.start()
         barrier = (await sb.control.create_user("Barrier", username="barrier"))["id"]

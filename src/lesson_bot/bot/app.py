@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
 from lesson_bot.bot.handlers import membership, private, register, replies, roster
+from lesson_bot.bot.ordering import PerChatUpdateProcessor
+from lesson_bot.bot.texts.admin import library_problems
+from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 
-BotApplication = Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
+log = logging.getLogger(__name__)
+REPLY_RETRIES = 3
+
+BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 # chat_member must be asked for explicitly: Telegram's default set leaves it out.
 ALLOWED_UPDATES = [
@@ -32,8 +39,13 @@ def api_urls(root: str) -> tuple[str, str]:
     return f"{root}/bot", f"{root}/file/bot"
 
 
-def build_application(services: Services, token: str, api_root: str, *, updater: bool = True) -> BotApplication:
-    """The bot, wired to the services. `updater=False` for webhook mode, where the web app feeds updates."""
+def build_application(
+    services: Services, token: str, api_root: str, *, updater: bool = True, time_scale: float = 1.0
+) -> BotApplication:
+    """The bot, wired to the services. `updater=False` for webhook mode, where the web app feeds updates.
+
+    `time_scale` shrinks the reply limiter's windows, like the sandbox's (tests and benchmarks only).
+    """
     base_url, base_file_url = api_urls(api_root)
     builder = (
         ApplicationBuilder()
@@ -42,7 +54,18 @@ def build_application(services: Services, token: str, api_root: str, *, updater:
         .base_file_url(base_file_url)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
-        .post_init(_post_init)
+        # Direct replies stay within Telegram's limits and ride out a 429 instead of failing the handler.
+        # (Broadcasts go through the delivery engine's own limiter.)
+        .rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=GLOBAL_MESSAGES_PER_SECOND,
+                overall_time_period=1 / time_scale,
+                group_max_rate=GROUP_MESSAGES_PER_MINUTE,
+                group_time_period=60 / time_scale,
+                max_retries=REPLY_RETRIES,
+            )
+        )
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if not updater:
         builder = builder.updater(None)
@@ -59,5 +82,15 @@ def _register(application: BotApplication) -> None:
     application.add_error_handler(errors.on_error)
 
 
-async def _post_init(application: BotApplication) -> None:
-    await commands.set_commands(application.bot, application.bot_data.services.translator)
+async def prepare(application: BotApplication) -> None:
+    """After initialize(), before taking updates: publish the command menus and load the lesson library.
+
+    (Called by every way of running the bot; python-telegram-bot's post_init runs only under run_polling.)
+    """
+    services = application.bot_data.services
+    await commands.set_commands(application.bot, services.translator)
+    status = await services.library.sync(services.settings.lessons_dir)
+    log.info("lesson library: %d lessons loaded, %s", status.lessons, status.report.summary())
+    if status.problems and services.settings.admin_chat_id is not None:
+        t = services.translator.lang(None)
+        await application.bot.send_message(services.settings.admin_chat_id, library_problems(t, status.problems))

@@ -20,12 +20,12 @@ class BotData:
     services: Services
 
 
-class Context(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):
     """CallbackContext with the services and per-update language resolution."""
 
     def __init__(
         self,
-        application: Application[ExtBot[None], Context, dict[Any, Any], dict[Any, Any], BotData, Any],
+        application: Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any],
         chat_id: int | None = None,
         user_id: int | None = None,
     ) -> None:

@@ -6,6 +6,8 @@ import typer
 
 from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
+from lesson_bot.cli.demo import demo_command
+from lesson_bot.cli.run import run_command
 from lesson_bot.cli.sandbox import sandbox_command
 
 app = typer.Typer(
@@ -18,6 +20,8 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.command("sandbox")(sandbox_command)
+app.command("run")(run_command)
+app.command("demo")(demo_command)
 
 
 def main() -> None:

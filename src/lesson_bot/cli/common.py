@@ -7,8 +7,8 @@ from rich.console import Console
 
 from lesson_bot.config import ConfigError, Settings, load_settings
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # one line stays one line, whatever the width
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 def settings_or_exit(**overrides: object) -> Settings:

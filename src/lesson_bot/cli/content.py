@@ -13,9 +13,9 @@ from lesson_bot.cli.common import err_console, settings_or_exit
 from lesson_bot.content.loader import LibraryLoad, display_path, load_library
 from lesson_bot.content.model import LessonDoc, Problem, utf16_len
 from lesson_bot.content.renderer import visible_text
-from lesson_bot.content.sync import SyncReport, sync_library
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
+from lesson_bot.services.library import LibraryService, LibraryStatus
 
 content_app = typer.Typer(help="Check and synchronise the lesson library.", no_args_is_help=True)
 
@@ -87,17 +87,10 @@ def render_command(file: Annotated[Path, typer.Argument(help="one lesson file")]
         typer.echo(line)
 
 
-async def _sync(url: str, load: LibraryLoad, whole_library: bool) -> SyncReport:
+async def _sync(url: str, load: LibraryLoad, whole_library: bool) -> LibraryStatus:
     database = Database(create_engine(url))
     try:
-        async with database.transaction() as session:
-            return await sync_library(
-                session,
-                load.lessons,
-                # A file that exists but failed its checks keeps its lesson active (its name is its id).
-                keep={file.stem for file in load.files},
-                deactivate_missing=whole_library,
-            )
+        return await LibraryService(database).store(load, whole_library=whole_library)
     finally:
         await database.dispose()
 
@@ -114,7 +107,7 @@ def sync_command(path: PathArgument = None) -> None:
     _report(load)
     whole_library = target.is_dir() and target.absolute() == settings.lessons_dir.absolute()
     try:
-        report = asyncio.run(_sync(settings.database_url, load, whole_library))
+        report = asyncio.run(_sync(settings.database_url, load, whole_library)).report
     except SQLAlchemyError as exc:
         err_console.print(
             f"[red]database error:[/red] {type(exc).__name__}: {str(exc).splitlines()[0]}; "

@@ -1,0 +1,55 @@
+"""Updates are handled concurrently across chats and in order within a chat.
+
+A slow or rate-limited reply in one group (Telegram allows about 20 messages a minute there) must not hold up
+every other chat, yet a member's taps and answers in one chat must be handled in the order they were made.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import BaseUpdateProcessor
+
+MAX_CONCURRENT_UPDATES = 256
+
+
+def ordering_key(update: object) -> int:
+    """The chat an update belongs to (a poll answer, which has no chat, goes by its user)."""
+    if isinstance(update, Update):
+        if update.effective_chat is not None:
+            return update.effective_chat.id
+        if update.effective_user is not None:
+            return update.effective_user.id
+    return 0
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """One lock per chat; python-telegram-bot starts updates in arrival order, so each chat's stay ordered."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._users: dict[int, int] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = ordering_key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._users[key] = self._users.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            # Forget a chat's lock once nobody holds or waits for it, so the table stays small.
+            self._users[key] -= 1
+            if self._users[key] == 0:
+                del self._users[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to allocate."""
+
+    async def shutdown(self) -> None:
+        """Nothing to free."""

@@ -1,0 +1,25 @@
+"""`lesson-bot demo`: try lesson_bot locally, with no Telegram token."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lesson_bot.cli.run import configure_logging
+from lesson_bot.demo import run_demo
+
+
+def demo_command(
+    once: Annotated[bool, typer.Option("--once", help="play the walk-through and exit")] = False,
+    port: Annotated[int, typer.Option(help="port of the sandbox Bot API (0 for any free port)")] = 8081,
+    db: Annotated[Path | None, typer.Option(help="SQLite file to use (default: a temporary one)")] = None,
+) -> None:
+    """Run the bot against the built-in Telegram sandbox on SQLite and play a short walk-through."""
+    configure_logging("WARNING")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_demo(Console(), once=once, port=port, db_path=db))
