@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# One command that sets up and runs the demo on a fresh machine: the real bot against the built-in Telegram
+# sandbox, on a temporary SQLite database. No Telegram token or network needed. Extra arguments go to
+# `lesson-bot demo` (e.g. `scripts/demo.sh --once` to exit after the walk-through).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+    "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e .
+exec .venv/bin/lesson-bot demo "$@"
