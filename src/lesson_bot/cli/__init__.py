@@ -7,6 +7,7 @@ import typer
 from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
 from lesson_bot.cli.demo import demo_command
+from lesson_bot.cli.roster import branches_command, roster_app
 from lesson_bot.cli.run import run_command
 from lesson_bot.cli.sandbox import sandbox_command
 
@@ -19,6 +20,8 @@ app = typer.Typer(
 )
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
+app.add_typer(roster_app, name="roster")
+app.command("branches")(branches_command)
 app.command("sandbox")(sandbox_command)
 app.command("run")(run_command)
 app.command("demo")(demo_command)

@@ -1,0 +1,143 @@
+"""`lesson-bot roster ...` and `lesson-bot branches`: the same services the bot uses, run by an operator.
+
+The command acts as a Telegram user, so the role checks and the audit log apply exactly as in the bot:
+by default the first of LESSON_BOT_ADMIN_IDS, or the user given with --as.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.table import Table
+
+from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.cli.common import console, err_console, settings_or_exit
+from lesson_bot.config import Settings
+from lesson_bot.domain.enums import MembershipStatus
+from lesson_bot.services.errors import NotFound, Refused, ServiceError
+
+roster_app = typer.Typer(help="Show and import branch rosters; appoint secretaries.", no_args_is_help=True)
+secretary_app = typer.Typer(help="Appoint or remove a branch's secretaries.", no_args_is_help=True)
+roster_app.add_typer(secretary_app, name="secretary")
+
+T = TypeVar("T")
+AsOption = Annotated[int | None, typer.Option("--as", help="act as this Telegram user id (default: first admin)")]
+BranchOption = Annotated[int, typer.Option("--branch", help="branch id (see `lesson-bot branches`)")]
+
+
+def _actor(settings: Settings, as_user: int | None) -> int:
+    if as_user is not None:
+        return as_user
+    if not settings.admin_ids:
+        err_console.print("no actor: set LESSON_BOT_ADMIN_IDS or pass --as TELEGRAM_USER_ID", highlight=False)
+        raise typer.Exit(2)
+    return settings.admin_ids[0]
+
+
+def _call(settings: Settings, use: Callable[[Services], Awaitable[T]]) -> T:
+    """Run one service call and turn an expected failure into one clear line and exit status 1."""
+
+    async def main() -> T:
+        services = build_services(settings)
+        try:
+            return await use(services)
+        finally:
+            await services.db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except Refused as exc:
+        err_console.print(f"refused: {exc.action} requires {exc.grant}", highlight=False)
+    except NotFound as exc:
+        err_console.print(f"not found: {exc.what} {exc.key}", highlight=False)
+    except ServiceError as exc:
+        err_console.print(f"error: {exc}", highlight=False)
+    raise typer.Exit(1)
+
+
+@roster_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="CSV: 姓名/name, Telegram, 角色/role, 状态/status[, 党小组, 支委]")],
+    branch: BranchOption,
+    as_user: AsOption = None,
+) -> None:
+    """Import a roster CSV: bad rows are reported by line, good rows imported; the same file twice changes nothing."""
+    settings = settings_or_exit()
+    actor = _actor(settings, as_user)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err_console.print(f"{file}: cannot read: {exc.strerror}", highlight=False)
+        raise typer.Exit(2) from None
+    report = _call(settings, lambda s: s.roster.import_csv(actor, branch, data))
+    for problem in report.problems:
+        value = f" ({problem.value!r})" if problem.value else ""
+        console.print(f"{file}:{problem.line}: {problem.field}: {problem.problem}{value}", highlight=False)
+    console.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+                  f"{len(report.problems)} problems", highlight=False)
+    raise typer.Exit(1 if report.problems else 0)
+
+
+@roster_app.command("show")
+def show_command(branch: BranchOption, as_user: AsOption = None) -> None:
+    """Show a branch's roster."""
+    settings = settings_or_exit()
+    actor = _actor(settings, as_user)
+    view = _call(settings, lambda s: s.roster.roster(actor, branch))
+    table = Table(title=f"{view.branch.title} ({len(view.active)} members)")
+    for column in ("name", "telegram", "role", "status", "party", "group", "committee", "reachable"):
+        table.add_column(column, no_wrap=column in {"name", "telegram"})
+    for e in view.entries:
+        handle = f"@{e.username}" if e.username else str(e.telegram_user_id or "")
+        table.add_row(e.name, handle, e.role, "active" if e.status is MembershipStatus.ACTIVE else "left",
+                      e.party_status or "", e.party_group or "", "yes" if e.is_committee else "",
+                      "yes" if e.started_bot else "no")
+    console.print(table)
+
+
+def _target(who: str) -> str | int:
+    return int(who) if who.lstrip("-").isdigit() else who
+
+
+@secretary_app.command("add")
+def secretary_add(
+    branch: BranchOption,
+    who: Annotated[str, typer.Argument(help="@username or Telegram user id")],
+    as_user: AsOption = None,
+) -> None:
+    """Make someone a secretary of the branch."""
+    settings = settings_or_exit()
+    actor = _actor(settings, as_user)
+    entry = _call(settings, lambda s: s.branches.add_secretary(actor, branch, _target(who)))
+    console.print(f"{entry.name} is now a secretary of branch {branch}", highlight=False)
+
+
+@secretary_app.command("remove")
+def secretary_remove(
+    branch: BranchOption,
+    who: Annotated[str, typer.Argument(help="@username or Telegram user id")],
+    as_user: AsOption = None,
+) -> None:
+    """Make a secretary an ordinary member again (admins only)."""
+    settings = settings_or_exit()
+    actor = _actor(settings, as_user)
+    entry = _call(settings, lambda s: s.branches.remove_secretary(actor, branch, _target(who)))
+    console.print(f"{entry.name} is no longer a secretary of branch {branch}", highlight=False)
+
+
+def branches_command(as_user: AsOption = None) -> None:
+    """List the branches with their status (all of them for an admin)."""
+    settings = settings_or_exit()
+    actor = _actor(settings, as_user)
+    views = _call(settings, lambda s: s.branches.list_for(actor))
+    table = Table(title=f"{len(views)} branches")
+    for column in ("id", "title", "status", "members", "secretaries", "timezone", "chat id"):
+        table.add_column(column, no_wrap=column in {"title", "chat id"})
+    for v in views:
+        table.add_row(str(v.id), v.title, v.status, str(v.active_members), "、".join(v.secretaries), v.timezone,
+                      str(v.chat_id))
+    console.print(table)
