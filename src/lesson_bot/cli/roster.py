@@ -103,30 +103,31 @@ def _target(who: str) -> str | int:
     return int(who) if who.lstrip("-").isdigit() else who
 
 
-@secretary_app.command("add")
-def secretary_add(
-    branch: BranchOption,
-    who: Annotated[str, typer.Argument(help="@username or Telegram user id")],
-    as_user: AsOption = None,
-) -> None:
-    """Make someone a secretary of the branch."""
+WhoArgument = Annotated[str, typer.Argument(help="@username or Telegram user id")]
+
+
+def _secretary(branch: int, who: str, as_user: int | None, *, appoint: bool) -> None:
     settings = settings_or_exit()
     actor = _actor(settings, as_user)
-    entry = _call(settings, lambda s: s.branches.add_secretary(actor, branch, _target(who)))
-    console.print(f"{entry.name} is now a secretary of branch {branch}", highlight=False)
+    target = _target(who)
+    if appoint:
+        entry = _call(settings, lambda s: s.branches.add_secretary(actor, branch, target))
+        console.print(f"{entry.name} is now a secretary of branch {branch}", highlight=False)
+    else:
+        entry = _call(settings, lambda s: s.branches.remove_secretary(actor, branch, target))
+        console.print(f"{entry.name} is no longer a secretary of branch {branch}", highlight=False)
+
+
+@secretary_app.command("add")
+def secretary_add(branch: BranchOption, who: WhoArgument, as_user: AsOption = None) -> None:
+    """Make someone a secretary of the branch."""
+    _secretary(branch, who, as_user, appoint=True)
 
 
 @secretary_app.command("remove")
-def secretary_remove(
-    branch: BranchOption,
-    who: Annotated[str, typer.Argument(help="@username or Telegram user id")],
-    as_user: AsOption = None,
-) -> None:
+def secretary_remove(branch: BranchOption, who: WhoArgument, as_user: AsOption = None) -> None:
     """Make a secretary an ordinary member again (admins only)."""
-    settings = settings_or_exit()
-    actor = _actor(settings, as_user)
-    entry = _call(settings, lambda s: s.branches.remove_secretary(actor, branch, _target(who)))
-    console.print(f"{entry.name} is no longer a secretary of branch {branch}", highlight=False)
+    _secretary(branch, who, as_user, appoint=False)
 
 
 def branches_command(as_user: AsOption = None) -> None:

@@ -170,20 +170,18 @@ class BranchService:
 
     async def bot_removed(self, chat_id: int) -> BranchView | None:
         """The bot was removed from the group: the branch becomes inactive, its history stays."""
-        async with self._db.transaction() as s:
-            branch = await lookup.branch_by_chat(s, chat_id)
-            if branch is None:
-                return None
-            branch.status = BranchStatus.INACTIVE
-            return await branch_view(s, branch)
+        return await self._set_status(chat_id, BranchStatus.INACTIVE)
 
     async def bot_added(self, chat_id: int) -> BranchView | None:
         """The bot was added back to a group that was a branch: it becomes active again with its history."""
+        return await self._set_status(chat_id, BranchStatus.ACTIVE)
+
+    async def _set_status(self, chat_id: int, status: BranchStatus) -> BranchView | None:
         async with self._db.transaction() as s:
             branch = await lookup.branch_by_chat(s, chat_id)
             if branch is None:
                 return None
-            branch.status = BranchStatus.ACTIVE
+            branch.status = status
             return await branch_view(s, branch)
 
     async def chat_migrated(self, old_chat_id: int, new_chat_id: int) -> BranchView | None:

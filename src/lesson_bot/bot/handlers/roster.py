@@ -124,8 +124,7 @@ def _target(message: Message, args: list[str] | None) -> Target | None:
     return None
 
 
-async def cmd_add_secretary(update: Update, context: Context) -> None:
-    """/addsecretary @user (or as a reply) in the group."""
+async def _secretary(update: Update, context: Context, *, appoint: bool) -> None:
     message = update.effective_message
     assert message is not None
     t = await context.lang(update)
@@ -134,22 +133,23 @@ async def cmd_add_secretary(update: Update, context: Context) -> None:
     if target is None:
         await message.reply_text(texts.secretary_usage(t))
         return
-    entry = await context.services.branches.add_secretary(person(update).telegram_user_id, branch.id, target)
-    await message.reply_text(texts.secretary_added(t, entry, branch.title))
+    actor = person(update).telegram_user_id
+    if appoint:
+        entry = await context.services.branches.add_secretary(actor, branch.id, target)
+        await message.reply_text(texts.secretary_added(t, entry, branch.title))
+    else:
+        entry = await context.services.branches.remove_secretary(actor, branch.id, target)
+        await message.reply_text(texts.secretary_removed(t, entry, branch.title))
+
+
+async def cmd_add_secretary(update: Update, context: Context) -> None:
+    """/addsecretary @user (or as a reply) in the group."""
+    await _secretary(update, context, appoint=True)
 
 
 async def cmd_remove_secretary(update: Update, context: Context) -> None:
     """/removesecretary @user (or as a reply) in the group: admins only."""
-    message = update.effective_message
-    assert message is not None
-    t = await context.lang(update)
-    branch = await _branch_here(update, context)
-    target = _target(message, context.args)
-    if target is None:
-        await message.reply_text(texts.secretary_usage(t))
-        return
-    entry = await context.services.branches.remove_secretary(person(update).telegram_user_id, branch.id, target)
-    await message.reply_text(texts.secretary_removed(t, entry, branch.title))
+    await _secretary(update, context, appoint=False)
 
 
 async def cmd_branches(update: Update, context: Context) -> None:
