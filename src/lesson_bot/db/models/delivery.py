@@ -77,6 +77,7 @@ class OutboxMessage(Base):
     __table_args__ = (
         Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
         Index("ix_outbox_chat_id_seq", "chat_id", "seq"),
+        Index("ix_outbox_group_key_seq", "group_key", "seq"),
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
@@ -97,6 +98,7 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     telegram_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what Telegram returned that others need (poll id...)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
 

@@ -1,0 +1,193 @@
+"""The outbox: one row per occurrence x chat x part, unique by its dedupe key, and every row's fate.
+
+Parts that share a group key (one occurrence in one chat) are sent in `seq` order: a row is eligible only when
+no earlier part of its group is still pending or in flight.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+
+OPEN = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """A message to plan; `dedupe_key` makes planning it twice harmless."""
+
+    dedupe_key: str
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    due_at: datetime
+    group_key: str
+    seq: int = 0
+    not_after: datetime | None = None
+    branch_id: int | None = None
+    occurrence_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    chat_id: int
+    kind: str
+    payload: dict[str, Any]
+    due_at: datetime
+    not_after: datetime | None
+    attempts: int
+    branch_id: int | None
+
+
+async def enqueue(session: AsyncSession, items: Sequence[OutboxItem]) -> int:
+    """Add the items whose dedupe key is new; the number added. A re-run of the planner adds nothing."""
+    if not items:
+        return 0
+    rows = [
+        {
+            "dedupe_key": i.dedupe_key, "chat_id": i.chat_id, "kind": i.kind, "payload": i.payload,
+            "due_at": i.due_at, "not_after": i.not_after, "group_key": i.group_key, "seq": i.seq,
+            "branch_id": i.branch_id, "occurrence_id": i.occurrence_id, "status": OutboxStatus.PENDING,
+            "attempts": 0, "next_attempt_at": i.due_at,
+        }
+        for i in items
+    ]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
+    result = await session.execute(statement.returning(OutboxMessage.id))
+    return len(result.all())
+
+
+async def eligible(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
+    """Pending rows that are due, whose earlier parts are done, oldest first."""
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        earlier.group_key == OutboxMessage.group_key, earlier.seq < OutboxMessage.seq, earlier.status.in_(OPEN)
+    )
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now, ~blocked)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    return list((await session.execute(query)).scalars().all())
+
+
+async def claim(session: AsyncSession, ids: Sequence[int], worker: str, until: datetime) -> set[int]:
+    """Take rows for this worker; a row another worker took first is not returned (each row is claimed once)."""
+    if not ids:
+        return set()
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+        .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_until=until)
+        .returning(OutboxMessage.id)
+    )
+    return set(result.scalars().all())
+
+
+async def release_all_claims(session: AsyncSession) -> int:
+    """At a dispatcher's start (the only one, or the new leader): claims left by a dead run are pending again."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.CLAIMED)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None)
+        .returning(OutboxMessage.id)
+    )
+    return len(result.all())
+
+
+async def recover_expired(session: AsyncSession, now: datetime) -> int:
+    """Rows claimed by a worker that died (its lease ran out) are pending again."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == OutboxStatus.CLAIMED, OutboxMessage.claimed_until < now)
+        .values(status=OutboxStatus.PENDING, claimed_by=None, claimed_until=None)
+        .returning(OutboxMessage.id)
+    )
+    return len(result.all())
+
+
+def _log(session: AsyncSession, row_id: int, at: datetime, outcome: DeliveryOutcome, detail: str | None,
+         worker: str) -> None:
+    session.add(DeliveryLogEntry(outbox_id=row_id, at=at, outcome=outcome, detail=detail, worker=worker))
+
+
+async def mark_sent(session: AsyncSession, row_id: int, at: datetime, message_id: int | None,
+                    result: dict[str, Any], worker: str) -> None:
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id).values(
+            status=OutboxStatus.SENT, sent_at=at, telegram_message_id=message_id, result=result,
+            attempts=OutboxMessage.attempts + 1, claimed_by=None, claimed_until=None, last_error=None,
+        )
+    )
+    _log(session, row_id, at, DeliveryOutcome.SENT, None, worker)
+
+
+async def mark_again(session: AsyncSession, row_id: int, at: datetime, retry_at: datetime,
+                     outcome: DeliveryOutcome, reason: str, worker: str, *, count_attempt: bool = True) -> None:
+    """Back to pending, to be tried at retry_at: deferred (429) or retried (5xx, network)."""
+    values: dict[str, Any] = {"status": OutboxStatus.PENDING, "next_attempt_at": retry_at, "last_error": reason,
+                              "claimed_by": None, "claimed_until": None}
+    if count_attempt:
+        values["attempts"] = OutboxMessage.attempts + 1
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+    _log(session, row_id, at, outcome, reason, worker)
+
+
+async def mark_final(session: AsyncSession, row_id: int, at: datetime, status: OutboxStatus,
+                     outcome: DeliveryOutcome, reason: str, worker: str) -> None:
+    """Failed or missed for good."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id).values(
+            status=status, last_error=reason, claimed_by=None, claimed_until=None,
+            attempts=OutboxMessage.attempts + 1,
+        )
+    )
+    _log(session, row_id, at, outcome, reason, worker)
+
+
+async def close_chat(session: AsyncSession, chat_id: int, at: datetime, reason: str, worker: str) -> int:
+    """Everything still open for a chat that is gone fails with the reason."""
+    ids = (await session.execute(
+        select(OutboxMessage.id).where(OutboxMessage.chat_id == chat_id, OutboxMessage.status.in_(OPEN))
+    )).scalars().all()
+    for row_id in ids:
+        await mark_final(session, row_id, at, OutboxStatus.FAILED, DeliveryOutcome.FAILED, reason, worker)
+    return len(ids)
+
+
+async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> int:
+    """Open rows for a migrated group go to its new id."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.chat_id == old_chat_id, OutboxMessage.status.in_(OPEN))
+        .values(chat_id=new_chat_id)
+        .returning(OutboxMessage.id)
+    )
+    return len(result.all())
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the next pending row becomes due (the dispatcher sleeps until then when idle)."""
+    return (await session.execute(
+        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.PENDING)
+    )).scalar_one_or_none()
+
+
+def lease(now: datetime, seconds: float) -> datetime:
+    return now + timedelta(seconds=seconds)
+
+
