@@ -72,11 +72,11 @@ async def test_callback_data_is_at_most_64_bytes(bot: telegram.Bot, branch: Bran
     ("question", "options", "extra", "message"),
     [
         ("Q" * (POLL_QUESTION_MAX + 1), ["a", "b"], {}, "Poll question length must not exceed"),
-        ("", ["a", "b"], {}, "Poll question must be non-empty"),
-        ("Q", ["a"], {}, "Poll must have at least 2 option"),
+        ("", ["a", "b"], {}, "Text must be non-empty"),
+        ("Q", [], {}, "Poll must have at least one answer option"),
         ("Q", [str(i) for i in range(POLL_OPTIONS_MAX + 1)], {}, "Poll can't have more than 12 options"),
         ("Q", ["a", "b" * (POLL_OPTION_MAX + 1)], {}, "Poll options length must not exceed"),
-        ("Q", ["a", " "], {}, "Poll options must be non-empty"),
+        ("Q", ["a", " "], {}, "Text must be non-empty"),
         ("Q", ["a", "b"], {"type": "quiz"}, "Wrong correct option id specified"),
         ("Q", ["a", "b"], {"type": "quiz", "correct_option_ids": [2]}, "Wrong correct option id specified"),
         (

@@ -50,9 +50,11 @@ async def set_webhook(state: SandboxState, params: Params) -> Any:
         return True
     # Telegram insists on HTTPS on ports 443/80/88/8443; a local sandbox must accept plain local HTTP.
     if not url.lower().startswith(("http://", "https://")):
-        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
-    secret = params.string("secret_token")
-    if secret is not None and (len(secret) > WEBHOOK_SECRET_MAX or not _SECRET.fullmatch(secret)):
+        raise bad_request("bad webhook: HTTPS url must be provided for webhook")
+    secret = params.string("secret_token") or None  # an empty token means none, as in Telegram
+    if secret is not None and len(secret) > WEBHOOK_SECRET_MAX:
+        raise bad_request("secret token is too long")
+    if secret is not None and not _SECRET.fullmatch(secret):
         raise bad_request("secret token contains unallowed characters")
     max_connections = params.integer("max_connections", default=40) or 40
     if not 1 <= max_connections <= 100:

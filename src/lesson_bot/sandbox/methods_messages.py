@@ -19,6 +19,8 @@ NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly the same as a "
     "current content and reply markup of the message"
 )
+# An edit past 4096 characters is refused by Telegram's servers, and the Bot API passes the code through.
+EDITED_TOO_LONG = "MESSAGE_TOO_LONG"
 
 
 @method("sendMessage")
@@ -76,7 +78,7 @@ async def edit_message_text(state: SandboxState, params: Params) -> Any:
     chat, message = _editable(state, params)
     if message.text is None:
         raise bad_request("there is no text in the message to edit")
-    formatted = text.message_text(params)
+    formatted = text.message_text(params, too_long=EDITED_TOO_LONG)
     return _apply_edit(
         state,
         chat,

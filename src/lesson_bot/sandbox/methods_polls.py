@@ -11,7 +11,6 @@ from lesson_bot.domain.telegram_limits import (
     POLL_OPEN_PERIOD_MIN,
     POLL_OPTION_MAX,
     POLL_OPTIONS_MAX,
-    POLL_OPTIONS_MIN,
     POLL_QUESTION_MAX,
     QUIZ_EXPLANATION_MAX,
     QUIZ_EXPLANATION_MAX_LINE_FEEDS,
@@ -27,10 +26,17 @@ from lesson_bot.sandbox.sending import send_bot_message, snapshot
 from lesson_bot.sandbox.state import SandboxState
 
 WRONG_CORRECT_OPTION = "wrong correct option ID specified"
+# TDLib's get_formatted_text refuses a question or option that is empty once trimmed with this text.
+TEXT_EMPTY = "text must be non-empty"
+# Bot API 10.0 lowered the minimum to one option (PTB 22.8: PollLimit.MIN_OPTION_NUMBER == 1); the domain's
+# POLL_OPTIONS_MIN is lesson_bot's own, stricter rule for what it sends, not Telegram's.
+TELEGRAM_POLL_OPTIONS_MIN = 1
 
 
 def _options(params: Params) -> list[str]:
     raw = params.json("options")
+    if raw is None:
+        raw = []
     if not isinstance(raw, list):
         raise bad_request("can't parse options JSON object")
     options: list[str] = []
@@ -39,13 +45,14 @@ def _options(params: Params) -> list[str]:
         if not isinstance(value, str):
             raise bad_request("can't parse InputPollOption JSON object")
         options.append(value)
-    if len(options) < POLL_OPTIONS_MIN:
-        raise bad_request(f"poll must have at least {POLL_OPTIONS_MIN} option")
+    # Telegram's wording (TDLib PollOption::get_poll_options / get_poll_option).
+    if len(options) < TELEGRAM_POLL_OPTIONS_MIN:
+        raise bad_request("poll must have at least one answer option")
     if len(options) > POLL_OPTIONS_MAX:
         raise bad_request(f"poll can't have more than {POLL_OPTIONS_MAX} options")
     for option in options:
         if not option.strip():
-            raise bad_request("poll options must be non-empty")
+            raise bad_request(TEXT_EMPTY)
         if utf16_len(option) > POLL_OPTION_MAX:
             raise bad_request(f"poll options length must not exceed {POLL_OPTION_MAX}")
     return options
@@ -91,7 +98,7 @@ def _explanation(params: Params) -> text.Formatted | None:
 def _question(params: Params) -> str:
     source = params.string("question")
     if not source or not source.strip():
-        raise bad_request("poll question must be non-empty")
+        raise bad_request(TEXT_EMPTY)
     shim = Params({"caption": source, "parse_mode": params.raw("question_parse_mode")})
     formatted = text.caption(shim)
     question = formatted.text if formatted else source

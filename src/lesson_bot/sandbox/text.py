@@ -70,8 +70,12 @@ def _check_entities(entities: Any, text: str) -> list[dict[str, Any]]:
     return checked
 
 
-def message_text(params: Params, field: str = "text") -> Formatted:
-    """The text of sendMessage / editMessageText: 1-4096 characters after entity parsing."""
+def message_text(params: Params, field: str = "text", too_long: str = "message is too long") -> Formatted:
+    """The text of sendMessage / editMessageText: 1-4096 characters after entity parsing.
+
+    Telegram words the length error differently per method: sendMessage says "message is too long",
+    editMessageText passes the server's MESSAGE_TOO_LONG through.
+    """
     source = params.string(field)
     if not source:
         raise bad_request("message text is empty")
@@ -79,7 +83,7 @@ def message_text(params: Params, field: str = "text") -> Formatted:
     if not formatted.text.strip():
         raise bad_request("message text is empty")
     if utf16_len(formatted.text) > MESSAGE_TEXT_MAX:
-        raise bad_request("message is too long")
+        raise bad_request(too_long)
     return formatted
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lesson_bot.domain.telegram_limits import GET_UPDATES_LIMIT_MAX
-from lesson_bot.sandbox.errors import bad_request, conflict
+from lesson_bot.sandbox.errors import conflict
 from lesson_bot.sandbox.signals import Signal
 
 # Telegram's default when allowed_updates is omitted or empty: every type except these.
@@ -106,8 +106,8 @@ class UpdateQueue:
         """getUpdates: confirm by offset, then answer at once or long-poll until an update arrives."""
         if not 1 <= limit <= GET_UPDATES_LIMIT_MAX:
             limit = min(max(limit, 1), GET_UPDATES_LIMIT_MAX)
-        if timeout < 0:
-            raise bad_request("timeout must be non-negative")
+        # Telegram clamps the long-poll timeout rather than refusing it.
+        timeout = max(timeout, 0.0)
         self.set_allowed(allowed)
         if offset is not None:
             self.confirm(offset)
