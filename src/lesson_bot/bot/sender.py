@@ -1,4 +1,5 @@
-"""The delivery engine's Sender, on python-telegram-bot: Bot API calls described as data, errors classified.
+"""The delivery engine's Sender, on python-telegram-bot: Bot API calls described as data (parameters by their Bot
+API names, which python-telegram-bot's methods share), errors classified.
 
 It uses its own Bot (own connection pool, no AIORateLimiter): broadcasts are paced by the engine's limiter and
 never queue in front of the direct replies the Application sends.
@@ -6,11 +7,11 @@ never queue in front of the direct replies the Application sends.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, InputFile, Message
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from lesson_bot.delivery.ports import ChatGone, ChatMoved, Rejected, RetryLater, Sent, Transient
@@ -55,11 +56,25 @@ class TelegramSender:
         self._bot = bot
         self._media_root = media_root
 
+    def _method(self, name: str) -> Callable[..., Awaitable[Message]]:
+        methods: dict[str, Callable[..., Awaitable[Message]]] = {
+            "sendMessage": self._bot.send_message,
+            "sendPoll": self._bot.send_poll,
+            "sendPhoto": self._bot.send_photo,
+            "sendDocument": self._bot.send_document,
+            "sendVideo": self._bot.send_video,
+        }
+        if name not in methods:
+            raise Rejected(f"the delivery engine does not send {name!r}")
+        return methods[name]
+
     async def send(self, chat_id: int, payload: Mapping[str, Any]) -> Sent:
-        method = str(payload["method"])
-        params = {"chat_id": chat_id, **_prepare(payload.get("params", {}), self._media_root)}
+        method = self._method(str(payload["method"]))
+        params = _prepare(payload.get("params", {}), self._media_root)
+        if isinstance(params.get("reply_markup"), dict):
+            params["reply_markup"] = InlineKeyboardMarkup.de_json(params["reply_markup"], self._bot)
         try:
-            message = await self._bot.do_api_request(method, api_kwargs=params, return_type=Message)
+            message = await method(chat_id=chat_id, **params)
         except RetryAfter as exc:
             raise RetryLater(str(exc), _seconds(exc.retry_after)) from exc
         except ChatMigrated as exc:
@@ -76,8 +91,6 @@ class TelegramSender:
             raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
         except OSError as exc:  # a media file that cannot be read
             raise Rejected(f"cannot read media: {exc}") from exc
-        if not isinstance(message, Message):
-            return Sent(None)
         return Sent(message.message_id, _result(message))
 
 

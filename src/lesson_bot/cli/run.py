@@ -12,7 +12,8 @@ import typer
 import uvicorn
 
 from lesson_bot.bootstrap import Services, build_services, prepare_database
-from lesson_bot.bot.app import ALLOWED_UPDATES, build_application, prepare
+from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application, prepare
+from lesson_bot.bot.engine import build_engine
 from lesson_bot.cli.common import err_console, settings_or_exit
 from lesson_bot.config import Settings
 from lesson_bot.web.app import build_web_app
@@ -55,25 +56,35 @@ async def serve(settings: Settings, services: Services, *, polling: bool) -> Non
                             updater=not use_webhook)
     web = build_web_app(services, bot if use_webhook else None)
     server = _Server(uvicorn.Config(web, host=settings.web_host, port=settings.web_port,
-                                           log_level="warning", lifespan="on"))
+                                    log_level="warning", lifespan="on"))
+    engine, engine_bot = build_engine(services, settings.bot_token.get_secret_value(), settings.bot_api_base_url)
     try:
-        if use_webhook:
-            log.info("webhook mode: %s", settings.webhook_url)
-            await server.serve()
-            return
-        async with bot:
-            await prepare(bot)
-            assert bot.updater is not None
-            await bot.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
-            await bot.start()
-            log.info("polling %s as @%s", settings.bot_api_base_url, bot.bot.username)
+        async with engine_bot:
+            engine.start()
             try:
-                await server.serve()  # returns on SIGINT/SIGTERM
+                await _serve_bot(bot, server, use_webhook=use_webhook)
             finally:
-                await bot.updater.stop()
-                await bot.stop()
+                await engine.stop()
     finally:
         await services.db.dispose()
+
+
+async def _serve_bot(bot: BotApplication, server: uvicorn.Server, *, use_webhook: bool) -> None:
+    if use_webhook:
+        log.info("webhook mode")
+        await server.serve()  # the web app's lifespan runs the bot
+        return
+    async with bot:
+        await prepare(bot)
+        assert bot.updater is not None
+        await bot.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await bot.start()
+        log.info("polling as @%s", bot.bot.username)
+        try:
+            await server.serve()  # returns on SIGINT/SIGTERM
+        finally:
+            await bot.updater.stop()
+            await bot.stop()
 
 
 def run_command(

@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.upsert import insert_new
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 
 OPEN = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
@@ -52,8 +52,6 @@ class Claimed:
 
 async def enqueue(session: AsyncSession, items: Sequence[OutboxItem]) -> int:
     """Add the items whose dedupe key is new; the number added. A re-run of the planner adds nothing."""
-    if not items:
-        return 0
     rows = [
         {
             "dedupe_key": i.dedupe_key, "chat_id": i.chat_id, "kind": i.kind, "payload": i.payload,
@@ -63,11 +61,7 @@ async def enqueue(session: AsyncSession, items: Sequence[OutboxItem]) -> int:
         }
         for i in items
     ]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(rows).on_conflict_do_nothing(index_elements=["dedupe_key"])
-    result = await session.execute(statement.returning(OutboxMessage.id))
-    return len(result.all())
+    return len(await insert_new(session, OutboxMessage, rows, ["dedupe_key"], OutboxMessage.id))
 
 
 async def eligible(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:

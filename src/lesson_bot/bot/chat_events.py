@@ -1,0 +1,36 @@
+"""What the delivery engine's news about chats means for branches: gone (403) or moved (supergroup)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from lesson_bot.bootstrap import Services
+from lesson_bot.bot.texts import onboarding
+
+log = logging.getLogger(__name__)
+
+
+class BranchChatEvents:
+    """Marks a branch inactive when Telegram refuses its group, and tells the admins; follows migrations."""
+
+    def __init__(self, services: Services, bot: Bot) -> None:
+        self._services = services
+        self._bot = bot
+
+    async def chat_gone(self, chat_id: int, reason: str) -> None:
+        branch = await self._services.branches.bot_removed(chat_id)
+        log.warning("chat %d refused delivery (%s); branch %s marked inactive", chat_id, reason,
+                    branch.id if branch else None)
+        admin_chat = self._services.settings.admin_chat_id
+        if branch is not None and admin_chat is not None:
+            t = self._services.translator.lang(None)
+            try:
+                await self._bot.send_message(admin_chat, onboarding.bot_removed_notice(t, branch.title, chat_id))
+            except TelegramError:
+                log.warning("could not notify the admin chat", exc_info=True)
+
+    async def chat_moved(self, old_chat_id: int, new_chat_id: int) -> None:
+        await self._services.branches.chat_migrated(old_chat_id, new_chat_id)

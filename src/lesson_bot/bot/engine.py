@@ -1,0 +1,28 @@
+"""Builds the delivery engine for a running bot: its own plain Bot (no AIORateLimiter), the limiter, the leader."""
+
+from __future__ import annotations
+
+from telegram import Bot
+from telegram.request import HTTPXRequest
+
+from lesson_bot.bootstrap import Services
+from lesson_bot.bot.app import api_urls
+from lesson_bot.bot.chat_events import BranchChatEvents
+from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
+from lesson_bot.delivery.engine import Engine
+from lesson_bot.delivery.leader import Leadership
+from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
+
+
+def build_engine(services: Services, token: str, api_root: str, *, time_scale: float = 1.0) -> tuple[Engine, Bot]:
+    """The engine and the Bot it sends with (initialise the Bot before starting the engine, shut it down after)."""
+    base_url, base_file_url = api_urls(api_root)
+    config = DispatcherConfig()
+    bot = Bot(token, base_url=base_url, base_file_url=base_file_url,
+              request=HTTPXRequest(connection_pool_size=config.max_sending + 2))
+    dispatcher = Dispatcher(services.db, TelegramSender(bot, services.settings.media_dir),
+                            DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
+                            BranchChatEvents(services, bot), config)
+    return Engine(Leadership(services.db.engine), Planner(services.db, services.clock), dispatcher), bot

@@ -1,0 +1,217 @@
+"""The dispatcher: claims due outbox rows, paces them through the rate limiter, sends, and records each fate.
+
+Crash safety: a row is claimed with a lease before it is sent and marked sent right after, each in its own
+short transaction. A SIGKILL can therefore duplicate only a message whose HTTP request was under way (sent by
+Telegram but not yet recorded): at most `max_sending` of them. Every other claimed row comes back when its lease
+runs out and is sent by the next dispatcher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from lesson_bot.db.models import OutboxMessage
+from lesson_bot.db.uow import Database
+from lesson_bot.delivery import outbox
+from lesson_bot.delivery.outbox import Claimed
+from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Transient
+from lesson_bot.delivery.ratelimit import DeliveryLimiter
+from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.services.clock import Clock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatcherConfig:
+    batch: int = 500  # rows looked at per round
+    horizon_s: float = 3.0  # claim only rows the limiter lets go within this time
+    lease_s: float = 120.0  # a claimed row returns to pending if not settled by then
+    max_sending: int = 8  # HTTP requests in flight at once (also the bound on duplicates after a kill)
+    idle_s: float = 1.0  # longest sleep when nothing is due
+    backoff_s: float = 1.0  # first retry after a 5xx or network error; doubles each attempt
+    backoff_max_s: float = 300.0
+    max_attempts: int = 10
+
+
+def is_group(chat_id: int) -> bool:
+    """Telegram gives groups and supergroups negative ids, users positive ones."""
+    return chat_id < 0
+
+
+class Dispatcher:
+    """Sends the outbox. Run one per process; on PostgreSQL only the leader runs it (see delivery/leader.py)."""
+
+    def __init__(self, db: Database, sender: Sender, limiter: DeliveryLimiter, clock: Clock,
+                 events: ChatEvents, config: DispatcherConfig | None = None, worker: str | None = None) -> None:
+        self._db = db
+        self._sender = sender
+        self._limiter = limiter
+        self._clock = clock
+        self._events = events
+        self.config = config or DispatcherConfig()
+        self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:8]}"
+        self._sending = asyncio.Semaphore(self.config.max_sending)
+        self._in_flight: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """New rows were enqueued in this process: look now instead of at the next idle tick."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Dispatch until `stop` is set, then let the sends under way finish."""
+        async with self._db.transaction() as s:
+            recovered = await outbox.release_all_claims(s)
+        if recovered:
+            log.info("%d rows left claimed by a previous run are pending again", recovered)
+        while not stop.is_set():
+            started = await self.step()
+            if started == 0:
+                await self._idle(stop)
+        await self.drain()
+
+    async def settle(self) -> None:
+        """Dispatch until no row is open: every row sent, failed or missed (deferred ones wait for their time)."""
+        async with self._db.transaction() as s:
+            await outbox.release_all_claims(s)
+        while True:
+            started = await self.step()
+            if started:
+                continue
+            if self._tasks:
+                await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+                continue
+            async with self._db.transaction() as s:
+                upcoming = await outbox.next_due(s)
+            if upcoming is None:
+                return
+            await asyncio.sleep(max(0.0, (upcoming - self._clock.now()).total_seconds()))
+
+    async def drain(self) -> None:
+        """Wait for every send this dispatcher started."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        async with self._db.transaction() as s:
+            upcoming = await outbox.next_due(s)
+        delay = self.config.idle_s
+        if upcoming is not None:
+            delay = min(delay, max(0.0, (upcoming - self._clock.now()).total_seconds()))
+        if self._tasks and delay == 0.0:
+            delay = self.config.idle_s  # due rows wait for their earlier parts: a finished send wakes us
+        self._wake.clear()
+        waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
+        _done, pending = await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
+        for task in pending:
+            task.cancel()
+
+    async def step(self) -> int:
+        """One round: claim what the limits allow soon and start sending it. The number of rows started."""
+        now = self._clock.now()
+        async with self._db.transaction() as s:
+            await outbox.recover_expired(s, now)
+            candidates = [r for r in await outbox.eligible(s, now, self.config.batch) if r.id not in self._in_flight]
+            chosen = self._within_horizon(candidates)
+            claimed = await outbox.claim(s, [r.id for r in chosen], self.worker,
+                                         outbox.lease(now, self.config.lease_s))
+        started = 0
+        for row in chosen:
+            if row.id in claimed:
+                self._start(row)
+                started += 1
+        return started
+
+    def _within_horizon(self, rows: list[OutboxMessage]) -> list[OutboxMessage]:
+        # One part per chat per round keeps a chat's parts in order and leaves the limiter to pace the rest.
+        seen: set[int] = set()
+        chosen = []
+        for row in rows:
+            if row.chat_id in seen:
+                continue
+            seen.add(row.chat_id)
+            if self._limiter.ready_in(row.chat_id, is_group(row.chat_id)) <= self.config.horizon_s:
+                chosen.append(row)
+        return chosen
+
+    def _start(self, row: OutboxMessage) -> None:
+        item = Claimed(row.id, row.chat_id, row.kind, dict(row.payload), row.due_at, row.not_after, row.attempts,
+                       row.branch_id)
+        self._in_flight.add(row.id)
+        task = asyncio.create_task(self._deliver(item))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(lambda _task: self._wake.set())  # a finished part may free the next one
+
+    async def _deliver(self, row: Claimed) -> None:
+        try:
+            delay = self._limiter.reserve(row.chat_id, is_group(row.chat_id))
+            if delay > 0:
+                await asyncio.sleep(delay)
+            if row.not_after is not None and self._clock.now() > row.not_after:
+                await self._final(row, OutboxStatus.MISSED, DeliveryOutcome.MISSED, "past its grace window")
+                return
+            paused = self._limiter.pause_remaining(row.chat_id)
+            if paused > 0:  # a 429 arrived while this row waited: sending now would only draw another
+                await self._again(row, paused, DeliveryOutcome.DEFERRED, "paused by Telegram's retry_after",
+                                  count_attempt=False)
+                return
+            async with self._sending:
+                sent = await self._sender.send(row.chat_id, row.payload)
+            async with self._db.transaction() as s:
+                await outbox.mark_sent(s, row.id, self._clock.now(), sent.message_id, sent.result, self.worker)
+        except RetryLater as exc:
+            self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
+            await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
+        except Transient as exc:
+            await self._retry(row, exc.reason)
+        except ChatMoved as exc:
+            await self._events.chat_moved(row.chat_id, exc.new_chat_id)
+            async with self._db.transaction() as s:
+                await outbox.move_chat(s, row.chat_id, exc.new_chat_id)
+                await outbox.mark_again(s, row.id, self._clock.now(), self._clock.now(), DeliveryOutcome.MIGRATED,
+                                        f"moved to {exc.new_chat_id}", self.worker, count_attempt=False)
+        except ChatGone as exc:
+            async with self._db.transaction() as s:
+                await outbox.close_chat(s, row.chat_id, self._clock.now(), exc.reason, self.worker)
+            await self._events.chat_gone(row.chat_id, exc.reason)
+        except Rejected as exc:
+            await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, exc.reason)
+        except Exception as exc:  # a bug must not lose the row: it is retried, and the error logged
+            log.exception("unexpected error sending outbox row %d", row.id)
+            await self._retry(row, f"{type(exc).__name__}: {exc}")
+        finally:
+            self._in_flight.discard(row.id)
+
+    async def _retry(self, row: Claimed, reason: str) -> None:
+        if row.attempts + 1 >= self.config.max_attempts:
+            await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, f"gave up: {reason}")
+            return
+        wait = min(self.config.backoff_max_s, self.config.backoff_s * 2 ** row.attempts)
+        await self._again(row, wait, DeliveryOutcome.RETRIED, reason)
+
+    async def _again(self, row: Claimed, wait_s: float, outcome: DeliveryOutcome, reason: str,
+                     count_attempt: bool = True) -> None:
+        now = self._clock.now()
+        async with self._db.transaction() as s:
+            await outbox.mark_again(s, row.id, now, now + timedelta(seconds=wait_s), outcome, reason, self.worker,
+                                    count_attempt=count_attempt)
+
+    async def _final(self, row: Claimed, status: OutboxStatus, outcome: DeliveryOutcome, reason: str) -> None:
+        async with self._db.transaction() as s:
+            await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker)
+
+
+def missed_window(due_at: datetime, grace: timedelta, event_at: datetime | None = None) -> datetime:
+    """The latest moment a message may go: its grace window, and never after the event it announces."""
+    latest = due_at + grace
+    return min(latest, event_at) if event_at is not None else latest
+
+
+

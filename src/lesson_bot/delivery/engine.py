@@ -1,0 +1,57 @@
+"""The delivery engine in a running service: the leader ticks the planner (APScheduler) and runs the dispatcher."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from lesson_bot.delivery.dispatcher import Dispatcher
+from lesson_bot.delivery.leader import Leadership, lead
+from lesson_bot.delivery.planner import Planner
+
+log = logging.getLogger(__name__)
+PLANNER_INTERVAL_S = 5.0
+
+
+class Engine:
+    """Starts with the service, stops with it; only the leader replica does the work."""
+
+    def __init__(self, leadership: Leadership, planner: Planner, dispatcher: Dispatcher,
+                 tick_s: float = PLANNER_INTERVAL_S) -> None:
+        self._leadership = leadership
+        self._planner = planner
+        self._dispatcher = dispatcher
+        self._tick_s = tick_s
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        report = await self._planner.tick()
+        if report.rows:
+            self._dispatcher.wake()
+            log.info("planned %d occurrences (%d messages)", report.planned, report.rows)
+
+    async def _work(self, lost: asyncio.Event) -> None:
+        # APScheduler only runs the periodic tick; the schedules themselves live in the database.
+        scheduler = AsyncIOScheduler()
+        scheduler.add_job(self._tick, "interval", seconds=self._tick_s, max_instances=1, coalesce=True)
+        scheduler.start()
+        try:
+            await self._tick()
+            await self._dispatcher.run(lost)
+        finally:
+            scheduler.shutdown(wait=False)
+
+    def start(self) -> None:
+        """Begin (as leader, or standing by for leadership)."""
+        self._task = asyncio.create_task(lead(self._leadership, self._stop, self._work))
+
+    async def stop(self) -> None:
+        """Stop planning, let the sends under way finish, step down."""
+        self._stop.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

@@ -1,0 +1,117 @@
+"""The planner: turns the due occurrences of active schedules into outbox rows, once.
+
+Run on a periodic tick (APScheduler). Each tick looks from the schedule's last planned occurrence up to
+`now + lookahead`; occurrences and outbox rows are unique, so a double tick or a restart adds nothing. An
+occurrence found after its grace window (the service was down) is recorded as missed, never sent late.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from lesson_bot.db.models import Branch, Occurrence, Schedule, SkipDate
+from lesson_bot.db.uow import Database
+from lesson_bot.db.upsert import insert_new
+from lesson_bot.delivery import compose, outbox
+from lesson_bot.delivery.dispatcher import missed_window
+from lesson_bot.delivery.recurrence import Recurrence, occurrences
+from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, ScheduleKind, ScheduleStatus
+from lesson_bot.services.clock import Clock
+
+log = logging.getLogger(__name__)
+
+DEFAULT_GRACE: Mapping[ScheduleKind, timedelta] = {
+    ScheduleKind.LESSON: timedelta(hours=6),  # a lesson may arrive hours late
+    ScheduleKind.MEETING: timedelta(minutes=15),
+}
+
+
+@dataclass(frozen=True)
+class PlannerConfig:
+    lookahead: timedelta = timedelta(seconds=30)
+    grace: Mapping[ScheduleKind, timedelta] = field(default_factory=lambda: dict(DEFAULT_GRACE))
+
+
+@dataclass
+class PlanReport:
+    planned: int = 0
+    rows: int = 0
+    missed: list[tuple[int, int, datetime]] = field(default_factory=list)  # (branch id, schedule id, due)
+    finished: int = 0
+
+
+class Planner:
+    """Materialises due occurrences into the outbox."""
+
+    def __init__(self, db: Database, clock: Clock, config: PlannerConfig | None = None) -> None:
+        self._db = db
+        self._clock = clock
+        self.config = config or PlannerConfig()
+
+    async def tick(self) -> PlanReport:
+        """Plan everything due up to now + lookahead, each schedule in its own transaction."""
+        report = PlanReport()
+        async with self._db.transaction() as s:
+            ids = (await s.execute(
+                select(Schedule.id).join(Branch, Branch.id == Schedule.branch_id)
+                .where(Schedule.status == ScheduleStatus.ACTIVE, Branch.status == BranchStatus.ACTIVE)
+            )).scalars().all()
+        for schedule_id in ids:
+            try:
+                async with self._db.transaction() as s:
+                    await self._plan(s, schedule_id, report)
+            except Exception:  # one bad schedule must not stop the others
+                log.exception("planning schedule %d failed", schedule_id)
+        return report
+
+    async def _plan(self, s: AsyncSession, schedule_id: int, report: PlanReport) -> None:
+        schedule = await s.get(Schedule, schedule_id)
+        branch = None if schedule is None else await s.get(Branch, schedule.branch_id)
+        if schedule is None or branch is None:
+            return
+        now = self._clock.now()
+        skip = frozenset((await s.execute(select(SkipDate.day).where(SkipDate.branch_id == branch.id))).scalars())
+        rec = Recurrence(kind=schedule.recurrence, timezone=schedule.timezone, starts_at=schedule.starts_at,
+                         rule=schedule.rule, ends_at=schedule.ends_at, max_count=schedule.max_count,
+                         skip_dates=skip)
+        last = (await s.execute(select(func.max(Occurrence.due_at)).where(Occurrence.schedule_id == schedule.id))
+                ).scalar_one_or_none()
+        grace = self.config.grace.get(schedule.kind, timedelta(minutes=15))
+        for occ in occurrences(rec, after=last, until=now + self.config.lookahead):
+            version = await compose.lesson_for(s, schedule, occ.seq) if schedule.kind is ScheduleKind.LESSON else None
+            if schedule.kind is ScheduleKind.LESSON and version is None:
+                schedule.status = ScheduleStatus.FINISHED  # the series has no lesson that far
+                report.finished += 1
+                return
+            not_after = missed_window(occ.due_at, grace)
+            status = OccurrenceStatus.MISSED if now > not_after else OccurrenceStatus.PLANNED
+            occurrence_id = await _insert_occurrence(s, schedule.id, occ.seq, occ.due_at, status, now,
+                                                     None if version is None else version.id)
+            if occurrence_id is None:
+                continue  # another tick planned it
+            report.planned += 1
+            if status is OccurrenceStatus.MISSED:
+                report.missed.append((branch.id, schedule.id, occ.due_at))
+                log.warning("schedule %d: occurrence due %s missed its grace window", schedule.id, occ.due_at)
+                continue
+            if version is not None:
+                items = []
+                for index, payload in enumerate(compose.lesson_payloads(version)):
+                    dedupe, group = compose.part_keys(occurrence_id, branch.chat_id, index)
+                    items.append(outbox.OutboxItem(dedupe, branch.chat_id, "lesson", payload, occ.due_at, group,
+                                                   index, not_after, branch.id, occurrence_id))
+                report.rows += await outbox.enqueue(s, items)
+
+
+async def _insert_occurrence(s: AsyncSession, schedule_id: int, seq: int, due_at: datetime,
+                             status: OccurrenceStatus, now: datetime, version_id: int | None) -> int | None:
+    row = {"schedule_id": schedule_id, "seq": seq, "due_at": due_at, "status": status, "planned_at": now,
+           "lesson_version_id": version_id}
+    inserted = await insert_new(s, Occurrence, [row], ["schedule_id", "due_at"], Occurrence.id)
+    return inserted[0] if inserted else None

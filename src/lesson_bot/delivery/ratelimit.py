@@ -1,0 +1,277 @@
+"""The delivery rate limiter: books a send slot per outgoing message so the bot stays inside Telegram's limits.
+
+The rules are the sandbox's (``lesson_bot.sandbox.limits``, which imitates Telegram), each aimed at
+``safety`` x the configured rate and every window and interval divided by ``time_scale``:
+
+* **Overall**: Telegram (and the sandbox) allow a bucket of one second's worth of messages refilling at
+  ``global_per_second``. The limiter hands out global *slots* on a calendar, one message per
+  ``1 / (global_per_second x safety)`` s, and never uses that bucket's burst: any two messages are at
+  least one interval apart, so the whole burst stays in reserve for a sender that runs late and catches up.
+  A later caller may get an earlier free slot than an earlier caller (whose chat had to wait), so no
+  capacity is wasted behind a paused chat; the first free slot is found with a "next free slot" union-find.
+* **Per chat** (private chats and groups): a token bucket of ``chat_burst`` refilling at
+  ``chat_per_second x safety`` (GCRA: one theoretical arrival time per chat). A chat's reservations get
+  strictly increasing slots in the order they were made, so its messages keep their order.
+* **Per group**: at most ``group_per_minute`` messages in any sliding window of ``60 / safety`` s.
+* **Pauses**: after a 429, ``penalize`` keeps new reservations for that chat (or every chat) past the pause.
+
+How the dispatcher uses it: claim due rows and, in due order (oldest first, a chat's parts in order), call
+``reserve(chat_id, is_group)`` once per row; sleep the returned delay; then send. ``await acquire(...)`` does
+the reserve and the sleep in one call. When Telegram answers 429 with ``retry_after``, call
+``penalize(retry_after, chat_id)`` (or ``penalize(retry_after)`` for a bot-wide flood) and reserve again
+for that row: its old slot is spent. A row woken inside a pause imposed after it was booked should be
+re-reserved rather than sent (``pause_remaining`` tells). ``release`` gives back the chat's *newest*
+reservation, e.g. when the row turns out to be cancelled right after ``reserve``; any other unused slot is
+simply left unused, which is always safe. Retry-after values are clock seconds as reported (the sandbox's
+are already scaled) and are not scaled again.
+
+Cost: a reservation is near-constant amortised: the slot search is a union-find with path compression (in a
+fan-out it walks one or two links), and each booking is appended to and popped from its chat's history once.
+Memory is bounded: a chat is forgotten once its bucket is full again, its pause is over and its group window
+is empty, and past calendar slots are dropped; both sweeps run only when a table has doubled since the last
+one. The limiter is per process: replicas sharing one bot must split the budget between them (e.g.
+``global_per_second / replicas``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dtm
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from lesson_bot.domain.telegram_limits import (
+    CHAT_MESSAGES_PER_SECOND,
+    GLOBAL_MESSAGES_PER_SECOND,
+    GROUP_MESSAGES_PER_MINUTE,
+)
+
+__all__ = ["DeliveryLimiter", "Limits"]
+
+_GROUP_WINDOW_S: Final = 60.0
+# Telegram tolerates "short bursts" in one chat without saying how long; the sandbox's default is 3.
+_DEFAULT_CHAT_BURST: Final = 3
+_MIN_SWEEP: Final = 1024
+_SLOT_EPSILON: Final = 1e-9
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The flood budget the limiter keeps to; the same fields (and ``time_scale``) as the sandbox's FloodConfig."""
+
+    global_per_second: float = GLOBAL_MESSAGES_PER_SECOND
+    group_per_minute: int = GROUP_MESSAGES_PER_MINUTE
+    chat_per_second: float = CHAT_MESSAGES_PER_SECOND
+    chat_burst: int = _DEFAULT_CHAT_BURST
+    time_scale: float = 1.0  # >1 shrinks every window (same proportions), like the sandbox's FloodConfig
+    safety: float = 0.97  # aim slightly under the limits: clocks and networks jitter
+
+    def __post_init__(self) -> None:
+        for name in ("global_per_second", "chat_per_second", "time_scale", "safety"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+                raise ValueError(f"{name} must be a positive number, got {value!r}")
+            if not math.isfinite(value):
+                raise ValueError(f"{name} must be finite, got {value!r}")
+        if self.safety > 1:
+            raise ValueError(f"safety must be at most 1 (a fraction of the limits), got {self.safety!r}")
+        for name in ("group_per_minute", "chat_burst"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+
+
+@dataclass(slots=True)
+class _Booking:
+    at: float
+    slot: int
+    tat_before: float  # the chat's bucket state before this booking, so the newest one can be undone exactly
+
+
+@dataclass(slots=True)
+class _Chat:
+    tat: float = -math.inf
+    paused_until: float = -math.inf
+    is_group: bool = False
+    bookings: deque[_Booking] = field(default_factory=deque)
+
+
+class _Calendar:
+    """Global send slots ``origin + k x interval``, one message each; finds the first free slot at or after k."""
+
+    def __init__(self, origin: float, interval: float) -> None:
+        self._origin = origin
+        self._interval = interval
+        # Taken slot -> a slot at or after which the next free one lies (a union-find parent, always forward).
+        self._next: dict[int, int] = {}
+        self._sweep_at = _MIN_SWEEP
+
+    def __len__(self) -> int:
+        return len(self._next)
+
+    def time_of(self, slot: int) -> float:
+        return self._origin + slot * self._interval
+
+    def slot_at_or_after(self, moment: float) -> int:
+        # Limits often fall exactly on a slot boundary (a minute is a whole number of global intervals); float
+        # noise must not push such a booking a whole slot later. It may land up to _SLOT_EPSILON of a slot early,
+        # far inside the safety margin.
+        return math.ceil((moment - self._origin) / self._interval - _SLOT_EPSILON)
+
+    def first_free(self, slot: int) -> int:
+        root = slot
+        while root in self._next:
+            root = self._next[root]
+        while slot != root:
+            parent = self._next[slot]
+            self._next[slot] = root
+            slot = parent
+        return root
+
+    def take(self, slot: int) -> None:
+        self._next[slot] = slot + 1
+
+    def give_back(self, slot: int) -> None:
+        # Parents that already jump past this slot keep skipping it: it is then reused only by a search
+        # starting at it, which wastes a little capacity but never double-books.
+        self._next.pop(slot, None)
+
+    def forget_before(self, moment: float) -> None:
+        if len(self._next) <= self._sweep_at:
+            return
+        # Searches start at or after "now", and parents only point forward, so past slots are never visited.
+        first = self.slot_at_or_after(moment) - 1
+        self._next = {slot: parent for slot, parent in self._next.items() if slot >= first}
+        self._sweep_at = max(_MIN_SWEEP, 2 * len(self._next))
+
+
+class DeliveryLimiter:
+    """Books send slots that keep a sender within the global, per-group and per-chat limits and any 429 pause."""
+
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limits = limits
+        self._clock = clock
+        rate_scale = limits.time_scale * limits.safety
+        self._chat_interval = 1.0 / (limits.chat_per_second * rate_scale)
+        self._chat_tolerance = (limits.chat_burst - 1) * self._chat_interval
+        self._group_window = _GROUP_WINDOW_S / rate_scale
+        self._group_limit = limits.group_per_minute
+        self._calendar = _Calendar(clock(), 1.0 / (limits.global_per_second * rate_scale))
+        self._chats: dict[int, _Chat] = {}
+        self._paused_until = -math.inf
+        self._sweep_at = _MIN_SWEEP
+
+    @property
+    def tracked_chats(self) -> int:
+        """How many chats the limiter currently keeps state for."""
+        return len(self._chats)
+
+    @property
+    def tracked_slots(self) -> int:
+        """How many global slots the calendar currently remembers."""
+        return len(self._calendar)
+
+    def reserve(self, chat_id: int, is_group: bool) -> float:
+        """Book the earliest slot at which this chat may receive one more message; the delay from now, in s."""
+        now = self._clock()
+        slot, chat = self._plan(chat_id, is_group, now)
+        at = self._calendar.time_of(slot)
+        if chat is None:
+            chat = self._chats[chat_id] = _Chat()
+        chat.is_group = chat.is_group or is_group
+        chat.bookings.append(_Booking(at, slot, chat.tat))
+        chat.tat = max(chat.tat, at) + self._chat_interval
+        self._calendar.take(slot)
+        self._sweep(now)
+        return max(0.0, at - now)
+
+    async def acquire(self, chat_id: int, is_group: bool) -> None:
+        """Reserve a slot and sleep until it; a cancelled wait gives the slot back when it can be undone."""
+        delay = self.reserve(chat_id, is_group)
+        slot = self._chats[chat_id].bookings[-1].slot
+        try:
+            await asyncio.sleep(delay)
+        except asyncio.CancelledError:
+            chat = self._chats.get(chat_id)
+            if chat is not None and chat.bookings and chat.bookings[-1].slot == slot:
+                self._undo(chat)
+            raise
+
+    def ready_in(self, chat_id: int, is_group: bool) -> float:
+        """The delay ``reserve`` would return now, without booking anything."""
+        now = self._clock()
+        slot, _ = self._plan(chat_id, is_group, now)
+        return max(0.0, self._calendar.time_of(slot) - now)
+
+    def penalize(self, retry_after: float | dtm.timedelta, chat_id: int | None = None) -> None:
+        """Telegram answered 429: pause this chat (or, chat_id None, every chat) for retry_after seconds."""
+        seconds = retry_after.total_seconds() if isinstance(retry_after, dtm.timedelta) else retry_after
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+            raise ValueError(f"retry_after must be a positive number of seconds, got {retry_after!r}")
+        if not math.isfinite(seconds):
+            raise ValueError(f"retry_after must be finite, got {retry_after!r}")
+        until = self._clock() + seconds
+        if chat_id is None:
+            self._paused_until = max(self._paused_until, until)
+            return
+        chat = self._chats.setdefault(chat_id, _Chat())
+        chat.paused_until = max(chat.paused_until, until)
+
+    def pause_remaining(self, chat_id: int | None = None) -> float:
+        """Seconds until a 429 pause on this chat (or, chat_id None, on every chat) is over; 0.0 if none."""
+        until = self._paused_until
+        chat = self._chats.get(chat_id) if chat_id is not None else None
+        if chat is not None:
+            until = max(until, chat.paused_until)
+        return max(0.0, until - self._clock())
+
+    def release(self, chat_id: int, is_group: bool) -> None:
+        """Give back this chat's newest reservation (unused, e.g. its row was cancelled); no-op if none is left."""
+        del is_group  # a chat's reservations are kept per chat id; accepted for symmetry with reserve()
+        chat = self._chats.get(chat_id)
+        if chat is not None and chat.bookings:
+            self._undo(chat)
+
+    def _plan(self, chat_id: int, is_group: bool, now: float) -> tuple[int, _Chat | None]:
+        """The first free global slot that every rule for this chat allows, and the chat's state if any."""
+        earliest = max(now, self._paused_until)
+        chat = self._chats.get(chat_id)
+        after = None
+        if chat is not None:
+            bookings = chat.bookings
+            horizon = now - self._group_window
+            while bookings and bookings[0].at <= horizon:
+                bookings.popleft()
+            earliest = max(earliest, chat.paused_until, chat.tat - self._chat_tolerance)
+            if is_group and len(bookings) >= self._group_limit:
+                # Bookings are in time order, so the window is full exactly while the group_limit-th newest
+                # one is still inside it.
+                earliest = max(earliest, bookings[-self._group_limit].at + self._group_window)
+            if bookings:
+                after = bookings[-1].slot + 1  # the chat's messages keep the order they were reserved in
+        slot = self._calendar.slot_at_or_after(earliest)
+        if after is not None:
+            slot = max(slot, after)
+        return self._calendar.first_free(slot), chat
+
+    def _undo(self, chat: _Chat) -> None:
+        booking = chat.bookings.pop()
+        chat.tat = booking.tat_before
+        self._calendar.give_back(booking.slot)
+
+    def _sweep(self, now: float) -> None:
+        self._calendar.forget_before(now)
+        if len(self._chats) <= self._sweep_at:
+            return
+        # An idle chat's state is indistinguishable from a fresh one: dropping it changes no answer.
+        self._chats = {chat_id: chat for chat_id, chat in self._chats.items() if not self._idle(chat, now)}
+        self._sweep_at = max(_MIN_SWEEP, 2 * len(self._chats))
+
+    def _idle(self, chat: _Chat, now: float) -> bool:
+        horizon = now - self._group_window if chat.is_group else now
+        last = chat.bookings[-1].at if chat.bookings else -math.inf
+        return chat.tat <= now and chat.paused_until <= now and last <= horizon

@@ -1,0 +1,180 @@
+"""The dispatcher against the sandbox with Telegram's flood limits on: order, dedupe, faults, 403, migration."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import telegram
+from sqlalchemy import func, select
+
+from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.db.engine import create_engine
+from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.uow import Database
+from lesson_bot.delivery import outbox
+from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
+from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
+from lesson_bot.domain.enums import DeliveryOutcome
+from lesson_bot.sandbox import Sandbox, run_sandbox
+from lesson_bot.sandbox.limits import FloodConfig
+from lesson_bot.services.clock import SystemClock
+
+TIME_SCALE = 20.0
+
+
+@dataclass
+class Events:
+    gone: list[tuple[int, str]] = field(default_factory=list)
+    moved: list[tuple[int, int]] = field(default_factory=list)
+
+    async def chat_gone(self, chat_id: int, reason: str) -> None:
+        self.gone.append((chat_id, reason))
+
+    async def chat_moved(self, old_chat_id: int, new_chat_id: int) -> None:
+        self.moved.append((old_chat_id, new_chat_id))
+
+
+@dataclass
+class Rig:
+    sb: Sandbox
+    db: Database
+    dispatcher: Dispatcher
+    events: Events
+
+
+@pytest.fixture
+async def rig(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Rig]:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    target = tmp_path / "d.db"
+    shutil.copyfile(sqlite_template, target)
+    db = Database(create_engine(f"sqlite+aiosqlite:///{target}"))
+    flood = FloodConfig(enabled=True, time_scale=TIME_SCALE)
+    async with run_sandbox(flood=flood) as sb:
+        request = telegram.request.HTTPXRequest(connection_pool_size=16, read_timeout=1.0)
+        async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url,
+                                request=request) as bot:
+            events = Events()
+            limiter = DeliveryLimiter(Limits(time_scale=TIME_SCALE))
+            config = DispatcherConfig(backoff_s=0.05, backoff_max_s=0.5, max_attempts=20)
+            yield Rig(sb, db, Dispatcher(db, TelegramSender(bot), limiter, SystemClock(), events, config), events)
+    await db.dispose()
+
+
+def lesson_parts(chat_id: int, key: str, due: datetime) -> list[OutboxItem]:
+    """A lesson text and three quiz polls for one group, as the planner would enqueue them."""
+    text = {"method": "sendMessage", "params": {"text": f"<b>第一课</b> {key}", "parse_mode": "HTML"}}
+    parts = [text] + [
+        {"method": "sendPoll", "params": {"question": f"问题 {n}", "options": ["甲", "乙", "丙"], "type": "quiz",
+                                          "correct_option_ids": [1], "is_anonymous": False}}
+        for n in (1, 2, 3)
+    ]
+    return [OutboxItem(f"{key}:{chat_id}:{i}", chat_id, "lesson", payload, due, f"{key}:{chat_id}", seq=i)
+            for i, payload in enumerate(parts)]
+
+
+async def groups(sb: Sandbox, n: int) -> list[int]:
+    owner = (await sb.control.create_user("Owner"))["id"]
+    return [int((await sb.control.create_group(f"G{i}", [owner]))["chat_id"]) for i in range(n)]
+
+
+async def bot_texts(sb: Sandbox, chat_id: int) -> list[str]:
+    messages = (await sb.control.transcript(chat_id))["messages"]
+    return [m["poll"]["question"] if "poll" in m else m["text"] for m in messages
+            if m["from"]["is_bot"] and not m["service"]]
+
+
+async def statuses(db: Database) -> dict[str, int]:
+    async with db.transaction() as s:
+        rows = await s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
+        return {str(status): count for status, count in rows.all()}
+
+
+async def test_every_part_arrives_once_and_in_order(rig: Rig) -> None:
+    """Each group gets its lesson text then its three polls, once, under the sandbox's flood limits."""
+    chats = await groups(rig.sb, 12)
+    now = datetime.now(UTC)
+    items = [item for chat in chats for item in lesson_parts(chat, "occ1", now)]
+    async with rig.db.transaction() as s:
+        assert await outbox.enqueue(s, items) == 48
+    async with rig.db.transaction() as s:
+        assert await outbox.enqueue(s, items) == 0  # planning twice adds nothing
+    await rig.dispatcher.settle()
+    for chat in chats:
+        assert await bot_texts(rig.sb, chat) == ["第一课 occ1", "问题 1", "问题 2", "问题 3"]
+    assert await statuses(rig.db) == {"sent": 48}
+    async with rig.db.transaction() as s:
+        polls = (await s.execute(select(OutboxMessage.result).where(OutboxMessage.seq == 1))).scalars().all()
+    assert all(r and r.get("poll_id") for r in polls)
+
+
+async def test_faults_lose_nothing(rig: Rig) -> None:
+    """With 10 % 5xx answers, dropped connections and timeouts injected, every row still arrives."""
+    await rig.sb.control.set_faults(
+        [{"method": "*", "error_rate": 0.1, "drop_rate": 0.05, "timeout_rate": 0.05, "timeout_s": 1.5}], seed=7
+    )
+    chats = await groups(rig.sb, 10)
+    items = [item for chat in chats for item in lesson_parts(chat, "occ2", datetime.now(UTC))]
+    async with rig.db.transaction() as s:
+        await outbox.enqueue(s, items)
+    await rig.dispatcher.settle()
+    assert await statuses(rig.db) == {"sent": 40}
+    counters = await rig.sb.control.counters()
+    timeouts = counters["faults"].get("timeout", 0)
+    assert counters["faults"].get("error", 0) + counters["faults"].get("drop", 0) > 0
+    duplicates = 0
+    for chat in chats:
+        texts = await bot_texts(rig.sb, chat)
+        assert set(texts) == {"第一课 occ2", "问题 1", "问题 2", "问题 3"}  # nothing lost
+        duplicates += len(texts) - 4
+    assert duplicates <= timeouts  # only a send Telegram performed but never answered can repeat
+    async with rig.db.transaction() as s:
+        retried = (await s.execute(select(func.count()).select_from(DeliveryLogEntry).where(
+            DeliveryLogEntry.outcome == DeliveryOutcome.RETRIED))).scalar_one()
+    assert retried > 0
+
+
+async def test_a_group_that_removed_the_bot_fails_its_rows_and_is_reported(rig: Rig) -> None:
+    """403 from a group: its rows fail with the reason, the branch is reported gone, the other groups get theirs."""
+    kept, kicked = await groups(rig.sb, 2)
+    await rig.sb.control.remove_member(kicked, "bot", by=(await rig.sb.control.transcript(kicked))["messages"][0]
+                                       ["from"]["id"])
+    async with rig.db.transaction() as s:
+        await outbox.enqueue(s, lesson_parts(kept, "occ3", datetime.now(UTC)) +
+                             lesson_parts(kicked, "occ3", datetime.now(UTC)))
+    await rig.dispatcher.settle()
+    assert await statuses(rig.db) == {"sent": 4, "failed": 4}
+    assert [chat for chat, _ in rig.events.gone] == [kicked]
+    assert "kicked" in rig.events.gone[0][1]
+
+
+async def test_a_migrated_group_gets_its_rows_at_the_new_id(rig: Rig) -> None:
+    """The group became a supergroup: the rows move to the new chat id and arrive there, in order."""
+    [chat] = await groups(rig.sb, 1)
+    new_chat = int((await rig.sb.control.migrate(chat))["chat_id"])
+    async with rig.db.transaction() as s:
+        await outbox.enqueue(s, lesson_parts(chat, "occ4", datetime.now(UTC)))
+    await rig.dispatcher.settle()
+    assert rig.events.moved == [(chat, new_chat)]
+    assert await bot_texts(rig.sb, new_chat) == ["第一课 occ4", "问题 1", "问题 2", "问题 3"]
+    assert await statuses(rig.db) == {"sent": 4}
+
+
+async def test_a_message_past_its_grace_window_is_missed_not_sent(rig: Rig) -> None:
+    """A reminder found after its window (e.g. the service was down) is recorded as missed and never sent."""
+    [chat] = await groups(rig.sb, 1)
+    due = datetime.now(UTC) - timedelta(hours=2)
+    late = OutboxItem("reminder:1", chat, "reminder", {"method": "sendMessage", "params": {"text": "1小时后开会"}},
+                      due, "reminder:1", not_after=due + timedelta(minutes=30))
+    async with rig.db.transaction() as s:
+        await outbox.enqueue(s, [late])
+    await rig.dispatcher.settle()
+    assert await statuses(rig.db) == {"missed": 1}
+    assert await bot_texts(rig.sb, chat) == []
+
+

@@ -1,0 +1,55 @@
+"""The engine as the service runs it: a due lesson schedule reaches the group, text first, then its quiz."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from lesson_bot.bootstrap import build_services
+from lesson_bot.bot.engine import build_engine
+from lesson_bot.config import load_settings
+from lesson_bot.db.models import Branch, Schedule
+from lesson_bot.domain.enums import BranchStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.sandbox import run_sandbox
+from lesson_bot.sandbox.limits import FloodConfig
+from tests.conftest import REPO_ROOT
+
+
+async def test_a_due_lesson_arrives_in_the_group(sqlite_template: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A one-off lesson schedule due now: the group receives the lesson text and its three quiz polls, in order,
+    as non-anonymous quizzes, with Telegram's flood limits on."""
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")
+    db_file = tmp_path / "engine.db"
+    shutil.copyfile(sqlite_template, db_file)
+    async with run_sandbox(flood=FloodConfig(enabled=True, time_scale=10)) as sb:
+        owner = (await sb.control.create_user("Li"))["id"]
+        chat_id = int((await sb.control.create_group("一支部群", [owner]))["chat_id"])
+        settings = load_settings(database_url=f"sqlite+aiosqlite:///{db_file}", content_dir=REPO_ROOT / "content",
+                                 bot_api_base_url=sb.base_url.removesuffix("/bot"))
+        services = build_services(settings)
+        await services.library.sync(settings.lessons_dir)
+        async with services.db.transaction() as s:
+            branch = Branch(chat_id=chat_id, title="一支部", timezone="Asia/Shanghai", locale="zh-Hans",
+                            status=BranchStatus.ACTIVE, invite_code="b-engine")
+            s.add(branch)
+            await s.flush()
+            s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, series="红色足迹", timezone="Asia/Shanghai",
+                           recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
+                           starts_at=datetime.now(UTC) - timedelta(seconds=1)))
+        engine, bot = build_engine(services, sb.token, settings.bot_api_base_url, time_scale=10)
+        async with bot:
+            engine.start()
+            try:
+                await sb.control.wait_bot_messages(chat_id, after=0, count=4, timeout=30)
+            finally:
+                await engine.stop()
+        await services.db.dispose()
+        messages = [m for m in (await sb.control.transcript(chat_id))["messages"] if m["from"]["is_bot"]]
+        assert messages[0]["text"].startswith("中共一大")
+        assert "红色足迹 · 第 1 课" in messages[0]["text"]
+        polls = [m["poll"] for m in messages[1:]]
+        assert len(polls) == 3 and all(p["type"] == "quiz" and not p["is_anonymous"] for p in polls)

@@ -1,0 +1,116 @@
+"""The planner turns due occurrences of schedules into outbox rows: once, in order, never late."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from lesson_bot.db.engine import create_engine
+from lesson_bot.db.models import Branch, Occurrence, OutboxMessage, Schedule
+from lesson_bot.db.uow import Database
+from lesson_bot.delivery.planner import Planner
+from lesson_bot.domain.enums import (
+    BranchStatus,
+    OccurrenceStatus,
+    RecurrenceType,
+    ScheduleKind,
+    ScheduleStatus,
+)
+from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.library import LibraryService
+from tests.conftest import REPO_ROOT
+
+# Monday 2026-11-30 20:00 in Shanghai is 12:00 UTC.
+FIRST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(migrated_db_url: str) -> AsyncIterator[Database]:
+    database = Database(create_engine(migrated_db_url))
+    await LibraryService(database).sync(REPO_ROOT / "content" / "lessons")
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+async def _weekly_series(db: Database, series: str = "红色足迹") -> int:
+    async with db.transaction() as s:
+        branch = Branch(chat_id=-1001, title="一支部", timezone="Asia/Shanghai", locale="zh-Hans",
+                        status=BranchStatus.ACTIVE, invite_code="b-test")
+        s.add(branch)
+        await s.flush()
+        schedule = Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, series=series, timezone="Asia/Shanghai",
+                            recurrence=RecurrenceType.WEEKLY, rule={"days": [0], "time": "20:00"},
+                            starts_at=FIRST - timedelta(days=1), status=ScheduleStatus.ACTIVE)
+        s.add(schedule)
+        await s.flush()
+        return schedule.id
+
+
+async def _rows(db: Database) -> list[tuple[str, int, str]]:
+    async with db.transaction() as s:
+        result = await s.execute(select(OutboxMessage.group_key, OutboxMessage.seq, OutboxMessage.payload)
+                                 .order_by(OutboxMessage.group_key, OutboxMessage.seq))
+        return [(g, q, p["method"]) for g, q, p in result.all()]
+
+
+async def test_a_due_lesson_is_planned_once_with_its_parts_in_order(db: Database) -> None:
+    """At 20:00 Monday the series' first lesson becomes text + 3 quiz polls; ticking again adds nothing."""
+    await _weekly_series(db)
+    clock = FixedClock(FIRST - timedelta(minutes=5))
+    planner = Planner(db, clock)
+    assert (await planner.tick()).planned == 0  # not due yet (lookahead is 30 s)
+    clock.set(FIRST)
+    report = await planner.tick()
+    assert (report.planned, report.rows) == (1, 4)
+    assert [(seq, method) for _g, seq, method in await _rows(db)] == [
+        (0, "sendMessage"), (1, "sendPoll"), (2, "sendPoll"), (3, "sendPoll")]
+    again = await planner.tick()
+    assert (again.planned, again.rows) == (0, 0)
+    async with db.transaction() as s:
+        text = (await s.execute(select(OutboxMessage.payload).where(OutboxMessage.seq == 0))).scalar_one()
+    assert "中共一大" in text["params"]["text"] or "第 1 课" in text["params"]["text"]
+
+
+async def test_the_next_week_brings_the_next_lesson_of_the_series(db: Database) -> None:
+    """Occurrence k of a series schedule delivers the series' k-th lesson."""
+    await _weekly_series(db)
+    clock = FixedClock(FIRST)
+    planner = Planner(db, clock)
+    await planner.tick()
+    clock.set(FIRST + timedelta(days=7))
+    await planner.tick()
+    async with db.transaction() as s:
+        seqs = (await s.execute(select(Occurrence.seq).order_by(Occurrence.due_at))).scalars().all()
+    assert seqs == [1, 2]
+    texts = [g for g, seq, _m in await _rows(db) if seq == 0]
+    assert len(texts) == 2
+
+
+async def test_an_occurrence_found_after_its_grace_window_is_missed(db: Database) -> None:
+    """After a long outage, an occurrence past its grace window is recorded as missed and nothing is queued."""
+    await _weekly_series(db)
+    clock = FixedClock(FIRST + timedelta(hours=7))  # lessons may go up to 6 hours late
+    report = await Planner(db, clock).tick()
+    assert report.planned == 1 and len(report.missed) == 1 and report.rows == 0
+    async with db.transaction() as s:
+        status = (await s.execute(select(Occurrence.status))).scalar_one()
+        assert status is OccurrenceStatus.MISSED
+        assert (await s.execute(select(func.count()).select_from(OutboxMessage))).scalar_one() == 0
+
+
+async def test_a_series_schedule_finishes_after_its_last_lesson(db: Database) -> None:
+    """A weekly series of five lessons plans five occurrences and then finishes."""
+    schedule_id = await _weekly_series(db)
+    clock = FixedClock(FIRST)
+    planner = Planner(db, clock)
+    for week in range(7):
+        clock.set(FIRST + timedelta(days=7 * week))
+        await planner.tick()
+    async with db.transaction() as s:
+        assert (await s.execute(select(func.count()).select_from(Occurrence))).scalar_one() == 5
+        assert (await s.get(Schedule, schedule_id)).status is ScheduleStatus.FINISHED  # type: ignore[union-attr]
