@@ -8,7 +8,7 @@ from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
 from lesson_bot.cli.demo import demo_command
 from lesson_bot.cli.roster import branches_command, roster_app
-from lesson_bot.cli.run import run_command
+from lesson_bot.cli.run import deliver_command, run_command
 from lesson_bot.cli.sandbox import sandbox_command
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app.add_typer(roster_app, name="roster")
 app.command("branches")(branches_command)
 app.command("sandbox")(sandbox_command)
 app.command("run")(run_command)
+app.command("deliver")(deliver_command)
 app.command("demo")(demo_command)
 
 

@@ -101,3 +101,35 @@ def run_command(
         raise typer.Exit(2)
     configure_logging(settings.log_level)
     asyncio.run(serve(settings, build_services(settings), polling=polling))
+
+
+async def deliver(settings: Settings, services: Services, *, time_scale: float) -> None:
+    """The delivery engine alone (planner and dispatcher, under leader election) until SIGINT/SIGTERM."""
+    assert settings.bot_token is not None
+    await prepare_database(services)
+    engine, engine_bot = build_engine(services, settings.bot_token.get_secret_value(), settings.bot_api_base_url,
+                                      time_scale=time_scale)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with engine_bot:
+            engine.start()
+            log.info("delivery engine running")
+            await stop.wait()
+            await engine.stop()
+    finally:
+        await services.db.dispose()
+
+
+def deliver_command(
+    time_scale: float = typer.Option(1.0, "--time-scale", help="shrink the limiter's windows (sandbox tests only)"),
+) -> None:
+    """Run only the delivery engine (planner and dispatcher): for a separate worker process."""
+    settings = settings_or_exit()
+    if settings.bot_token is None:
+        err_console.print("configuration error: LESSON_BOT_BOT_TOKEN is not set", highlight=False)
+        raise typer.Exit(2)
+    configure_logging(settings.log_level)
+    asyncio.run(deliver(settings, build_services(settings), time_scale=time_scale))
