@@ -13,6 +13,7 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches import BranchService
 from lesson_bot.services.clock import Clock, SystemClock
+from lesson_bot.services.deliveries import DeliveryService
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.library import LibraryService
 from lesson_bot.services.roster import RosterService
@@ -37,6 +38,7 @@ class Services:
     roster: RosterService
     dialogs: DialogService
     library: LibraryService
+    deliveries: DeliveryService
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -55,6 +57,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         roster=RosterService(db, clock, access),
         dialogs=DialogService(db, clock),
         library=LibraryService(db),
+        deliveries=DeliveryService(db, clock, access),
     )
 
 

@@ -13,6 +13,7 @@ from lesson_bot.db.uow import Database
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches import BranchService
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.deliveries import DeliveryService
 from lesson_bot.services.roster import RosterService
 from lesson_bot.services.views import Person
 
@@ -26,6 +27,7 @@ class Services:
     access: AccessControl
     branches: BranchService
     roster: RosterService
+    deliveries: DeliveryService
 
 
 @pytest.fixture
@@ -34,6 +36,7 @@ async def services(migrated_db_url: str) -> AsyncIterator[Services]:
     clock = FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC))
     access = AccessControl(db, clock, frozenset({ADMIN.telegram_user_id}))
     try:
-        yield Services(db, clock, access, BranchService(db, clock, access), RosterService(db, clock, access))
+        yield Services(db, clock, access, BranchService(db, clock, access), RosterService(db, clock, access),
+                       DeliveryService(db, clock, access))
     finally:
         await db.dispose()

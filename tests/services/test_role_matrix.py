@@ -34,6 +34,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.VIEW_ROSTER: {"secretary_this", "admin"},
     Action.IMPORT_ROSTER: {"secretary_this", "admin"},
     Action.EDIT_MEMBER: {"secretary_this", "admin"},
+    Action.VIEW_DELIVERIES: {"secretary_this", "admin"},
 }
 
 
@@ -62,6 +63,7 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.IMPORT_ROSTER: lambda: services.roster.import_csv(uid, branch_id, b"name,telegram,role,status\n"),
         Action.EDIT_MEMBER: lambda: services.roster.update_member(uid, branch_id, MEMBER.telegram_user_id,
                                                                   party_group="第一党小组"),
+        Action.VIEW_DELIVERIES: lambda: services.deliveries.ledger(uid, branch_id),
     }
     return calls[action]
 
@@ -85,7 +87,7 @@ async def test_role_matrix(services: Services, action: Action, who: str) -> None
             select(AuditEntry).where(AuditEntry.actor_telegram_id == ACTORS[who].telegram_user_id,
                                      AuditEntry.action == str(action))
         )).scalars().all()
-    if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER} and outcome is AuditOutcome.ALLOWED:
+    if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER, Action.VIEW_DELIVERIES} and outcome is AuditOutcome.ALLOWED:
         assert entries == []  # reads are not audited; refusals are
     else:
         assert [e.outcome for e in entries][-1:] == [outcome]

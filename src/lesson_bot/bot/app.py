@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
-from lesson_bot.bot.handlers import membership, private, register, replies, roster
+from lesson_bot.bot.handlers import deliveries, membership, private, register, replies, roster
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
 from lesson_bot.bot.texts.admin import library_problems
 from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
@@ -78,7 +78,8 @@ def build_application(
 def _register(application: BotApplication) -> None:
     """Every handler, in order. Group -1 records who is in the group and never blocks group 0."""
     application.add_handlers(membership.handlers(), group=-1)
-    application.add_handlers([*register.handlers(), *private.handlers(), *roster.handlers(), *replies.handlers()])
+    application.add_handlers([*register.handlers(), *private.handlers(), *roster.handlers(), *deliveries.handlers(),
+                              *replies.handlers()])
     application.add_error_handler(errors.on_error)
 
 

@@ -23,6 +23,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("lang", t._("choose 简体中文 or English")),
         BotCommand("roster", t._("your branch's roster (secretaries)")),
         BotCommand("branches", t._("your branches (secretaries and admins)")),
+        BotCommand("deliveries", t._("what was sent, retried, failed or missed (secretaries)")),
     ]
 
 

@@ -142,3 +142,23 @@ def branches_command(as_user: AsOption = None) -> None:
         table.add_row(str(v.id), v.title, v.status, str(v.active_members), "、".join(v.secretaries), v.timezone,
                       str(v.chat_id))
     console.print(table)
+
+
+def deliveries_command(
+    branch: BranchOption,
+    days: Annotated[int, typer.Option(help="how many days back")] = 7,
+    as_user: AsOption = None,
+) -> None:
+    """The delivery ledger: what was sent, deferred, retried, failed or missed for a branch."""
+    settings = settings_or_exit()
+    actor = _actor(settings, as_user)
+    view = _call(settings, lambda s: s.deliveries.ledger(actor, branch, days=days, limit=50))
+    outcomes = " · ".join(f"{k} {view.outcomes.get(k, 0)}" for k in ("sent", "deferred", "retried", "failed", "missed"))
+    console.print(f"{view.branch.title}, last {days} days: {outcomes} · waiting {view.waiting}", highlight=False)
+    table = Table(title="problems and latest")
+    for column in ("due", "kind", "status", "attempts", "detail"):
+        table.add_column(column, no_wrap=column == "due")
+    for line in (*view.problems, *view.recent):
+        table.add_row(line.due_at.isoformat(timespec="minutes"), line.kind, line.status, str(line.attempts),
+                      line.detail or "")
+    console.print(table)

@@ -18,6 +18,7 @@ class Action(enum.StrEnum):
     VIEW_ROSTER = "roster.view"
     IMPORT_ROSTER = "roster.import"
     EDIT_MEMBER = "roster.edit_member"
+    VIEW_DELIVERIES = "delivery.view"
 
 
 class Grant(enum.StrEnum):
@@ -37,6 +38,7 @@ GRANTS: dict[Action, Grant] = {
     Action.VIEW_ROSTER: Grant.SECRETARY,
     Action.IMPORT_ROSTER: Grant.SECRETARY,
     Action.EDIT_MEMBER: Grant.SECRETARY,
+    Action.VIEW_DELIVERIES: Grant.SECRETARY,
 }
 
 

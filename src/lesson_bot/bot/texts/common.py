@@ -94,6 +94,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("/addsecretary @user — make someone a secretary of this branch (in the group)"))
         lines.append(t._("Send me a CSV file in private to import a roster."))
         lines.append(t._("/branches — your branches"))
+        lines.append(t._("/deliveries — what was sent, retried, failed or missed"))
     if in_group:
         lines.append("")
         lines.append(t._("Group administrators: /register makes this group a branch."))
