@@ -25,4 +25,6 @@ def build_engine(services: Services, token: str, api_root: str, *, time_scale: f
     dispatcher = Dispatcher(services.db, TelegramSender(bot, services.settings.media_dir),
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
                             BranchChatEvents(services, bot), config)
-    return Engine(Leadership(services.db.engine), Planner(services.db, services.clock), dispatcher), bot
+    engine = Engine(Leadership(services.db.engine), Planner(services.db, services.clock), dispatcher, services.db,
+                    services.clock, services.translator)
+    return engine, bot

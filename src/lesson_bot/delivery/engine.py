@@ -8,9 +8,13 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from lesson_bot.db.uow import Database
+from lesson_bot.delivery import notices
 from lesson_bot.delivery.dispatcher import Dispatcher
 from lesson_bot.delivery.leader import Leadership, lead
 from lesson_bot.delivery.planner import Planner
+from lesson_bot.i18n import Translator
+from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)
 PLANNER_INTERVAL_S = 5.0
@@ -19,17 +23,24 @@ PLANNER_INTERVAL_S = 5.0
 class Engine:
     """Starts with the service, stops with it; only the leader replica does the work."""
 
-    def __init__(self, leadership: Leadership, planner: Planner, dispatcher: Dispatcher,
-                 tick_s: float = PLANNER_INTERVAL_S) -> None:
+    def __init__(self, leadership: Leadership, planner: Planner, dispatcher: Dispatcher, db: Database,
+                 clock: Clock, translator: Translator, tick_s: float = PLANNER_INTERVAL_S) -> None:
         self._leadership = leadership
         self._planner = planner
         self._dispatcher = dispatcher
+        self._db = db
+        self._clock = clock
+        self._translator = translator
         self._tick_s = tick_s
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     async def _tick(self) -> None:
         report = await self._planner.tick()
+        for branch_id, schedule_id, due_at in report.missed:
+            async with self._db.transaction() as s:
+                report.rows += await notices.missed(s, self._translator, branch_id, schedule_id, due_at,
+                                                    self._clock.now())
         if report.rows:
             self._dispatcher.wake()
             log.info("planned %d occurrences (%d messages)", report.planned, report.rows)
