@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from lesson_bot.delivery.recurrence import Occurrence, Recurrence, clear_position_cache, occurrences, preview
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence import Occurrence, Recurrence, clear_position_cache, occurrences, preview
 
 SHANGHAI = "Asia/Shanghai"
 FAR = datetime(2030, 1, 1, tzinfo=UTC)

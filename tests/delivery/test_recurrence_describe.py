@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from lesson_bot.delivery.recurrence import Recurrence, describe
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence import Recurrence, describe
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
 

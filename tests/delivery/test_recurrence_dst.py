@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from lesson_bot.delivery.recurrence import Recurrence, occurrences, resolve_local
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence import Recurrence, occurrences, resolve_local
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lesson_bot.delivery.recurrence import Occurrence, Recurrence, clear_position_cache, occurrences
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence import Occurrence, Recurrence, clear_position_cache, occurrences
 
 # Zones with one-hour and half-hour changes, northern and southern summers, a change at midnight, and none.
 ZONES = ["Europe/Berlin", "America/New_York", "Asia/Shanghai", "Australia/Sydney", "Australia/Lord_Howe",

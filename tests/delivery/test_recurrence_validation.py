@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from lesson_bot.delivery.recurrence import Recurrence, RecurrenceError, validate
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, validate
 
 W, M, C, ONCE = RecurrenceType.WEEKLY, RecurrenceType.MONTHLY, RecurrenceType.CRON, RecurrenceType.ONCE
 SHANGHAI = "Asia/Shanghai"

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lesson_bot.delivery.recurrence import Recurrence, describe, preview, resolve_local, validate
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence import Recurrence, describe, preview, resolve_local, validate
 from lesson_bot.domain.when import OneOff, Repeating, WhenError, parse_when
 
 ZONE = "Europe/Berlin"

@@ -18,12 +18,13 @@ from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Transient
+from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Sent, Transient
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)
+RECORD_ATTEMPTS = 8
 
 
 @dataclass(frozen=True)
@@ -164,8 +165,6 @@ class Dispatcher:
                 return
             async with self._sending:
                 sent = await self._sender.send(row.chat_id, row.payload)
-            async with self._db.transaction() as s:
-                await outbox.mark_sent(s, row.id, self._clock.now(), sent.message_id, sent.result, self.worker)
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
@@ -186,8 +185,24 @@ class Dispatcher:
         except Exception as exc:  # a bug must not lose the row: it is retried, and the error logged
             log.exception("unexpected error sending outbox row %d", row.id)
             await self._retry(row, f"{type(exc).__name__}: {exc}")
+        else:
+            # Telegram has the message: from here on, only the record may be retried, never the send.
+            await self._record_sent(row, sent)
         finally:
             self._in_flight.discard(row.id)
+
+    async def _record_sent(self, row: Claimed, sent: Sent) -> None:
+        for attempt in range(RECORD_ATTEMPTS):
+            try:
+                async with self._db.transaction() as s:
+                    await outbox.mark_sent(s, row.id, self._clock.now(), sent.message_id, sent.result, self.worker)
+                return
+            except Exception:
+                log.warning("recording outbox row %d as sent failed (attempt %d)", row.id, attempt + 1,
+                            exc_info=True)
+                await asyncio.sleep(min(5.0, 0.1 * 2**attempt))
+        # The row stays claimed; when its lease runs out it is sent again: one bounded duplicate, never a loss.
+        log.error("outbox row %d was sent but could not be recorded", row.id)
 
     async def _retry(self, row: Claimed, reason: str) -> None:
         if row.attempts + 1 >= self.config.max_attempts:

@@ -20,8 +20,8 @@ from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
 from lesson_bot.delivery import compose, outbox
 from lesson_bot.delivery.dispatcher import missed_window
-from lesson_bot.delivery.recurrence import Recurrence, occurrences
 from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.recurrence import Recurrence, occurrences
 from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)

@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lesson_bot.delivery.recurrence_clock import resolve
-from lesson_bot.delivery.recurrence_rules import parse_time
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence_clock import resolve
+from lesson_bot.domain.recurrence_rules import parse_time
 
 _DAY = timedelta(days=1)
 

@@ -11,10 +11,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lesson_bot.delivery.recurrence_clock import resolve, wall_floor
-from lesson_bot.delivery.recurrence_count import count_through
-from lesson_bot.delivery.recurrence_rules import Pattern, canonical_rule, compile_pattern
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence_clock import resolve, wall_floor
+from lesson_bot.domain.recurrence_count import count_through
+from lesson_bot.domain.recurrence_rules import Pattern, canonical_rule, compile_pattern
 
 CHECKPOINT_EVERY = 16
 CACHED_SCHEDULES = 2048

@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from lesson_bot.delivery.recurrence_rules import parse_time
 from lesson_bot.domain.enums import RecurrenceType
-from lesson_bot.i18n import normalize_locale
+from lesson_bot.domain.recurrence_rules import parse_time
 
 if TYPE_CHECKING:
-    from lesson_bot.delivery.recurrence import Recurrence
+    from lesson_bot.domain.recurrence import Recurrence
 
 ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 EN_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -24,7 +23,7 @@ _WORKDAYS = [0, 1, 2, 3, 4]
 
 def describe(rec: Recurrence, locale: str) -> str:
     """The schedule in one line, e.g. "每周一、周三 20:00（Asia/Shanghai）" or its English form."""
-    if normalize_locale(locale) == "en":
+    if locale.lower().startswith("en"):  # zh-Hans is the default, as in lesson_bot.i18n
         return _english(rec)
     return _chinese(rec)
 

@@ -38,11 +38,11 @@ from itertools import islice
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lesson_bot.delivery.recurrence_clock import resolve_local
-from lesson_bot.delivery.recurrence_rules import PATTERN_END, RecurrenceError, check_rule, zone
-from lesson_bot.delivery.recurrence_text import describe
-from lesson_bot.delivery.recurrence_walk import Series, clear_position_cache, occurrences_through, walk
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.recurrence_clock import resolve_local
+from lesson_bot.domain.recurrence_rules import PATTERN_END, RecurrenceError, check_rule, zone
+from lesson_bot.domain.recurrence_text import describe
+from lesson_bot.domain.recurrence_walk import Series, clear_position_cache, occurrences_through, walk
 
 __all__ = [
     "Occurrence",
