@@ -17,6 +17,7 @@ from lesson_bot.services.deliveries import DeliveryService
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.library import LibraryService
 from lesson_bot.services.roster import RosterService
+from lesson_bot.services.schedules import ScheduleService
 
 
 def configure_ptb() -> None:
@@ -39,6 +40,7 @@ class Services:
     dialogs: DialogService
     library: LibraryService
     deliveries: DeliveryService
+    schedules: ScheduleService
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -58,6 +60,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         dialogs=DialogService(db, clock),
         library=LibraryService(db),
         deliveries=DeliveryService(db, clock, access),
+        schedules=ScheduleService(db, clock, access),
     )
 
 

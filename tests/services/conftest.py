@@ -15,6 +15,7 @@ from lesson_bot.services.branches import BranchService
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.deliveries import DeliveryService
 from lesson_bot.services.roster import RosterService
+from lesson_bot.services.schedules import ScheduleService
 from lesson_bot.services.views import Person
 
 ADMIN = Person(900, "Admin Wang", "admin_wang")
@@ -28,6 +29,7 @@ class Services:
     branches: BranchService
     roster: RosterService
     deliveries: DeliveryService
+    schedules: ScheduleService
 
 
 @pytest.fixture
@@ -37,6 +39,6 @@ async def services(migrated_db_url: str) -> AsyncIterator[Services]:
     access = AccessControl(db, clock, frozenset({ADMIN.telegram_user_id}))
     try:
         yield Services(db, clock, access, BranchService(db, clock, access), RosterService(db, clock, access),
-                       DeliveryService(db, clock, access))
+                       DeliveryService(db, clock, access), ScheduleService(db, clock, access))
     finally:
         await db.dispose()

@@ -6,6 +6,7 @@ Checked in the services (not the bot), and every refusal is written to the audit
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -35,6 +36,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.IMPORT_ROSTER: {"secretary_this", "admin"},
     Action.EDIT_MEMBER: {"secretary_this", "admin"},
     Action.VIEW_DELIVERIES: {"secretary_this", "admin"},
+    Action.MANAGE_SCHEDULES: {"secretary_this", "admin"},
 }
 
 
@@ -64,6 +66,7 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.EDIT_MEMBER: lambda: services.roster.update_member(uid, branch_id, MEMBER.telegram_user_id,
                                                                   party_group="第一党小组"),
         Action.VIEW_DELIVERIES: lambda: services.deliveries.ledger(uid, branch_id),
+        Action.MANAGE_SCHEDULES: lambda: services.schedules.skip_date(uid, branch_id, date(2026, 10, 1), "国庆"),
     }
     return calls[action]
 

@@ -10,6 +10,7 @@ from lesson_bot.cli.demo import demo_command
 from lesson_bot.cli.roster import branches_command, deliveries_command, roster_app
 from lesson_bot.cli.run import deliver_command, run_command
 from lesson_bot.cli.sandbox import sandbox_command
+from lesson_bot.cli.schedule import schedule_app
 
 app = typer.Typer(
     name="lesson-bot",
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(roster_app, name="roster")
+app.add_typer(schedule_app, name="schedule")
 app.command("branches")(branches_command)
 app.command("deliveries")(deliveries_command)
 app.command("sandbox")(sandbox_command)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
 import typer
 from rich.console import Console
 
+from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.config import ConfigError, Settings, load_settings
+from lesson_bot.services.errors import InvalidInput, NotFound, Refused, ServiceError
 
 console = Console(soft_wrap=True)  # one line stays one line, whatever the width
 err_console = Console(stderr=True, soft_wrap=True)
@@ -18,3 +24,41 @@ def settings_or_exit(**overrides: object) -> Settings:
     except ConfigError as exc:
         err_console.print(f"[red]configuration error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
+
+
+T = TypeVar("T")
+AsOption = Annotated[int | None, typer.Option("--as", help="act as this Telegram user id (default: first admin)")]
+BranchOption = Annotated[int, typer.Option("--branch", help="branch id (see `lesson-bot branches`)")]
+
+
+def acting_user(settings: Settings, as_user: int | None) -> int:
+    """Who the command acts as: --as, or the first configured admin."""
+    if as_user is not None:
+        return as_user
+    if not settings.admin_ids:
+        err_console.print("no actor: set LESSON_BOT_ADMIN_IDS or pass --as TELEGRAM_USER_ID", highlight=False)
+        raise typer.Exit(2)
+    return settings.admin_ids[0]
+
+
+def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) -> T:
+    """Run one service call and turn an expected failure into one clear line and exit status 1."""
+
+    async def main() -> T:
+        services = build_services(settings)
+        try:
+            return await use(services)
+        finally:
+            await services.db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except Refused as exc:
+        err_console.print(f"refused: {exc.action} requires {exc.grant}", highlight=False)
+    except NotFound as exc:
+        err_console.print(f"not found: {exc.what} {exc.key}", highlight=False)
+    except InvalidInput as exc:
+        err_console.print(f"{exc.field}: {exc.problem} ({exc.params.get('value', '')!r})", highlight=False)
+    except ServiceError as exc:
+        err_console.print(f"error: {exc}", highlight=False)
+    raise typer.Exit(1)

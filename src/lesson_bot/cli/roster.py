@@ -6,58 +6,26 @@ by default the first of LESSON_BOT_ADMIN_IDS, or the user given with --as.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from lesson_bot.bootstrap import Services, build_services
-from lesson_bot.cli.common import console, err_console, settings_or_exit
-from lesson_bot.config import Settings
+from lesson_bot.cli.common import (
+    AsOption,
+    BranchOption,
+    acting_user,
+    call_service,
+    console,
+    err_console,
+    settings_or_exit,
+)
 from lesson_bot.domain.enums import MembershipStatus
-from lesson_bot.services.errors import NotFound, Refused, ServiceError
 
 roster_app = typer.Typer(help="Show and import branch rosters; appoint secretaries.", no_args_is_help=True)
 secretary_app = typer.Typer(help="Appoint or remove a branch's secretaries.", no_args_is_help=True)
 roster_app.add_typer(secretary_app, name="secretary")
-
-T = TypeVar("T")
-AsOption = Annotated[int | None, typer.Option("--as", help="act as this Telegram user id (default: first admin)")]
-BranchOption = Annotated[int, typer.Option("--branch", help="branch id (see `lesson-bot branches`)")]
-
-
-def _actor(settings: Settings, as_user: int | None) -> int:
-    if as_user is not None:
-        return as_user
-    if not settings.admin_ids:
-        err_console.print("no actor: set LESSON_BOT_ADMIN_IDS or pass --as TELEGRAM_USER_ID", highlight=False)
-        raise typer.Exit(2)
-    return settings.admin_ids[0]
-
-
-def _call(settings: Settings, use: Callable[[Services], Awaitable[T]]) -> T:
-    """Run one service call and turn an expected failure into one clear line and exit status 1."""
-
-    async def main() -> T:
-        services = build_services(settings)
-        try:
-            return await use(services)
-        finally:
-            await services.db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except Refused as exc:
-        err_console.print(f"refused: {exc.action} requires {exc.grant}", highlight=False)
-    except NotFound as exc:
-        err_console.print(f"not found: {exc.what} {exc.key}", highlight=False)
-    except ServiceError as exc:
-        err_console.print(f"error: {exc}", highlight=False)
-    raise typer.Exit(1)
-
 
 @roster_app.command("import")
 def import_command(
@@ -67,13 +35,13 @@ def import_command(
 ) -> None:
     """Import a roster CSV: bad rows are reported by line, good rows imported; the same file twice changes nothing."""
     settings = settings_or_exit()
-    actor = _actor(settings, as_user)
+    actor = acting_user(settings, as_user)
     try:
         data = file.read_bytes()
     except OSError as exc:
         err_console.print(f"{file}: cannot read: {exc.strerror}", highlight=False)
         raise typer.Exit(2) from None
-    report = _call(settings, lambda s: s.roster.import_csv(actor, branch, data))
+    report = call_service(settings, lambda s: s.roster.import_csv(actor, branch, data))
     for problem in report.problems:
         value = f" ({problem.value!r})" if problem.value else ""
         console.print(f"{file}:{problem.line}: {problem.field}: {problem.problem}{value}", highlight=False)
@@ -86,8 +54,8 @@ def import_command(
 def show_command(branch: BranchOption, as_user: AsOption = None) -> None:
     """Show a branch's roster."""
     settings = settings_or_exit()
-    actor = _actor(settings, as_user)
-    view = _call(settings, lambda s: s.roster.roster(actor, branch))
+    actor = acting_user(settings, as_user)
+    view = call_service(settings, lambda s: s.roster.roster(actor, branch))
     table = Table(title=f"{view.branch.title} ({len(view.active)} members)")
     for column in ("name", "telegram", "role", "status", "party", "group", "committee", "reachable"):
         table.add_column(column, no_wrap=column in {"name", "telegram"})
@@ -108,13 +76,13 @@ WhoArgument = Annotated[str, typer.Argument(help="@username or Telegram user id"
 
 def _secretary(branch: int, who: str, as_user: int | None, *, appoint: bool) -> None:
     settings = settings_or_exit()
-    actor = _actor(settings, as_user)
+    actor = acting_user(settings, as_user)
     target = _target(who)
     if appoint:
-        entry = _call(settings, lambda s: s.branches.add_secretary(actor, branch, target))
+        entry = call_service(settings, lambda s: s.branches.add_secretary(actor, branch, target))
         console.print(f"{entry.name} is now a secretary of branch {branch}", highlight=False)
     else:
-        entry = _call(settings, lambda s: s.branches.remove_secretary(actor, branch, target))
+        entry = call_service(settings, lambda s: s.branches.remove_secretary(actor, branch, target))
         console.print(f"{entry.name} is no longer a secretary of branch {branch}", highlight=False)
 
 
@@ -133,8 +101,8 @@ def secretary_remove(branch: BranchOption, who: WhoArgument, as_user: AsOption =
 def branches_command(as_user: AsOption = None) -> None:
     """List the branches with their status (all of them for an admin)."""
     settings = settings_or_exit()
-    actor = _actor(settings, as_user)
-    views = _call(settings, lambda s: s.branches.list_for(actor))
+    actor = acting_user(settings, as_user)
+    views = call_service(settings, lambda s: s.branches.list_for(actor))
     table = Table(title=f"{len(views)} branches")
     for column in ("id", "title", "status", "members", "secretaries", "timezone", "chat id"):
         table.add_column(column, no_wrap=column in {"title", "chat id"})
@@ -151,8 +119,8 @@ def deliveries_command(
 ) -> None:
     """The delivery ledger: what was sent, deferred, retried, failed or missed for a branch."""
     settings = settings_or_exit()
-    actor = _actor(settings, as_user)
-    view = _call(settings, lambda s: s.deliveries.ledger(actor, branch, days=days, limit=50))
+    actor = acting_user(settings, as_user)
+    view = call_service(settings, lambda s: s.deliveries.ledger(actor, branch, days=days, limit=50))
     outcomes = " · ".join(f"{k} {view.outcomes.get(k, 0)}" for k in ("sent", "deferred", "retried", "failed", "missed"))
     console.print(f"{view.branch.title}, last {days} days: {outcomes} · waiting {view.waiting}", highlight=False)
     table = Table(title="problems and latest")
@@ -162,3 +130,4 @@ def deliveries_command(
         table.add_row(line.due_at.isoformat(timespec="minutes"), line.kind, line.status, str(line.attempts),
                       line.detail or "")
     console.print(table)
+

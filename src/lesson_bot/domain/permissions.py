@@ -19,6 +19,7 @@ class Action(enum.StrEnum):
     IMPORT_ROSTER = "roster.import"
     EDIT_MEMBER = "roster.edit_member"
     VIEW_DELIVERIES = "delivery.view"
+    MANAGE_SCHEDULES = "schedule.manage"
 
 
 class Grant(enum.StrEnum):
@@ -39,6 +40,7 @@ GRANTS: dict[Action, Grant] = {
     Action.IMPORT_ROSTER: Grant.SECRETARY,
     Action.EDIT_MEMBER: Grant.SECRETARY,
     Action.VIEW_DELIVERIES: Grant.SECRETARY,
+    Action.MANAGE_SCHEDULES: Grant.SECRETARY,
 }
 
 
