@@ -15,6 +15,7 @@ from lesson_bot.domain.telegram_limits import (
     GLOBAL_MESSAGES_PER_SECOND,
     GROUP_MESSAGES_PER_MINUTE,
 )
+from tests.support import ManualClock as Clock
 
 GROUP = -100123
 OTHER_GROUP = -100456
@@ -26,17 +27,6 @@ GLOBAL_GAP = 1 / (GLOBAL_MESSAGES_PER_SECOND * SAFETY)
 GROUP_WINDOW = 60 / SAFETY
 
 
-class Clock:
-    """A monotonic clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

@@ -18,18 +18,11 @@ from hypothesis import strategies as st
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND
 from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter
+from tests.support import ManualClock as Clock
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class Clock:
-    """A monotonic clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @dataclass

@@ -21,19 +21,7 @@ from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_
 from lesson_bot.sandbox import Sandbox
 from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter
 from tests.sandbox.conftest import Branch
-
-
-class Clock:
-    """The limiter's clock, moved only by the test."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+from tests.support import ManualClock as Clock
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +33,7 @@ def ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def clock(sb: Sandbox) -> Clock:
     """Telegram's default budget in the running sandbox, on a clock the test controls."""
-    fake = Clock()
+    fake = Clock(0.0)
     sb.state.flood = FloodLimiter(FloodConfig(), clock=fake)
     return fake
 
@@ -139,7 +127,7 @@ async def test_time_scale_shrinks_the_group_window_proportionally(
     bot: telegram.Bot, sb: Sandbox, branch: Branch
 ) -> None:
     """At time_scale 60 the group minute lasts one second, and retry_after is a fraction of it."""
-    clock = Clock()
+    clock = Clock(0.0)
     sb.state.flood = FloodLimiter(FloodConfig(time_scale=60), clock=clock)
     for number in range(GROUP_MESSAGES_PER_MINUTE):
         await bot.send_message(branch.chat_id, f"lesson {number}")

@@ -10,22 +10,12 @@ from telegram.error import RetryAfter
 
 from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter, retry_after_json
+from tests.support import ManualClock as Clock
 
 GROUP = -100123
 USER = 42
 
 
-class Clock:
-    """A monotonic clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
