@@ -29,7 +29,7 @@ RECORD_ATTEMPTS = 8
 
 @dataclass(frozen=True)
 class DispatcherConfig:
-    batch: int = 500  # rows looked at per round
+    batch: int = 200  # rows looked at per round
     horizon_s: float = 3.0  # claim only rows the limiter lets go within this time
     lease_s: float = 120.0  # a claimed row returns to pending if not settled by then
     max_sending: int = 8  # HTTP requests in flight at once (also the bound on duplicates after a kill)
@@ -100,6 +100,7 @@ class Dispatcher:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
     async def _idle(self, stop: asyncio.Event) -> None:
+        self._wake.clear()  # before looking: a send finishing during the query still wakes us
         async with self._db.transaction() as s:
             upcoming = await outbox.next_due(s)
         delay = self.config.idle_s
@@ -107,7 +108,6 @@ class Dispatcher:
             delay = min(delay, max(0.0, (upcoming - self._clock.now()).total_seconds()))
         if self._tasks and delay == 0.0:
             delay = self.config.idle_s  # due rows wait for their earlier parts: a finished send wakes us
-        self._wake.clear()
         waits = [asyncio.create_task(self._wake.wait()), asyncio.create_task(stop.wait())]
         _done, pending = await asyncio.wait(waits, timeout=delay, return_when=asyncio.FIRST_COMPLETED)
         for task in pending:
@@ -115,6 +115,10 @@ class Dispatcher:
 
     async def step(self) -> int:
         """One round: claim what the limits allow soon and start sending it. The number of rows started."""
+        if self._limiter.ready_in(0, False) > self.config.horizon_s / 2:
+            # The bot's budget is booked well ahead: wait until half of it is spent, then claim a batch,
+            # rather than scanning the outbox for one or two rows at every finished send.
+            return 0
         now = self._clock.now()
         async with self._db.transaction() as s:
             await outbox.recover_expired(s, now)
@@ -165,6 +169,10 @@ class Dispatcher:
                 return
             async with self._sending:
                 sent = await self._sender.send(row.chat_id, row.payload)
+                # Telegram has the message: record it before giving up the slot, so that at most max_sending
+                # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
+                # the record may be retried, never the send.
+                await self._record_sent(row, sent)
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
@@ -185,9 +193,6 @@ class Dispatcher:
         except Exception as exc:  # a bug must not lose the row: it is retried, and the error logged
             log.exception("unexpected error sending outbox row %d", row.id)
             await self._retry(row, f"{type(exc).__name__}: {exc}")
-        else:
-            # Telegram has the message: from here on, only the record may be retried, never the send.
-            await self._record_sent(row, sent)
         finally:
             self._in_flight.discard(row.id)
 
