@@ -178,3 +178,27 @@ async def test_a_message_past_its_grace_window_is_missed_not_sent(rig: Rig) -> N
     assert await bot_texts(rig.sb, chat) == []
 
 
+
+
+async def test_a_database_failure_does_not_stop_the_dispatcher(rig: Rig) -> None:
+    """While the outbox cannot be read the dispatcher keeps trying; once it can, the queued lesson goes out."""
+    import asyncio
+
+    from sqlalchemy import text
+
+    [chat] = await groups(rig.sb, 1)
+    async with rig.db.transaction() as s:
+        await outbox.enqueue(s, lesson_parts(chat, "occ5", datetime.now(UTC)))
+        await s.execute(text("ALTER TABLE outbox RENAME TO outbox_away"))
+    stop = asyncio.Event()
+    running = asyncio.create_task(rig.dispatcher.run(stop))
+    try:
+        await rig.dispatcher.round_failed.wait()
+        assert not running.done() and rig.dispatcher.failed_rounds >= 1
+        async with rig.db.transaction() as s:
+            await s.execute(text("ALTER TABLE outbox_away RENAME TO outbox"))
+        await rig.sb.control.wait_bot_messages(chat, after=0, count=4, timeout=30)
+    finally:
+        stop.set()
+        await running
+    assert await bot_texts(rig.sb, chat) == ["第一课 occ5", "问题 1", "问题 2", "问题 3"]

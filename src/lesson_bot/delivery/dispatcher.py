@@ -9,10 +9,13 @@ runs out and is sent by the next dispatcher.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
@@ -60,6 +63,8 @@ class Dispatcher:
         self._in_flight: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
+        self.failed_rounds = 0  # rounds that hit a database error (the loop carries on)
+        self.round_failed = asyncio.Event()
 
     def wake(self) -> None:
         """New rows were enqueued in this process: look now instead of at the next idle tick."""
@@ -67,14 +72,26 @@ class Dispatcher:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Dispatch until `stop` is set, then let the sends under way finish."""
-        async with self._db.transaction() as s:
-            recovered = await outbox.release_all_claims(s)
-        if recovered:
-            log.info("%d rows left claimed by a previous run are pending again", recovered)
+        released = False
         while not stop.is_set():
-            started = await self.step()
-            if started == 0:
-                await self._idle(stop)
+            try:
+                if not released:
+                    async with self._db.transaction() as s:
+                        recovered = await outbox.release_all_claims(s)
+                    released = True
+                    if recovered:
+                        log.info("%d rows left claimed by a previous run are pending again", recovered)
+                started = await self.step()
+                if started == 0:
+                    await self._idle(stop)
+            except SQLAlchemyError:
+                # A locked or unreachable database must not end delivery: what is claimed stays claimed, the
+                # rest waits in the outbox, and the next round tries again.
+                self.failed_rounds += 1
+                self.round_failed.set()
+                log.warning("dispatcher round failed; retrying", exc_info=True)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self.config.idle_s)
         await self.drain()
 
     async def settle(self) -> None:
@@ -82,7 +99,12 @@ class Dispatcher:
         async with self._db.transaction() as s:
             await outbox.release_all_claims(s)
         while True:
-            started = await self.step()
+            try:
+                started = await self.step()
+            except SQLAlchemyError:
+                log.warning("dispatcher round failed; retrying", exc_info=True)
+                await asyncio.sleep(self.config.idle_s)
+                continue
             if started:
                 continue
             if self._tasks:
