@@ -168,8 +168,10 @@ class RosterService:
         problems = [ImportProblem(e.line, e.field, e.problem, e.value) for e in parsed.errors]
         added = updated = unchanged = 0
         async with self._db.transaction() as s:
-            if await s.get(Branch, branch_id) is None:
+            branch = await s.get(Branch, branch_id)
+            if branch is None:
                 raise NotFound("branch", branch_id)
+            title = branch.title
             for row in parsed.rows:
                 outcome = await self._import_row(s, branch_id, row, may_demote=actor.is_admin)
                 if isinstance(outcome, ImportProblem):
@@ -182,7 +184,7 @@ class RosterService:
                     unchanged += 1
             self._access.record(s, actor, Action.IMPORT_ROSTER, branch_id,
                                 {"added": added, "updated": updated, "problems": len(problems)})
-        return ImportReport(added, updated, unchanged, tuple(sorted(problems, key=lambda p: (p.line, p.field))))
+        return ImportReport(title, added, updated, unchanged, tuple(sorted(problems, key=lambda p: (p.line, p.field))))
 
     async def _import_row(
         self, s: AsyncSession, branch_id: int, row: RosterRow, *, may_demote: bool

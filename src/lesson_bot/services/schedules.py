@@ -54,7 +54,7 @@ class ScheduleService:
         self._clock = clock
         self._access = access
 
-    async def _recurrence(self, branch: Branch, when: str, skip: frozenset[date], *, max_count: int | None,
+    def _recurrence(self, branch: Branch, when: str, skip: frozenset[date], *, max_count: int | None,
                           ends_at: datetime | None) -> Recurrence:
         now = self._clock.now()
         zone = ZoneInfo(branch.timezone)
@@ -86,7 +86,7 @@ class ScheduleService:
         """The next occurrences of what was typed ("每周一 20:00", "2026-12-01 19:30"), in the branch's time."""
         await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
         branch, skip = await self._branch(branch_id)
-        rec = await self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at)
+        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at)
         firings = preview(rec, self._clock.now(), PREVIEW_COUNT)
         return SchedulePreview(describe(rec, locale), tuple(f.local for f in firings))
 
@@ -97,7 +97,7 @@ class ScheduleService:
         branch, skip = await self._branch(branch_id)
         if branch.status is not BranchStatus.ACTIVE:
             raise InvalidInput("branch", "inactive", value=branch.title)
-        rec = await self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at)
+        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at)
         async with self._db.transaction() as s:
             lesson_id, what = await _resolve_plan(s, plan)
             schedule = Schedule(branch_id=branch_id, kind=ScheduleKind.LESSON, lesson_id=lesson_id,

@@ -69,6 +69,7 @@ class ImportProblem:
 
 @dataclass(frozen=True)
 class ImportReport:
+    branch_title: str
     added: int
     updated: int
     unchanged: int

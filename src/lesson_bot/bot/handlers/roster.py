@@ -109,9 +109,8 @@ async def on_csv(update: Update, context: Context) -> None:
 async def _import(message: Message, context: Context, user_id: int, branch_id: int, file_id: str) -> None:
     data = bytes(await (await context.bot.get_file(file_id)).download_as_bytearray())
     report = await context.services.roster.import_csv(user_id, branch_id, data)
-    branch = next(b for b in await context.services.branches.list_for(user_id) if b.id == branch_id)
     t = context.services.translator.lang(await context.services.roster.locale_of(user_id))
-    await message.reply_text(texts.import_report(t, branch.title, report))
+    await message.reply_text(texts.import_report(t, report))
 
 
 def _target(message: Message, args: list[str] | None) -> Target | None:

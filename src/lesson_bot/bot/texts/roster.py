@@ -89,11 +89,11 @@ def _field(t: Lang, field: str) -> str:
     return names.get(field, escape(field))
 
 
-def import_report(t: Lang, title: str, report: ImportReport) -> str:
+def import_report(t: Lang, report: ImportReport) -> str:
     lines = [
         t._(
             "<b>Roster import for {title}</b>: {added} added, {updated} updated, {unchanged} unchanged.",
-            title=escape(title),
+            title=escape(report.branch_title),
             added=report.added,
             updated=report.updated,
             unchanged=report.unchanged,
