@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from telegram import Update
 
 from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication
+from lesson_bot.bot.webhook_reply import run_with_slot
 
 log = logging.getLogger(__name__)
 
@@ -17,12 +19,19 @@ async def register_webhook(bot: BotApplication, url: str, secret: str | None) ->
     await bot.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
 
 
-async def feed(bot: BotApplication, body: bytes) -> bool:
-    """Queue one update posted by Telegram; False when the body is not an update."""
+class NotAnUpdate(ValueError):
+    """The webhook body is not a Telegram update."""
+
+
+async def feed(bot: BotApplication, body: bytes) -> dict[str, Any] | None:
+    """Handle one update posted by Telegram, in this request; the Bot API call to answer with, if any.
+
+    Handling it here (instead of through the update queue) lets the handler's first answer ride back in the HTTP
+    response (bot/webhook_reply.py). The per-chat processor still keeps each chat's updates in order.
+    """
     try:
         update = Update.de_json(json.loads(body), bot.bot)
-    except (ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError) as exc:
         log.warning("webhook body is not an update: %r", body[:200])
-        return False
-    await bot.update_queue.put(update)
-    return True
+        raise NotAnUpdate(str(exc)) from exc
+    return await run_with_slot(bot.update_processor.process_update(update, bot.process_update(update)))

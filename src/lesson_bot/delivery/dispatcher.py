@@ -12,10 +12,12 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
@@ -28,6 +30,10 @@ from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 8
+
+# What else a sent row means, by outbox kind (e.g. "lesson": the lesson's delivery and quiz polls are recorded).
+# Runs in the transaction that marks the row sent, so the two are recorded together or not at all.
+SentHook = Callable[[AsyncSession, Claimed, Sent], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,8 @@ class Dispatcher:
     """Sends the outbox. Run one per process; on PostgreSQL only the leader runs it (see delivery/leader.py)."""
 
     def __init__(self, db: Database, sender: Sender, limiter: DeliveryLimiter, clock: Clock,
-                 events: ChatEvents, config: DispatcherConfig | None = None, worker: str | None = None) -> None:
+                 events: ChatEvents, config: DispatcherConfig | None = None, worker: str | None = None,
+                 on_sent: Mapping[str, SentHook] | None = None) -> None:
         self._db = db
         self._sender = sender
         self._limiter = limiter
@@ -59,6 +66,7 @@ class Dispatcher:
         self._events = events
         self.config = config or DispatcherConfig()
         self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:8]}"
+        self._on_sent = dict(on_sent or {})
         self._sending = asyncio.Semaphore(self.config.max_sending)
         self._in_flight: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -223,6 +231,9 @@ class Dispatcher:
             try:
                 async with self._db.transaction() as s:
                     await outbox.mark_sent(s, row.id, self._clock.now(), sent.message_id, sent.result, self.worker)
+                    hook = self._on_sent.get(row.kind)
+                    if hook is not None:
+                        await hook(s, row, sent)
                 return
             except Exception:
                 log.warning("recording outbox row %d as sent failed (attempt %d)", row.id, attempt + 1,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
@@ -19,12 +20,17 @@ from lesson_bot.services.clock import Clock
 log = logging.getLogger(__name__)
 PLANNER_INTERVAL_S = 5.0
 
+# A periodic job besides the planner (live check-in counts, nudges, re-quiz of mistakes...): it enqueues outbox
+# rows and returns how many, so the dispatcher can be woken.
+Tick = Callable[[], Awaitable[int]]
+
 
 class Engine:
     """Starts with the service, stops with it; only the leader replica does the work."""
 
     def __init__(self, leadership: Leadership, planner: Planner, dispatcher: Dispatcher, db: Database,
-                 clock: Clock, translator: Translator, tick_s: float = PLANNER_INTERVAL_S) -> None:
+                 clock: Clock, translator: Translator, tick_s: float = PLANNER_INTERVAL_S,
+                 ticks: Sequence[Tick] = ()) -> None:
         self._leadership = leadership
         self._planner = planner
         self._dispatcher = dispatcher
@@ -32,6 +38,7 @@ class Engine:
         self._clock = clock
         self._translator = translator
         self._tick_s = tick_s
+        self._ticks = list(ticks)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
@@ -44,6 +51,12 @@ class Engine:
         if report.rows:
             self._dispatcher.wake()
             log.info("planned %d occurrences (%d messages)", report.planned, report.rows)
+        for tick in self._ticks:
+            try:
+                if await tick():
+                    self._dispatcher.wake()
+            except Exception:  # one failing job must not stop the planner or the other jobs
+                log.exception("engine job %s failed", getattr(tick, "__qualname__", tick))
 
     async def _work(self, lost: asyncio.Event) -> None:
         # APScheduler only runs the periodic tick; the schedules themselves live in the database.

@@ -1,7 +1,7 @@
 """The Starlette app: Telegram's webhook (with its secret-token check) and health.
 
 One process: the lifespan starts the bot (python-telegram-bot with no updater) and registers the webhook; the
-route hands each verified update to the bot's queue.
+route handles each verified update in its request and may answer it with one Bot API call.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot.app import BotApplication, prepare
-from lesson_bot.bot.webhook import feed, register_webhook
+from lesson_bot.bot.webhook import NotAnUpdate, feed, register_webhook
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name, not a secret)
@@ -46,9 +46,11 @@ def build_web_app(services: Services, bot: BotApplication | None) -> Starlette:
         if len(body) > MAX_UPDATE_BYTES:
             return JSONResponse({"ok": False, "error": "too large"}, status_code=413)
         assert bot is not None
-        if not await feed(bot, body):
+        try:
+            call = await feed(bot, body)
+        except NotAnUpdate:
             return JSONResponse({"ok": False, "error": "not an update"}, status_code=400)
-        return Response(status_code=200)
+        return Response(status_code=200) if call is None else JSONResponse(call)
 
     async def health(_request: Request) -> Response:
         try:
