@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 from lesson_bot.config import Settings
 from lesson_bot.db import migrate
@@ -12,10 +13,22 @@ from lesson_bot.db.uow import Database
 from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches import BranchService
+from lesson_bot.services.cadence import CadenceService
 from lesson_bot.services.clock import Clock, SystemClock
 from lesson_bot.services.deliveries import DeliveryService
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.library import LibraryService
+from lesson_bot.services.makeup import MakeupService
+from lesson_bot.services.meeting_makeup import MeetingMakeupService
+from lesson_bot.services.meeting_records import MeetingRecordService
+from lesson_bot.services.meetings import MeetingService
+from lesson_bot.services.meetings_config import read_meeting_types
+from lesson_bot.services.meetings_rsvp import RsvpService
+from lesson_bot.services.meetings_signin import SignInService
+from lesson_bot.services.nudges import NudgeService
+from lesson_bot.services.participation import ParticipationRecorder
+from lesson_bot.services.progress import ProgressService
+from lesson_bot.services.reviews import ReviewService
 from lesson_bot.services.roster import RosterService
 from lesson_bot.services.schedules import ScheduleService
 
@@ -41,6 +54,24 @@ class Services:
     library: LibraryService
     deliveries: DeliveryService
     schedules: ScheduleService
+    participation: ParticipationRecorder
+    makeup: MakeupService
+    reviews: ReviewService
+    progress: ProgressService
+    nudges: NudgeService
+    meetings: MeetingService
+    rsvp: RsvpService
+    signin: SignInService
+    records: MeetingRecordService
+    meeting_makeup: MeetingMakeupService
+    cadence: CadenceService
+
+    async def aclose(self) -> None:
+        """On shutdown: write the check-ins and answers still queued, then close the database."""
+        try:
+            await self.participation.aclose()
+        finally:
+            await self.db.dispose()
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
@@ -49,11 +80,13 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     db = Database(create_engine(settings.database_url))
     access = AccessControl(db, clock, frozenset(settings.admin_ids))
+    translator = Translator(settings.default_locale)
+    meeting_types = read_meeting_types(settings.meeting_types_file)
     return Services(
         settings=settings,
         db=db,
         clock=clock,
-        translator=Translator(settings.default_locale),
+        translator=translator,
         access=access,
         branches=BranchService(db, clock, access),
         roster=RosterService(db, clock, access),
@@ -61,6 +94,18 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         library=LibraryService(db),
         deliveries=DeliveryService(db, clock, access),
         schedules=ScheduleService(db, clock, access),
+        participation=ParticipationRecorder(db, clock),
+        makeup=MakeupService(db, clock),
+        reviews=ReviewService(db, clock),
+        progress=ProgressService(db, clock, access),
+        nudges=NudgeService(db, clock, settings.nudge_rules),
+        meetings=MeetingService(db, clock, access, translator, meeting_types),
+        rsvp=RsvpService(db, clock, access, translator, meeting_types),
+        signin=SignInService(db, clock, access, meeting_types),
+        records=MeetingRecordService(db, clock, access, translator, meeting_types,
+                                     timedelta(hours=settings.record_grace_hours)),
+        meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
+        cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
     )
 
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from lesson_bot.domain.nudge_rules import NudgeRules, QuietHours
 
 ENV_PREFIX = "LESSON_BOT_"
 SUPPORTED_LOCALES = ("zh-Hans", "en")
@@ -61,6 +64,27 @@ class Settings(BaseSettings):
     )
     webhook_secret: SecretStr | None = Field(
         default=None, description="1-256 characters of A-Z a-z 0-9 _ -, checked on every webhook request"
+    )
+    meeting_types_file: Path | None = Field(
+        default=None, description="a YAML file of meeting types to add or override (see docs/meetings.md)"
+    )
+    nudge_after_hours: float = Field(
+        default=24, gt=0, le=168, description="hours after a lesson's delivery before those who have not studied it "
+        "are nudged, more than 0 and at most 168"
+    )
+    nudge_quiet_hours: str = Field(
+        default="22:00-08:00", description="local HH:MM-HH:MM in which no nudge is sent, like 22:00-08:00 (equal "
+        "ends: none)"
+    )
+    nudge_group_per_day: int = Field(
+        default=1, ge=0, le=20, description="group nudge messages per branch per local day, 0-20 (0: none)"
+    )
+    nudge_window_days: int = Field(default=7, ge=1, le=60, description="days after a delivery it may be nudged, 1-60")
+    record_grace_hours: int = Field(
+        default=24, ge=0, le=24 * 30, description="hours after a meeting's end before its record counts as 补录 (late)"
+    )
+    cadence_remind_days: int = Field(
+        default=7, ge=1, le=60, description="days before a period's deadline to remind secretaries of a missing meeting"
     )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
@@ -113,6 +137,12 @@ class Settings(BaseSettings):
             raise ValueError("has characters Telegram does not allow")
         return value
 
+    @field_validator("nudge_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        QuietHours.parse(value)
+        return value
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and self.webhook_secret is None:
@@ -121,6 +151,11 @@ class Settings(BaseSettings):
                 "can post updates; expected 1-256 characters of A-Z a-z 0-9 _ -"
             )
         return self
+
+    @property
+    def nudge_rules(self) -> NudgeRules:
+        return NudgeRules(timedelta(hours=self.nudge_after_hours), QuietHours.parse(self.nudge_quiet_hours),
+                          self.nudge_group_per_day, timedelta(days=self.nudge_window_days))
 
     @property
     def lessons_dir(self) -> Path:

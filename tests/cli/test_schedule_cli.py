@@ -57,3 +57,36 @@ def test_a_bad_time_names_the_field(branch_id: int) -> None:
     result = CliRunner().invoke(app, ["schedule", "add", "--branch", str(branch_id), "--series", "红色足迹", "someday"])
     assert result.exit_code == 1
     assert result.output.startswith("when")
+
+
+def test_plan_a_series_and_list_what_is_upcoming(branch_id: int) -> None:
+    """`plan --dry-run` shows each lesson's date and schedules nothing; `plan` schedules the series, which
+    `upcoming` then lists in the branch's local time (Europe/Berlin)."""
+    runner = CliRunner()
+    args = ["schedule", "plan", "--branch", str(branch_id), "--series", "红色足迹", "--start", "2030-01-07",
+            "every Monday 09:00"]
+    dry = runner.invoke(app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "2030-01-07 09:00 Mon  中共一大：开天辟地的大事变" in dry.output
+    assert "2030-02-04 09:00 Mon  长征：理想信念的伟大远征" in dry.output
+    empty = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id)])
+    assert empty.exit_code == 0 and "nothing scheduled for 一支部" in empty.output
+    planned = runner.invoke(app, args)
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.startswith("schedule ") and "Every Monday at 09:00 (Europe/Berlin)" in planned.output
+    listed = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id), "--limit", "2"])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[0] == "一支部 (Europe/Berlin):"
+    assert "2030-01-07 09:00 Mon" in lines[1] and "中共一大" in lines[1]
+    assert "2030-01-14 09:00 Mon" in lines[2] and "南昌起义" in lines[2]
+
+
+def test_plan_refuses_a_one_off_time_and_a_stranger(branch_id: int) -> None:
+    """A series needs a repeating time (exit 1, naming 'when'); someone who is not a secretary is refused."""
+    runner = CliRunner()
+    once = runner.invoke(app, ["schedule", "plan", "--branch", str(branch_id), "--series", "红色足迹",
+                               "2030-01-07 09:00"])
+    assert once.exit_code == 1 and once.output.startswith("when: not_repeating")
+    stranger = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id), "--as", "555"])
+    assert stranger.exit_code == 1 and "refused" in stranger.output

@@ -6,17 +6,23 @@ Checked in the services (not the bot), and every refusal is written to the audit
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from lesson_bot.db.models import AuditEntry
-from lesson_bot.domain.enums import AuditOutcome
+from lesson_bot.db.models import AuditEntry, Meeting
+from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, SignInMethod
 from lesson_bot.domain.permissions import GRANTS, Action
+from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Refused
+from lesson_bot.services.meetings import MeetingDraft, MeetingService
+from lesson_bot.services.meetings_rsvp import RsvpService
+from lesson_bot.services.meetings_signin import SignInService
+from lesson_bot.services.progress import ProgressService
 from lesson_bot.services.views import Person
 from tests.services.conftest import ADMIN, Services
+from tests.services.records_support import record_services
 
 SEC_THIS = Person(101, "本支部书记", "sec_this")
 SEC_OTHER = Person(102, "外支部书记", "sec_other")
@@ -37,6 +43,14 @@ ALLOWED: dict[Action, set[str]] = {
     Action.EDIT_MEMBER: {"secretary_this", "admin"},
     Action.VIEW_DELIVERIES: {"secretary_this", "admin"},
     Action.MANAGE_SCHEDULES: {"secretary_this", "admin"},
+    Action.VIEW_PROGRESS: {"secretary_this", "admin"},
+    Action.RECORD_MINUTES: {"secretary_this", "admin"},  # and the meeting's recorder (test_meeting_records)
+    Action.VIEW_RECORD: {"secretary_this", "admin"},
+    Action.ASSIGN_MAKEUP: {"secretary_this", "admin"},
+    Action.VIEW_COMPLIANCE: {"secretary_this", "admin"},
+    Action.CALL_MEETING: {"secretary_this", "admin"},
+    Action.DECIDE_LEAVE: {"secretary_this", "admin"},
+    Action.RECORD_ATTENDANCE: {"secretary_this", "admin"},
 }
 
 
@@ -67,8 +81,52 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
                                                                   party_group="第一党小组"),
         Action.VIEW_DELIVERIES: lambda: services.deliveries.ledger(uid, branch_id),
         Action.MANAGE_SCHEDULES: lambda: services.schedules.skip_date(uid, branch_id, date(2026, 10, 1), "国庆"),
+        Action.VIEW_PROGRESS: lambda: ProgressService(services.db, services.clock, services.access).lesson_progress(
+            uid, branch_id),
+        Action.RECORD_MINUTES: lambda: _meeting_action(services, uid, branch_id, "record"),
+        Action.VIEW_RECORD: lambda: _meeting_action(services, uid, branch_id, "view"),
+        Action.ASSIGN_MAKEUP: lambda: _meeting_action(services, uid, branch_id, "makeup"),
+        Action.VIEW_COMPLIANCE: lambda: record_services(services)[2].branch(uid, branch_id),
+        Action.CALL_MEETING: lambda: _calling(services, uid, branch_id, "call"),
+        Action.DECIDE_LEAVE: lambda: _calling(services, uid, branch_id, "decide"),
+        Action.RECORD_ATTENDANCE: lambda: _calling(services, uid, branch_id, "proxy"),
     }
     return calls[action]
+
+
+async def _meeting_action(services: Services, uid: int, branch_id: int, what: str) -> object:
+    """Record, view, or send the 补学 of a 支委会 held last night (with minutes)."""
+    async with services.db.transaction() as s:
+        meeting = Meeting(branch_id=branch_id, type="committee", topic="支委会", status=MeetingStatus.HELD,
+                          starts_at=datetime(2026, 11, 30, 12, tzinfo=UTC), settings={}, minutes="纪要",
+                          ends_at=datetime(2026, 11, 30, 13, tzinfo=UTC))
+        s.add(meeting)
+        await s.flush()
+        meeting_id = meeting.id
+    records, makeup, _ = record_services(services)
+    if what == "record":
+        return await records.submit(uid, meeting_id, minutes="纪要", decisions=None)
+    if what == "view":
+        return await records.view(uid, meeting_id)
+    return await makeup.assign(uid, meeting_id)
+
+
+async def _calling(services: Services, uid: int, branch_id: int, what: str) -> object:
+    """Call a 党课 for tomorrow; decide the member's leave request for it; sign the member in by 代签."""
+    translator = Translator()
+    meetings = MeetingService(services.db, services.clock, services.access, translator)
+    start = services.clock.now() + timedelta(days=1)
+    if what == "call":
+        return await meetings.call(uid, branch_id, MeetingDraft("party_lecture", "党课", start, 60))
+    view = await meetings.call(ADMIN.telegram_user_id, branch_id, MeetingDraft("party_lecture", "党课", start, 60))
+    if what == "decide":
+        rsvp = RsvpService(services.db, services.clock, services.access, translator)
+        request = await rsvp.request_leave(MEMBER, view.id, "出差")
+        return await rsvp.decide(uid, request.rsvp_id, approve=True)
+    roster = await services.roster.roster(ADMIN.telegram_user_id, branch_id)
+    member_id = next(e.member_id for e in roster.entries if e.telegram_user_id == MEMBER.telegram_user_id)
+    signin = SignInService(services.db, services.clock, services.access)
+    return await signin.record(uid, view.id, [member_id], SignInMethod.PROXY)
 
 
 @pytest.mark.parametrize("action", list(Action), ids=str)
@@ -90,7 +148,8 @@ async def test_role_matrix(services: Services, action: Action, who: str) -> None
             select(AuditEntry).where(AuditEntry.actor_telegram_id == ACTORS[who].telegram_user_id,
                                      AuditEntry.action == str(action))
         )).scalars().all()
-    if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER, Action.VIEW_DELIVERIES} and outcome is AuditOutcome.ALLOWED:
+    if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER, Action.VIEW_DELIVERIES,
+                  Action.VIEW_PROGRESS, Action.VIEW_RECORD, Action.VIEW_COMPLIANCE} and outcome is AuditOutcome.ALLOWED:
         assert entries == []  # reads are not audited; refusals are
     else:
         assert [e.outcome for e in entries][-1:] == [outcome]

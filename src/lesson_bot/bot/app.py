@@ -12,8 +12,24 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
-from lesson_bot.bot.handlers import deliveries, membership, private, register, replies, roster
+from lesson_bot.bot.handlers import cadence as cadence_handlers
+from lesson_bot.bot.handlers import (
+    deliveries,
+    lessons,
+    makeup,
+    meeting_makeup,
+    meetings,
+    membership,
+    private,
+    progress,
+    records,
+    register,
+    replies,
+    roster,
+    schedule,
+)
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
+from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.texts.admin import library_problems
 from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 
@@ -22,12 +38,12 @@ REPLY_RETRIES = 3
 
 BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
 
-# chat_member must be asked for explicitly: Telegram's default set leaves it out.
+# chat_member must be asked for explicitly: Telegram's default set leaves it out. Not `poll`: every vote on our
+# quizzes would come twice (poll state + poll_answer), a third of a quiz burst's updates, and no handler needs it.
 ALLOWED_UPDATES = [
     Update.MESSAGE,
     Update.CALLBACK_QUERY,
     Update.POLL_ANSWER,
-    Update.POLL,
     Update.CHAT_MEMBER,
     Update.MY_CHAT_MEMBER,
 ]
@@ -66,6 +82,9 @@ def build_application(
             )
         )
         .concurrent_updates(PerChatUpdateProcessor())
+        # aiohttp instead of httpx: in polling mode every tap is answered by a request of its own (bot/request.py).
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
     )
     if not updater:
         builder = builder.updater(None)
@@ -78,8 +97,17 @@ def build_application(
 def _register(application: BotApplication) -> None:
     """Every handler, in order. Group -1 records who is in the group and never blocks group 0."""
     application.add_handlers(membership.handlers(), group=-1)
-    application.add_handlers([*register.handlers(), *private.handlers(), *roster.handlers(), *deliveries.handlers(),
+    application.add_handlers(records.input_handlers(), group=-2)  # an open /record draft takes its messages
+    # meetings first: its /start deep links (mtl…, mti…) must be taken before the invite-code /start.
+    application.add_handlers([*register.handlers(), *meetings.handlers(),
+                              *private.handlers(), *roster.handlers(), *deliveries.handlers(),
+                              *lessons.handlers(),
+                              *makeup.handlers(),
+                              *progress.handlers(),
+                              *schedule.handlers(),
+                              *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
                               *replies.handlers()])
+    application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)
 
 

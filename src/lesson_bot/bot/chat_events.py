@@ -14,13 +14,20 @@ log = logging.getLogger(__name__)
 
 
 class BranchChatEvents:
-    """Marks a branch inactive when Telegram refuses its group, and tells the admins; follows migrations."""
+    """Marks a branch inactive when Telegram refuses its group, and tells the admins; a user who refuses private
+    messages is marked blocked; follows migrations."""
 
     def __init__(self, services: Services, bot: Bot) -> None:
         self._services = services
         self._bot = bot
 
     async def chat_gone(self, chat_id: int, reason: str) -> None:
+        if chat_id > 0:
+            # A private chat (a user's id): they blocked the bot or never started it. Until they /start again,
+            # private messages are not planned for them (nudges fall back to the group mention).
+            await self._services.roster.blocked(chat_id)
+            log.info("user %d refused a private message (%s); marked blocked", chat_id, reason)
+            return
         branch = await self._services.branches.bot_removed(chat_id)
         log.warning("chat %d refused delivery (%s); branch %s marked inactive", chat_id, reason,
                     branch.id if branch else None)

@@ -21,9 +21,22 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("start", t._("start receiving reminders and make-up lessons")),
         BotCommand("help", t._("what I can do for you")),
         BotCommand("lang", t._("choose 简体中文 or English")),
+        BotCommand("lessons", t._("lessons you missed: study them here (补学)")),
+        BotCommand("review", t._("answer again the quiz questions you got wrong")),
+        BotCommand("me", t._("your record: lessons, quiz, meetings, points")),
         BotCommand("roster", t._("your branch's roster (secretaries)")),
         BotCommand("branches", t._("your branches (secretaries and admins)")),
         BotCommand("deliveries", t._("what was sent, retried, failed or missed (secretaries)")),
+        BotCommand("progress", t._("a lesson's check-ins, quiz results and who is missing (secretaries)")),
+        BotCommand("schedule", t._("schedule a lesson (secretaries)")),
+        BotCommand("plan", t._("plan a whole series, one lesson a week (secretaries)")),
+        BotCommand("upcoming", t._("what will be sent next; cancel or skip (secretaries)")),
+        BotCommand("signin", t._("sign in to a meeting with the code shown there (签到)")),
+        BotCommand("meeting", t._("call a meeting: 支委会, 党课… (secretaries)")),
+        BotCommand("attendance", t._("who signed in to a meeting; 代签 and offline attendance (secretaries)")),
+        BotCommand("record", t._("record a meeting's minutes and decisions (secretaries, recorders)")),
+        BotCommand("makeups", t._("who still owes the make-up of a meeting (secretaries)")),
+        BotCommand("cadence", t._("meetings held and missing, per period (secretaries, admins)")),
     ]
 
 
@@ -31,6 +44,7 @@ def _group(t: Lang) -> list[BotCommand]:
     return [
         BotCommand("join", t._("put yourself on this branch's roster")),
         BotCommand("help", t._("what I can do for you")),
+        BotCommand("me", t._("your record: lessons, quiz, meetings, points")),
     ]
 
 
@@ -40,6 +54,12 @@ def _group_admins(t: Lang) -> list[BotCommand]:
         BotCommand("register", t._("make this group a party branch")),
         BotCommand("roster", t._("this branch's roster (secretaries)")),
         BotCommand("addsecretary", t._("make someone a secretary (reply or @user)")),
+        BotCommand("progress", t._("a lesson's check-ins, quiz results and who is missing (secretaries)")),
+        BotCommand("schedule", t._("schedule a lesson (secretaries)")),
+        BotCommand("plan", t._("plan a whole series, one lesson a week (secretaries)")),
+        BotCommand("upcoming", t._("what will be sent next; cancel or skip (secretaries)")),
+        BotCommand("meeting", t._("call a meeting: 支委会, 党课… (secretaries)")),
+        BotCommand("attendance", t._("who signed in to a meeting; 代签 and offline attendance (secretaries)")),
     ]
 
 

@@ -9,11 +9,18 @@ from lesson_bot.bootstrap import Services
 from lesson_bot.bot.app import api_urls
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.bot.texts.nudges import NudgeTexts
+from lesson_bot.delivery.cadence import ticks as record_ticks
+from lesson_bot.delivery.counts import CountTicker
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.engine import Engine
 from lesson_bot.delivery.leader import Leadership
+from lesson_bot.delivery.lesson_sent import lesson_sent
+from lesson_bot.delivery.meetings import MeetingTicker
+from lesson_bot.delivery.nudges import NudgeJob
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
+from lesson_bot.delivery.reviews import ReviewTicker
 
 
 def build_engine(services: Services, token: str, api_root: str, *, time_scale: float = 1.0) -> tuple[Engine, Bot]:
@@ -24,7 +31,19 @@ def build_engine(services: Services, token: str, api_root: str, *, time_scale: f
               request=HTTPXRequest(connection_pool_size=config.max_sending + 2))
     dispatcher = Dispatcher(services.db, TelegramSender(bot, services.settings.media_dir),
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
-                            BranchChatEvents(services, bot), config)
-    engine = Engine(Leadership(services.db.engine), Planner(services.db, services.clock), dispatcher, services.db,
-                    services.clock, services.translator)
+                            BranchChatEvents(services, bot), config,
+                            on_sent={"lesson": lesson_sent(services.clock)})
+    planner = Planner(services.db, services.clock, translator=services.translator)
+    counts = CountTicker(services.db, services.clock, services.translator)
+    reviews = ReviewTicker(services.db, services.clock, services.translator)
+    nudges = NudgeJob(services.nudges, services.db, services.clock, NudgeTexts(services.translator))
+    meetings = MeetingTicker(services.db, services.clock, services.translator, services.meetings.types)
+    engine = Engine(Leadership(services.db.engine), planner, dispatcher, services.db,
+                    services.clock, services.translator, ticks=[counts.tick, reviews.tick, nudges,
+                                                                    meetings.tick,
+                                                                    *record_ticks(services.db, services.clock,
+                                                                                  services.translator,
+                                                                                  services.cadence,
+                                                                                  services.meeting_makeup,
+                                                                                  services.meetings.types)])
     return engine, bot

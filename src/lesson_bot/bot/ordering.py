@@ -15,10 +15,18 @@ from telegram.ext import BaseUpdateProcessor
 
 MAX_CONCURRENT_UPDATES = 256
 
+# Taps that only record what one member did (check-in, RSVP, sign-in): their order matters per member, not across
+# the group, so a busy group's taps are handled side by side and reach the recorder's batches together.
+PER_MEMBER_TAPS = ("ls:done:", "mt:rsvp:", "mt:in:")
+
 
 def ordering_key(update: object) -> int:
-    """The chat an update belongs to (a poll answer, which has no chat, goes by its user)."""
+    """The chat an update belongs to (a poll answer, which has no chat, goes by its user; so does a member's tap
+    that records only their own action)."""
     if isinstance(update, Update):
+        query = update.callback_query
+        if query is not None and (query.data or "").startswith(PER_MEMBER_TAPS):
+            return query.from_user.id
         if update.effective_chat is not None:
             return update.effective_chat.id
         if update.effective_user is not None:

@@ -17,6 +17,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from lesson_bot.delivery.ports import ChatGone, ChatMoved, Rejected, RetryLater, Sent, Transient
 
 MEDIA_PARAMS = ("photo", "document", "video")
+NOT_MODIFIED = "message is not modified"
 GONE_400 = ("chat not found", "user not found", "group chat was deactivated", "peer_id_invalid")
 
 
@@ -56,13 +57,14 @@ class TelegramSender:
         self._bot = bot
         self._media_root = media_root
 
-    def _method(self, name: str) -> Callable[..., Awaitable[Message]]:
-        methods: dict[str, Callable[..., Awaitable[Message]]] = {
+    def _method(self, name: str) -> Callable[..., Awaitable[Message | bool]]:
+        methods: dict[str, Callable[..., Awaitable[Message | bool]]] = {
             "sendMessage": self._bot.send_message,
             "sendPoll": self._bot.send_poll,
             "sendPhoto": self._bot.send_photo,
             "sendDocument": self._bot.send_document,
             "sendVideo": self._bot.send_video,
+            "editMessageReplyMarkup": self._bot.edit_message_reply_markup,
         }
         if name not in methods:
             raise Rejected(f"the delivery engine does not send {name!r}")
@@ -82,6 +84,8 @@ class TelegramSender:
         except Forbidden as exc:
             raise ChatGone(exc.message) from exc
         except BadRequest as exc:
+            if NOT_MODIFIED in exc.message.lower():  # an edit that is already there: the wanted state holds
+                return Sent(params.get("message_id"), {})
             if any(marker in exc.message.lower() for marker in GONE_400):
                 raise ChatGone(exc.message) from exc
             raise Rejected(exc.message) from exc
@@ -91,6 +95,8 @@ class TelegramSender:
             raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
         except OSError as exc:  # a media file that cannot be read
             raise Rejected(f"cannot read media: {exc}") from exc
+        if not isinstance(message, Message):  # an edit answers True, not the message
+            return Sent(params.get("message_id"), {})
         return Sent(message.message_id, _result(message))
 
 

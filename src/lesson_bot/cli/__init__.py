@@ -7,6 +7,7 @@ import typer
 from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
 from lesson_bot.cli.demo import demo_command
+from lesson_bot.cli.meetings import meetings_app
 from lesson_bot.cli.roster import branches_command, deliveries_command, roster_app
 from lesson_bot.cli.run import deliver_command, run_command
 from lesson_bot.cli.sandbox import sandbox_command
@@ -23,6 +24,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(roster_app, name="roster")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(meetings_app, name="meetings")
 app.command("branches")(branches_command)
 app.command("deliveries")(deliveries_command)
 app.command("sandbox")(sandbox_command)

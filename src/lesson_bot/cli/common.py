@@ -49,7 +49,7 @@ def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) ->
         try:
             return await use(services)
         finally:
-            await services.db.dispose()
+            await services.aclose()
 
     try:
         return asyncio.run(main())

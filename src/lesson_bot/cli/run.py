@@ -66,7 +66,7 @@ async def serve(settings: Settings, services: Services, *, polling: bool) -> Non
             finally:
                 await engine.stop()
     finally:
-        await services.db.dispose()
+        await services.aclose()
 
 
 async def _serve_bot(bot: BotApplication, server: uvicorn.Server, *, use_webhook: bool) -> None:
@@ -120,7 +120,7 @@ async def deliver(settings: Settings, services: Services, *, time_scale: float) 
             await stop.wait()
             await engine.stop()
     finally:
-        await services.db.dispose()
+        await services.aclose()
 
 
 def deliver_command(

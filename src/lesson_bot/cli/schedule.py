@@ -1,4 +1,4 @@
-"""`lesson-bot schedule ...`: preview, add and cancel lesson schedules, and holidays, as an operator."""
+"""`lesson-bot schedule ...`: preview, add, plan, list and cancel lesson schedules, and holidays, as an operator."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from lesson_bot.cli.common import (
 )
 from lesson_bot.services.schedules import LessonPlan
 
-schedule_app = typer.Typer(help="Preview, add and cancel lesson schedules; holidays.", no_args_is_help=True)
+schedule_app = typer.Typer(help="Preview, add, plan, list and cancel lesson schedules; holidays.", no_args_is_help=True)
 WhenArgument = Annotated[
     str, typer.Argument(help='in the branch\'s time: "2026-12-01 19:30", "明天 20:00", "每周一 20:00"')
 ]
@@ -72,10 +72,59 @@ def schedule_skip(
     """A holiday: the branch's recurring schedules do not fire on DAY."""
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)
-    try:
-        parsed = date.fromisoformat(day)
-    except ValueError:
-        err_console.print(f"day: {day!r} is not a date; expected YYYY-MM-DD", highlight=False)
-        raise typer.Exit(2) from None
+    parsed = _day(day, "day")
     call_service(settings, lambda s: s.schedules.skip_date(actor, branch, parsed, reason))
     console.print(f"no recurring delivery for branch {branch} on {parsed}", highlight=False)
+
+
+@schedule_app.command("plan")
+def schedule_plan(
+    branch: BranchOption,
+    series: Annotated[str, typer.Option(help="the series to deliver, one lesson per occurrence in order")],
+    when: Annotated[str, typer.Argument(help='a repeating time in the branch\'s zone: "每周一 20:00"')],
+    start: Annotated[str | None, typer.Option(help="first day, YYYY-MM-DD (default: as soon as possible)")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only show which lesson falls on which date")] = False,
+    as_user: AsOption = None,
+) -> None:
+    """Schedule a whole series at a weekly slot; prints which lesson is sent on which date."""
+    settings = settings_or_exit()
+    actor = acting_user(settings, as_user)
+    starts_on = _day(start, "start") if start else None
+    shown = call_service(settings, lambda s: s.schedules.preview_plan(actor, branch, series, when,
+                                                                       starts_on=starts_on, locale="en"))
+    if not dry_run:
+        view = call_service(settings, lambda s: s.schedules.create(actor, branch, LessonPlan(series=series), when,
+                                                                   starts_on=starts_on, locale="en"))
+        console.print(f"schedule {view.id}: {view.what}, {view.description}", highlight=False)
+    else:
+        console.print(shown.description, highlight=False)
+    for item in shown.lessons:
+        console.print(f"  {item.local:%Y-%m-%d %H:%M %a}  {item.title}", highlight=False)
+
+
+@schedule_app.command("upcoming")
+def schedule_upcoming(
+    branch: BranchOption,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="how many deliveries to list")] = 10,
+    as_user: AsOption = None,
+) -> None:
+    """The branch's next lesson deliveries (local time) and its active schedules."""
+    settings = settings_or_exit()
+    actor = acting_user(settings, as_user)
+    view = call_service(settings, lambda s: s.schedules.upcoming(actor, branch, limit=limit, locale="en"))
+    if not view.lessons:
+        console.print(f"nothing scheduled for {view.branch_title}", highlight=False)
+        return
+    console.print(f"{view.branch_title} ({view.timezone}):", highlight=False)
+    for item in view.lessons:
+        console.print(f"  {item.local:%Y-%m-%d %H:%M %a}  #{item.schedule_id}  {item.title}", highlight=False)
+    for line in view.schedules:
+        console.print(f"schedule {line.id}: {line.what}, {line.description}", highlight=False)
+
+
+def _day(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err_console.print(f"{name}: {value!r} is not a date; expected YYYY-MM-DD", highlight=False)
+        raise typer.Exit(2) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -32,25 +33,54 @@ async def lesson_for(session: AsyncSession, schedule: Schedule, seq: int) -> Les
     return await session.get(LessonVersion, lesson.current_version_id)
 
 
-def lesson_payloads(version: LessonVersion) -> list[dict[str, Any]]:
-    """The Bot API calls that deliver a lesson version: its messages, then its media, then its quiz."""
+def checkin_data(delivery_id: int) -> str:
+    """The check-in button's callback data (bot/handlers/lessons.py parses it)."""
+    return f"ls:done:{delivery_id}"
+
+
+def checkin_markup(label: str, delivery_id: int) -> dict[str, Any]:
+    """The lesson message's keyboard: one check-in button (its label carries the live count once there is one)."""
+    return {"inline_keyboard": [[{"text": label, "callback_data": checkin_data(delivery_id)}]]}
+
+
+def lesson_payloads(version: LessonVersion, *, delivery_id: int | None = None, button: str | None = None,
+                    file_ids: Mapping[tuple[str, str], str] | None = None) -> list[dict[str, Any]]:
+    """The Bot API calls that deliver a lesson version: its messages, then its media, then its quiz.
+
+    With a `delivery_id`, the last text message carries the check-in button labelled `button`, and every part
+    carries payload["meta"] (which the sender ignores) for the on-sent hook: the delivery, which part holds the
+    button, each poll's question and correct option, each media file's hash. `file_ids` maps (sha256, kind) of
+    media sent before to Telegram's file_id, so a file is uploaded once and re-sent by id after that.
+    """
     messages, _issues, _length = render_lesson(version.title, version.series, version.position, version.language,
                                                version.body_md, 1)
     payloads: list[dict[str, Any]] = [
         {"method": "sendMessage", "params": {"text": text, "parse_mode": "HTML"}} for text in messages
     ]
+    if delivery_id is not None and payloads:
+        payloads[-1]["params"]["reply_markup"] = checkin_markup(button or "✅", delivery_id)
+        payloads[-1]["meta"] = {"checkin": True}
     for item in version.media:
-        method, param = MEDIA_METHOD.get(str(item.get("kind")), MEDIA_METHOD["document"])
-        params: dict[str, Any] = {param: {"path": item["file"]}}
+        kind = str(item.get("kind"))
+        method, param = MEDIA_METHOD.get(kind, MEDIA_METHOD["document"])
+        known = (file_ids or {}).get((str(item.get("sha256")), kind))
+        params: dict[str, Any] = {param: known if known else {"path": item["file"]}}
         if item.get("caption"):
             params.update(caption=render_caption(str(item["caption"]), 1, "media")[0], parse_mode="HTML")
-        payloads.append({"method": method, "params": params})
-    for question in version.quiz:
+        payloads.append({"method": method, "params": params,
+                         "meta": {"media": {"sha256": item.get("sha256"), "kind": kind}}})
+    for index, question in enumerate(version.quiz):
         payloads.append({"method": "sendPoll", "params": {
             "question": question["question"], "options": list(question["options"]), "type": "quiz",
             "correct_option_ids": [int(question["correct"])], "explanation": question.get("explanation"),
             "is_anonymous": False,
-        }})
+        }, "meta": {"question": index, "correct": int(question["correct"])}})
+    if delivery_id is not None:
+        for payload in payloads:
+            payload["meta"] = {**payload.get("meta", {}), "delivery": delivery_id}
+    else:
+        for payload in payloads:
+            payload.pop("meta", None)
     return payloads
 
 

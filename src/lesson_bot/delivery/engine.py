@@ -69,6 +69,12 @@ class Engine:
         finally:
             scheduler.shutdown(wait=False)
 
+    async def run_once(self) -> None:
+        """One planner round and one round of every periodic job, then send everything due (no leadership): for
+        one-shot runs and tests that move a clock by hand."""
+        await self._tick()
+        await self._dispatcher.settle()
+
     def start(self) -> None:
         """Begin (as leader, or standing by for leadership)."""
         self._task = asyncio.create_task(lead(self._leadership, self._stop, self._work))

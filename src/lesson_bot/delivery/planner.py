@@ -15,13 +15,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, Occurrence, Schedule, SkipDate
+from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, MediaFile, Occurrence, Schedule, SkipDate
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery import compose, outbox
+from lesson_bot.delivery import compose, counts, outbox
 from lesson_bot.delivery.dispatcher import missed_window
-from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, ParticipationMode, ScheduleKind, ScheduleStatus
 from lesson_bot.domain.recurrence import Recurrence, occurrences
+from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -49,10 +50,12 @@ class PlanReport:
 class Planner:
     """Materialises due occurrences into the outbox."""
 
-    def __init__(self, db: Database, clock: Clock, config: PlannerConfig | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, config: PlannerConfig | None = None,
+                 translator: Translator | None = None) -> None:
         self._db = db
         self._clock = clock
         self.config = config or PlannerConfig()
+        self._translator = translator or Translator()
 
     async def tick(self) -> PlanReport:
         """Plan everything due up to now + lookahead, each schedule in its own transaction."""
@@ -60,7 +63,10 @@ class Planner:
         async with self._db.transaction() as s:
             ids = (await s.execute(
                 select(Schedule.id).join(Branch, Branch.id == Schedule.branch_id)
-                .where(Schedule.status == ScheduleStatus.ACTIVE, Branch.status == BranchStatus.ACTIVE)
+                # Meeting schedules create meetings ahead of time (delivery/meetings.py); their notices, reminders
+                # and sign-in are planned per meeting there.
+                .where(Schedule.status == ScheduleStatus.ACTIVE, Branch.status == BranchStatus.ACTIVE,
+                       Schedule.kind == ScheduleKind.LESSON)
             )).scalars().all()
         for schedule_id in ids:
             try:
@@ -101,12 +107,38 @@ class Planner:
                 log.warning("schedule %d: occurrence due %s missed its grace window", schedule.id, occ.due_at)
                 continue
             if version is not None:
+                delivery_id = await _plan_delivery(s, branch, version, occurrence_id)
                 items = []
-                for index, payload in enumerate(compose.lesson_payloads(version)):
+                payloads = compose.lesson_payloads(
+                    version, delivery_id=delivery_id, button=counts.label(self._translator.lang(branch.locale)),
+                    file_ids=await _file_ids(s, version))
+                for index, payload in enumerate(payloads):
                     dedupe, group = compose.part_keys(occurrence_id, branch.chat_id, index)
                     items.append(outbox.OutboxItem(dedupe, branch.chat_id, "lesson", payload, occ.due_at, group,
                                                    index, not_after, branch.id, occurrence_id))
                 report.rows += await outbox.enqueue(s, items)
+
+
+async def _plan_delivery(s: AsyncSession, branch: Branch, version: LessonVersion, occurrence_id: int) -> int:
+    """The group's delivery of this occurrence, created now so that the check-in button can name it; its message
+    id and time are filled in when the message is sent (delivery/lesson_sent.py)."""
+    row = {"branch_id": branch.id, "lesson_version_id": version.id, "occurrence_id": occurrence_id,
+           "mode": ParticipationMode.ON_TIME, "chat_id": branch.chat_id, "member_id": None}
+    inserted = await insert_new(s, LessonDelivery, [row], ["occurrence_id", "chat_id"], LessonDelivery.id)
+    if inserted:
+        return int(inserted[0])
+    return int((await s.execute(select(LessonDelivery.id).where(
+        LessonDelivery.occurrence_id == occurrence_id, LessonDelivery.chat_id == branch.chat_id))).scalar_one())
+
+
+async def _file_ids(s: AsyncSession, version: LessonVersion) -> dict[tuple[str, str], str]:
+    """Telegram file ids of this version's media that were uploaded before, by (sha256, kind)."""
+    hashes = [str(m["sha256"]) for m in version.media if m.get("sha256")]
+    if not hashes:
+        return {}
+    rows = await s.execute(select(MediaFile.sha256, MediaFile.kind, MediaFile.telegram_file_id)
+                           .where(MediaFile.sha256.in_(hashes)))
+    return {(sha, kind): file_id for sha, kind, file_id in rows}
 
 
 async def _insert_occurrence(s: AsyncSession, schedule_id: int, seq: int, due_at: datetime,

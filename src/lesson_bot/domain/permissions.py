@@ -20,6 +20,14 @@ class Action(enum.StrEnum):
     EDIT_MEMBER = "roster.edit_member"
     VIEW_DELIVERIES = "delivery.view"
     MANAGE_SCHEDULES = "schedule.manage"
+    CALL_MEETING = "meeting.call"
+    DECIDE_LEAVE = "meeting.decide_leave"
+    RECORD_ATTENDANCE = "meeting.attendance"
+    VIEW_PROGRESS = "progress.view"
+    RECORD_MINUTES = "meeting.record"  # also the meeting's recorder (checked by the service)
+    VIEW_RECORD = "meeting.view_record"  # also the meeting's host and recorder
+    ASSIGN_MAKEUP = "meeting.assign_makeup"
+    VIEW_COMPLIANCE = "meeting.compliance"
 
 
 class Grant(enum.StrEnum):
@@ -41,6 +49,14 @@ GRANTS: dict[Action, Grant] = {
     Action.EDIT_MEMBER: Grant.SECRETARY,
     Action.VIEW_DELIVERIES: Grant.SECRETARY,
     Action.MANAGE_SCHEDULES: Grant.SECRETARY,
+    Action.CALL_MEETING: Grant.SECRETARY,
+    Action.DECIDE_LEAVE: Grant.SECRETARY,
+    Action.RECORD_ATTENDANCE: Grant.SECRETARY,
+    Action.VIEW_PROGRESS: Grant.SECRETARY,
+    Action.RECORD_MINUTES: Grant.SECRETARY,
+    Action.VIEW_RECORD: Grant.SECRETARY,
+    Action.ASSIGN_MAKEUP: Grant.SECRETARY,
+    Action.VIEW_COMPLIANCE: Grant.SECRETARY,
 }
 
 

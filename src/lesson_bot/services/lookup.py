@@ -6,13 +6,21 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, Member, Membership
+from lesson_bot.db.models import Branch, Lesson, Member, Membership
 from lesson_bot.services.views import Person
 
 
 async def branch_by_chat(session: AsyncSession, chat_id: int) -> Branch | None:
     """The branch of a chat, whatever its status."""
     return (await session.execute(select(Branch).where(Branch.chat_id == chat_id))).scalar_one_or_none()
+
+
+async def series_lessons(session: AsyncSession, series: str) -> list[Lesson]:
+    """The active lessons of a series in delivery order (the k-th is what a series schedule sends k-th)."""
+    result = await session.execute(
+        select(Lesson).where(Lesson.series == series, Lesson.active.is_(True)).order_by(Lesson.position)
+    )
+    return list(result.scalars().all())
 
 
 async def membership(session: AsyncSession, branch_id: int, member_id: int) -> Membership | None:

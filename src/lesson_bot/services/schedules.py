@@ -2,48 +2,51 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import logging
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, Lesson, Occurrence, OutboxMessage, Schedule, SkipDate
+from lesson_bot.db.models import Branch, Lesson, LessonVersion, Occurrence, OutboxMessage, Schedule, SkipDate
 from lesson_bot.db.uow import Database
-from lesson_bot.domain.enums import BranchStatus, OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.enums import (
+    BranchStatus,
+    OccurrenceStatus,
+    OutboxStatus,
+    RecurrenceType,
+    ScheduleKind,
+    ScheduleStatus,
+)
 from lesson_bot.domain.permissions import Action
 from lesson_bot.domain.recurrence import Occurrence as Firing
 from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, describe, preview, resolve_local
 from lesson_bot.domain.when import OneOff, WhenError, parse_when
+from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import InvalidInput, NotFound
+from lesson_bot.services.schedule_views import (
+    Catalog,
+    LessonChoice,
+    LessonPlan,
+    PlannedLesson,
+    PlanPreview,
+    ScheduleLine,
+    SchedulePreview,
+    ScheduleView,
+    SeriesChoice,
+    TimePreset,
+    Upcoming,
+    UpcomingLesson,
+    time_presets,
+)
 
+__all__ = ["LessonPlan", "SchedulePreview", "ScheduleService", "ScheduleView"]
+
+log = logging.getLogger(__name__)
 PREVIEW_COUNT = 5
-
-
-@dataclass(frozen=True)
-class LessonPlan:
-    """What a lesson schedule delivers: one lesson (by its stable id) or a whole series in order."""
-
-    lesson_slug: str | None = None
-    series: str | None = None
-
-
-@dataclass(frozen=True)
-class SchedulePreview:
-    description: str
-    next: tuple[datetime, ...]  # local times, in the branch's zone
-
-
-@dataclass(frozen=True)
-class ScheduleView:
-    id: int
-    what: str
-    description: str
-    status: ScheduleStatus
-    next: tuple[datetime, ...]
 
 
 class ScheduleService:
@@ -55,7 +58,7 @@ class ScheduleService:
         self._access = access
 
     def _recurrence(self, branch: Branch, when: str, skip: frozenset[date], *, max_count: int | None,
-                          ends_at: datetime | None) -> Recurrence:
+                    ends_at: datetime | None, starts_on: date | None = None) -> Recurrence:
         now = self._clock.now()
         zone = ZoneInfo(branch.timezone)
         try:
@@ -66,9 +69,13 @@ class ScheduleService:
             if isinstance(parsed, OneOff):
                 starts = resolve_local(parsed.local.replace(tzinfo=None), branch.timezone)
                 if starts <= now:
-                    raise InvalidInput("when", "in_the_past", value=when)
+                    raise InvalidInput("when", "in_the_past", value=when, local=f"{parsed.local:%Y-%m-%d %H:%M}",
+                                       now=f"{now.astimezone(zone):%Y-%m-%d %H:%M}")
                 return Recurrence(RecurrenceType.ONCE, branch.timezone, starts, {}, skip_dates=skip)
-            return Recurrence(parsed.kind, branch.timezone, now, parsed.rule, ends_at=ends_at, max_count=max_count,
+            starts = now
+            if starts_on is not None:
+                starts = max(now, resolve_local(datetime.combine(starts_on, time()), branch.timezone))
+            return Recurrence(parsed.kind, branch.timezone, starts, parsed.rule, ends_at=ends_at, max_count=max_count,
                               skip_dates=skip)
         except RecurrenceError as exc:
             raise InvalidInput(f"when.{exc.field}", exc.problem, value=when, **exc.params) from None
@@ -82,35 +89,146 @@ class ScheduleService:
             return branch, skip
 
     async def preview(self, telegram_user_id: int, branch_id: int, when: str, *, locale: str = "zh-Hans",
-                      max_count: int | None = None, ends_at: datetime | None = None) -> SchedulePreview:
+                      max_count: int | None = None, ends_at: datetime | None = None,
+                      starts_on: date | None = None) -> SchedulePreview:
         """The next occurrences of what was typed ("每周一 20:00", "2026-12-01 19:30"), in the branch's time."""
         await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
         branch, skip = await self._branch(branch_id)
-        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at)
+        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
         firings = preview(rec, self._clock.now(), PREVIEW_COUNT)
         return SchedulePreview(describe(rec, locale), tuple(f.local for f in firings))
 
+    async def preview_plan(self, telegram_user_id: int, branch_id: int, series: str, when: str, *,
+                           starts_on: date | None = None, locale: str = "zh-Hans") -> PlanPreview:
+        """A whole series at a repeating time: which lesson falls on which local date."""
+        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        branch, skip = await self._branch(branch_id)
+        rec = self._recurrence(branch, when, skip, max_count=None, ends_at=None, starts_on=starts_on)
+        if rec.kind is RecurrenceType.ONCE:
+            # A one-off moment would deliver the first lesson and leave the rest of the series unscheduled.
+            raise InvalidInput("when", "not_repeating", value=when)
+        async with self._db.transaction() as s:
+            lessons = await lookup.series_lessons(s, series)
+        if not lessons:
+            raise NotFound("series", series)
+        firings = preview(rec, self._clock.now(), len(lessons))
+        return PlanPreview(series, describe(rec, locale),
+                           tuple(PlannedLesson(f.local, lessons[f.seq - 1].title) for f in firings))
+
     async def create(self, telegram_user_id: int, branch_id: int, plan: LessonPlan, when: str, *,
-                     max_count: int | None = None, ends_at: datetime | None = None) -> ScheduleView:
-        """Schedule a lesson or a series; the planner delivers it from then on."""
+                     max_count: int | None = None, ends_at: datetime | None = None,
+                     starts_on: date | None = None, locale: str | None = None) -> ScheduleView:
+        """Schedule a lesson or a series; the planner delivers it from then on (described in `locale`)."""
         actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
         branch, skip = await self._branch(branch_id)
         if branch.status is not BranchStatus.ACTIVE:
             raise InvalidInput("branch", "inactive", value=branch.title)
-        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at)
+        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
         async with self._db.transaction() as s:
             lesson_id, what = await _resolve_plan(s, plan)
+            member = await lookup.by_telegram_id(s, telegram_user_id)
             schedule = Schedule(branch_id=branch_id, kind=ScheduleKind.LESSON, lesson_id=lesson_id,
                                 series=plan.series, timezone=branch.timezone, recurrence=rec.kind, rule=dict(rec.rule),
                                 starts_at=rec.starts_at, ends_at=ends_at, max_count=max_count,
-                                status=ScheduleStatus.ACTIVE)
+                                status=ScheduleStatus.ACTIVE, created_by_member_id=member.id if member else None)
             s.add(schedule)
             await s.flush()
             self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id,
                                 {"schedule_id": schedule.id, "what": what, "when": when})
             firings: list[Firing] = preview(rec, self._clock.now(), PREVIEW_COUNT)
-            return ScheduleView(schedule.id, what, describe(rec, branch.locale), schedule.status,
+            return ScheduleView(schedule.id, what, describe(rec, locale or branch.locale), schedule.status,
                                 tuple(f.local for f in firings))
+
+    async def time_presets(self, telegram_user_id: int, branch_id: int) -> tuple[TimePreset, ...]:
+        """Times to offer as buttons, computed in the branch's zone (none in the past)."""
+        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        branch, _ = await self._branch(branch_id)
+        return time_presets(self._clock.now().astimezone(ZoneInfo(branch.timezone)))
+
+    async def read_start(self, telegram_user_id: int, branch_id: int, text: str) -> date:
+        """A start date typed in the branch's calendar ("2026-12-14", "下周一", "Dec 14"); today or later."""
+        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        branch, _ = await self._branch(branch_id)
+        today = self._clock.now().astimezone(ZoneInfo(branch.timezone))
+        try:
+            # The time parser knows every date form; a fixed time of day turns a date into a moment it can read.
+            parsed = parse_when(f"{text.strip()} 00:00", today)
+        except WhenError:
+            parsed = None
+        if not isinstance(parsed, OneOff):
+            raise InvalidInput("start", "not_a_date", value=text)
+        if parsed.local.date() < today.date():
+            raise InvalidInput("start", "in_the_past", value=text, today=f"{today:%Y-%m-%d}")
+        return parsed.local.date()
+
+    async def catalog(self, telegram_user_id: int, branch_id: int) -> Catalog:
+        """Every active lesson by series, marked when this branch has it scheduled or delivered already."""
+        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        branch, _ = await self._branch(branch_id)
+        now = self._clock.now()
+        async with self._db.transaction() as s:
+            rows = (await s.execute(
+                select(Lesson, LessonVersion.summary)
+                .outerjoin(LessonVersion, LessonVersion.id == Lesson.current_version_id)
+                .where(Lesson.active.is_(True)).order_by(Lesson.series, Lesson.position)
+            )).all()
+            active = (await s.execute(
+                select(Schedule.lesson_id, Schedule.series).where(
+                    Schedule.branch_id == branch_id, Schedule.status == ScheduleStatus.ACTIVE,
+                    Schedule.kind == ScheduleKind.LESSON,
+                    or_(Schedule.recurrence != RecurrenceType.ONCE, Schedule.starts_at > now))
+            )).all()
+            delivered = set((await s.execute(
+                select(LessonVersion.lesson_id).join(Occurrence, Occurrence.lesson_version_id == LessonVersion.id)
+                .join(Schedule, Schedule.id == Occurrence.schedule_id)
+                .where(Schedule.branch_id == branch_id, Occurrence.status == OccurrenceStatus.PLANNED,
+                       Occurrence.due_at <= now)
+            )).scalars())
+        scheduled_ids = {row.lesson_id for row in active if row.lesson_id is not None}
+        scheduled_series = {row.series for row in active if row.series is not None}
+        by_series: dict[str, list[LessonChoice]] = {}
+        language: dict[str, str] = {}
+        for lesson, summary in rows:
+            language.setdefault(lesson.series, lesson.language)
+            by_series.setdefault(lesson.series, []).append(LessonChoice(
+                lesson.id, lesson.slug, lesson.position, lesson.title, summary or "",
+                scheduled=lesson.id in scheduled_ids or lesson.series in scheduled_series,
+                delivered=lesson.id in delivered))
+        mine = branch.locale.split("-")[0].lower()
+        order = sorted(by_series, key=lambda name: (language[name].split("-")[0].lower() != mine, name))
+        return Catalog(branch.title, branch.timezone,
+                       tuple(SeriesChoice(name, tuple(by_series[name])) for name in order))
+
+    async def upcoming(self, telegram_user_id: int, branch_id: int, *, limit: int = 10,
+                       locale: str = "zh-Hans") -> Upcoming:
+        """The branch's next lesson deliveries across its active schedules, and those schedules."""
+        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        branch, skip = await self._branch(branch_id)
+        now = self._clock.now()
+        lessons: list[UpcomingLesson] = []
+        lines: list[ScheduleLine] = []
+        async with self._db.transaction() as s:
+            schedules = (await s.execute(
+                select(Schedule).where(Schedule.branch_id == branch_id, Schedule.status == ScheduleStatus.ACTIVE,
+                                       Schedule.kind == ScheduleKind.LESSON).order_by(Schedule.id)
+            )).scalars().all()
+            for schedule in schedules:
+                try:
+                    rec = Recurrence(schedule.recurrence, schedule.timezone, schedule.starts_at, schedule.rule,
+                                     ends_at=schedule.ends_at, max_count=schedule.max_count, skip_dates=skip)
+                except RecurrenceError:
+                    log.exception("schedule %d cannot be walked", schedule.id)
+                    continue
+                titles, what = await _titles(s, schedule)
+                single = schedule.lesson_id is not None  # delivers its one lesson at every occurrence
+                found = [UpcomingLesson(schedule.id, f.local, titles[0] if single else titles[f.seq - 1])
+                         for f in preview(rec, now, limit) if single or f.seq <= len(titles)]
+                if found:
+                    lessons.extend(found)
+                    lines.append(ScheduleLine(schedule.id, what, describe(rec, locale),
+                                              rec.kind is not RecurrenceType.ONCE, found[0].local))
+        lessons.sort(key=lambda item: (item.local, item.schedule_id))
+        return Upcoming(branch.title, branch.timezone, tuple(lessons[:limit]), tuple(lines))
 
     async def cancel(self, telegram_user_id: int, schedule_id: int) -> int:
         """Stop a schedule; whatever it queued and is not sent yet is cancelled too. The rows cancelled."""
@@ -144,6 +262,15 @@ class ScheduleService:
             if exists is None:
                 s.add(SkipDate(branch_id=branch_id, day=day, reason=reason))
                 self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id, {"skip_date": day.isoformat()})
+
+
+async def _titles(s: AsyncSession, schedule: Schedule) -> tuple[list[str], str]:
+    """The titles a schedule delivers (its one lesson, or its series in order), and its name."""
+    if schedule.lesson_id is not None:
+        lesson = await s.get(Lesson, schedule.lesson_id)
+        title = lesson.title if lesson is not None else "?"
+        return [title], title
+    return [lesson.title for lesson in await lookup.series_lessons(s, schedule.series or "")], schedule.series or ""
 
 
 async def _resolve_plan(s: AsyncSession, plan: LessonPlan) -> tuple[int | None, str]:

@@ -86,6 +86,10 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
     else:
         lines.append(t._("/start — start me here so I can send you reminders and make-up lessons"))
         lines.append(t._("/lang — choose 简体中文 or English"))
+        lines.append(t._("/lessons — the lessons you missed: study them here (补学)"))
+        lines.append(t._("/review — answer again the quiz questions you got wrong"))
+        lines.append(t._("/signin 123456 — sign in to a meeting with the code shown there (签到)"))
+    lines.append(t._("/me — your record: lessons, quiz, meetings, points"))
     lines.append(t._("/help — this list"))
     if is_secretary or is_admin:
         lines.append("")
@@ -95,6 +99,12 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("Send me a CSV file in private to import a roster."))
         lines.append(t._("/branches — your branches"))
         lines.append(t._("/deliveries — what was sent, retried, failed or missed"))
+        lines.append(t._("/schedule — schedule a lesson; /plan — a whole series, one lesson a week"))
+        lines.append(t._("/upcoming — what will be sent next: cancel or skip"))
+        lines.append(t._("/progress — a lesson's check-ins, quiz results and who is missing"))
+        lines.append(t._("/meeting — call a meeting (支委会, 党课…); /attendance — 代签 and offline attendance"))
+        lines.append(t._("/record — minutes and decisions of a meeting; /makeups — who still owes a make-up"))
+        lines.append(t._("/cadence — meetings held and missing, per period"))
     if in_group:
         lines.append("")
         lines.append(t._("Group administrators: /register makes this group a branch."))
@@ -102,6 +112,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append("")
         lines.append(t._("<b>For admins</b>"))
         lines.append(t._("/branches — every branch and its status"))
+        lines.append(t._("/cadence — every branch's meetings held and missing"))
         lines.append(t._("/removesecretary @user — make a secretary an ordinary member (in the group)"))
     return "\n".join(lines)
 

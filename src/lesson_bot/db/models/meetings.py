@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lesson_bot.db.base import Base, BigIntPK, str_enum
-from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, MeetingType, RsvpAnswer, SignInMethod
+from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, RsvpAnswer, SignInMethod
 
 
 class Meeting(Base):
     """One meeting of a branch and, once held, its record."""
 
     __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_status_starts_at", "status", "starts_at"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
-    type: Mapped[MeetingType] = mapped_column(str_enum(MeetingType, "meeting_type"))
+    # A meeting type's key: a built-in (domain.enums.MeetingType) or one an organization configured.
+    type: Mapped[str] = mapped_column(String(32))
     topic: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]
@@ -38,6 +40,7 @@ class Meeting(Base):
     recorded_late: Mapped[bool] = mapped_column(default=False)  # 补录: recorded after the meeting ended
     host_confirmed_at: Mapped[datetime | None]
     recorder_confirmed_at: Mapped[datetime | None]
+    attendance_closed_at: Mapped[datetime | None]  # sign-in window closed: absentees marked, summary sent
     schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id"))
     created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lesson_bot.db.base import Base, BigIntPK, str_enum
@@ -13,10 +13,17 @@ from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
 
 
 class LessonDelivery(Base):
-    """A lesson version delivered to a branch group, or to one member in private (补学, review)."""
+    """A lesson version delivered to a branch group, or to one member in private (补学, review).
+
+    A group delivery is created when the planner plans its occurrence (so the check-in button can carry its id)
+    and filled in (message_id, delivered_at, expected_count) when its message is sent.
+    """
 
     __tablename__ = "lesson_deliveries"
-    __table_args__ = (Index("ix_lesson_deliveries_branch_version", "branch_id", "lesson_version_id"),)
+    __table_args__ = (
+        Index("ix_lesson_deliveries_branch_version", "branch_id", "lesson_version_id"),
+        UniqueConstraint("occurrence_id", "chat_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
@@ -25,8 +32,12 @@ class LessonDelivery(Base):
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     mode: Mapped[ParticipationMode] = mapped_column(str_enum(ParticipationMode, "delivery_mode"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
-    delivered_at: Mapped[datetime]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)  # the message carrying the check-in button
+    delivered_at: Mapped[datetime | None] = mapped_column(index=True)  # None while planned, not yet sent
+    expected_count: Mapped[int | None]  # active roster members when delivered: the "/30" of the live count
+    checkin_count: Mapped[int] = mapped_column(default=0, server_default="0")  # kept by the recorder
+    shown_count: Mapped[int] = mapped_column(default=0, server_default="0")  # what the button says (or will)
+    count_edited_at: Mapped[datetime | None]  # last live-count edit enqueued (rate bound per delivery)
 
 
 class QuizPoll(Base):
@@ -62,7 +73,7 @@ class ParticipationEvent(Base):
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     lesson_version_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_versions.id"))
-    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_deliveries.id"))
+    delivery_id: Mapped[int | None] = mapped_column(ForeignKey("lesson_deliveries.id"), index=True)
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
     question_index: Mapped[int | None]
     option_index: Mapped[int | None]

@@ -1,0 +1,87 @@
+"""`lesson-bot meetings record|cadence`: a meeting's full record and 三会一课 compliance, as an operator sees them.
+
+Like the other commands it acts as a Telegram user (--as, default the first admin), so role checks apply.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from lesson_bot.bootstrap import Services
+from lesson_bot.cli.common import AsOption, acting_user, call_service, console, settings_or_exit
+from lesson_bot.domain.cadence import State
+from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.i18n import Translator
+from lesson_bot.services.cadence import BranchCompliance
+from lesson_bot.services.meeting_notices import local, record_lines
+
+meetings_app = typer.Typer(help="Meeting records and 三会一课 cadence compliance.", no_args_is_help=True)
+LangOption = Annotated[str, typer.Option("--lang", help="en or zh-Hans")]
+_TAG = re.compile(r"<[^>]+>")
+STATE_STYLE = {State.HELD: "green", State.OPEN: "", State.DUE_SOON: "yellow", State.OVERDUE: "red"}
+
+
+def plain(line: str) -> str:
+    """A Telegram-HTML line as plain text."""
+    return html.unescape(_TAG.sub("", line))
+
+
+@meetings_app.command("record")
+def record_command(meeting: Annotated[int, typer.Argument(help="meeting id")], lang: LangOption = "en",
+                   as_user: AsOption = None) -> None:
+    """Print a meeting's whole record: fields, attendance (应到/实到 by 正式/预备), absentees, minutes, decisions,
+    attachments, confirmations."""
+    settings = settings_or_exit()
+    actor = acting_user(settings, as_user)
+
+    async def load(services: Services) -> list[str]:
+        view = await services.records.view(actor, meeting)
+        return record_lines(Translator(settings.default_locale).lang(lang), services.meetings.types, view)
+
+    lines = call_service(settings, load)
+    for line in lines:
+        console.print(plain(line), highlight=False, markup=False)
+
+
+def _table(reports: list[BranchCompliance], types: MeetingTypes, lang: str) -> Table:
+    table = Table(title="三会一课 cadence")
+    for column in ("branch", "period", "type", "state", "held", "deadline"):
+        table.add_column(column)
+    for report in reports:
+        for row in sorted(report.rows, key=lambda r: (r.span.first, r.type), reverse=True):
+            kind = types.get(row.type).name(lang) + (f" ({row.party_group})" if row.party_group else "")
+            style = STATE_STYLE[row.state]
+            table.add_row(report.title, row.span.label, kind, f"[{style}]{row.state}[/]" if style else str(row.state),
+                          f"{row.held}/{row.expected}",
+                          local(row.deadline - timedelta(seconds=1), report.timezone, "%Y-%m-%d"))
+    return table
+
+
+@meetings_app.command("cadence")
+def cadence_command(
+    branch: Annotated[int | None, typer.Option("--branch", help="one branch (default: every branch you may see)")]
+    = None,
+    periods: Annotated[int, typer.Option("--periods", min=1, max=12, help="periods back, current included")] = 3,
+    lang: LangOption = "en",
+    as_user: AsOption = None,
+) -> None:
+    """Which meetings each branch's cadence expects per period, which were held, which are overdue or due soon."""
+    settings = settings_or_exit()
+    actor = acting_user(settings, as_user)
+
+    async def load(services: Services) -> tuple[list[BranchCompliance], MeetingTypes]:
+        if branch is not None:
+            return [await services.cadence.branch(actor, branch, periods)], services.meetings.types
+        return await services.cadence.overview(actor, periods), services.meetings.types
+
+    reports, types = call_service(settings, load)
+    console.print(_table(reports, types, lang))
+    overdue = sum(r.count(State.OVERDUE) for r in reports)
+    console.print(f"{len(reports)} branches, {overdue} overdue, "
+                  f"{sum(r.count(State.DUE_SOON) for r in reports)} due soon", highlight=False)

@@ -1,0 +1,84 @@
+"""The live check-in count on a lesson's button ("✅ 已学习 12/30"), kept current by a periodic tick.
+
+The recorder only counts (lesson_deliveries.checkin_count); this tick turns a changed count into one outbox row of
+kind "count" (an editMessageReplyMarkup of the lesson message). Per delivery there is at most one such edit open
+at a time and at most one every 15 seconds, so a busy group gets at most 4 edits a minute for its lesson, far
+under Telegram's 20 messages a minute per group, and a burst of taps costs one edit, not one per tap. The count
+being shown is stored with the enqueued edit (same transaction), so a restart or a second tick never edits twice
+for the same count. Only deliveries of the last 7 days are edited: nobody watches older buttons.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, select
+
+from lesson_bot.db.models import Branch, LessonDelivery, OutboxMessage
+from lesson_bot.db.uow import Database
+from lesson_bot.delivery import compose, outbox
+from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.i18n import Lang, Translator
+from lesson_bot.services.clock import Clock
+
+KIND = "count"
+EDIT_EVERY = timedelta(seconds=15)
+WINDOW = timedelta(days=7)
+BATCH = 200  # deliveries looked at per tick; the rest wait for the next tick
+
+
+def label(t: Lang, count: int | None = None, expected: int | None = None) -> str:
+    """The check-in button's label: plain before the first check-in, then with the count."""
+    if count is None:
+        return t._("✅ Studied")
+    return t._("✅ Studied {count}/{expected}", count=count, expected=expected)
+
+
+def group_key(delivery_id: int) -> str:
+    """The outbox group of one delivery's count edits (at most one of them is open)."""
+    return f"count:{delivery_id}"
+
+
+class CountTicker:
+    """Enqueues the live-count edits that are due; `tick` is an engine job (delivery/engine.py)."""
+
+    def __init__(self, db: Database, clock: Clock, translator: Translator, every: timedelta = EDIT_EVERY,
+                 window: timedelta = WINDOW) -> None:
+        self._db = db
+        self._clock = clock
+        self._translator = translator
+        self._every = every
+        self._window = window
+
+    async def tick(self) -> int:
+        """Enqueue an edit for each recent group delivery whose count changed; the number enqueued."""
+        now = self._clock.now()
+        async with self._db.transaction() as s:
+            rows = (await s.execute(
+                select(LessonDelivery, Branch.locale).join(Branch, Branch.id == LessonDelivery.branch_id).where(
+                    LessonDelivery.member_id.is_(None), LessonDelivery.message_id.is_not(None),
+                    LessonDelivery.delivered_at >= now - self._window,
+                    LessonDelivery.checkin_count != LessonDelivery.shown_count,
+                    or_(LessonDelivery.count_edited_at.is_(None), LessonDelivery.count_edited_at <= now - self._every),
+                ).order_by(LessonDelivery.id).limit(BATCH)
+            )).all()
+            if not rows:
+                return 0
+            open_groups = set((await s.execute(select(OutboxMessage.group_key).where(
+                OutboxMessage.group_key.in_([group_key(d.id) for d, _l in rows]),
+                OutboxMessage.status.in_(outbox.OPEN)))).scalars())
+            items = []
+            for delivery, locale in rows:
+                if group_key(delivery.id) in open_groups or delivery.message_id is None:
+                    continue  # the previous edit is still on its way; the next tick looks again
+                count = delivery.checkin_count
+                # The denominator is the active roster when the lesson was sent, plus people the taps added;
+                # max() keeps "31/30" from ever showing if someone joined by other means and checked in.
+                expected = max(delivery.expected_count or 0, count)
+                text = label(self._translator.lang(locale), count, expected)
+                payload = {"method": "editMessageReplyMarkup", "params": {
+                    "message_id": delivery.message_id, "reply_markup": compose.checkin_markup(text, delivery.id)}}
+                items.append(OutboxItem(f"count:{delivery.id}:{count}", delivery.chat_id, KIND, payload, now,
+                                        group_key(delivery.id), count, branch_id=delivery.branch_id))
+                delivery.shown_count, delivery.count_edited_at = count, now
+            return await outbox.enqueue(s, items)

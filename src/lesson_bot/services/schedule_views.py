@@ -1,0 +1,151 @@
+"""Plain values the schedule use cases return, and the time presets a secretary picks from (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from lesson_bot.domain.enums import ScheduleStatus
+
+TONIGHT = time(20, 0)
+SATURDAY_MORNING = time(9, 0)
+SATURDAY = 5
+# Weekly slots offered for a series (weekday 0 = Monday, local wall time); anything else can be typed.
+WEEKLY_SLOTS = ((0, "20:00"), (2, "20:00"), (4, "20:00"), (5, "09:00"))
+_ZH_WEEKDAYS = "一二三四五六日"
+
+
+@dataclass(frozen=True)
+class LessonPlan:
+    """What a lesson schedule delivers: one lesson (by its stable id) or a whole series in order."""
+
+    lesson_slug: str | None = None
+    series: str | None = None
+
+
+@dataclass(frozen=True)
+class SchedulePreview:
+    description: str
+    next: tuple[datetime, ...]  # local times, in the branch's zone
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    id: int
+    what: str
+    description: str
+    status: ScheduleStatus
+    next: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class LessonChoice:
+    """A lesson as the wizard lists it, with what this branch already has of it."""
+
+    id: int
+    slug: str
+    position: int
+    title: str
+    summary: str
+    scheduled: bool  # an active schedule of this branch will deliver it
+    delivered: bool  # this branch has had it delivered already
+
+
+@dataclass(frozen=True)
+class SeriesChoice:
+    name: str
+    lessons: tuple[LessonChoice, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The lesson library as one branch sees it: series in the branch's language first."""
+
+    branch_title: str
+    timezone: str
+    series: tuple[SeriesChoice, ...]
+
+    def find_series(self, name: str) -> SeriesChoice | None:
+        return next((s for s in self.series if s.name == name), None)
+
+
+@dataclass(frozen=True)
+class TimePreset:
+    """A time offered as a button: `when` is what the service parses, the rest is for the label."""
+
+    code: str  # "tonight", "tomorrow", "saturday" (one-off) or "weekly"
+    when: str
+    clock: str  # "20:00"
+    local: datetime | None = None  # one-off presets: the moment, in the branch's zone
+    weekday: int | None = None  # weekly presets: 0 = Monday
+
+
+@dataclass(frozen=True)
+class PlannedLesson:
+    local: datetime
+    title: str
+
+
+@dataclass(frozen=True)
+class PlanPreview:
+    """A whole series at a weekly slot: which lesson on which date (local times)."""
+
+    series: str
+    description: str
+    lessons: tuple[PlannedLesson, ...]
+
+
+@dataclass(frozen=True)
+class UpcomingLesson:
+    schedule_id: int
+    local: datetime
+    title: str
+
+
+@dataclass(frozen=True)
+class ScheduleLine:
+    """An active schedule with something still to deliver."""
+
+    id: int
+    what: str
+    description: str
+    recurring: bool
+    next: datetime  # local
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    branch_title: str
+    timezone: str
+    lessons: tuple[UpcomingLesson, ...]
+    schedules: tuple[ScheduleLine, ...]
+
+
+def weekly_when(weekday: int, clock: str) -> str:
+    """The text the parser reads for a weekly slot ("每周一 20:00")."""
+    return f"每周{_ZH_WEEKDAYS[weekday]} {clock}"
+
+
+def time_presets(now_local: datetime) -> tuple[TimePreset, ...]:
+    """One-off and weekly presets in the branch's zone, none of them in the past."""
+    wall, today = now_local.replace(tzinfo=None), now_local.date()
+    presets: list[TimePreset] = []
+
+    def one_off(code: str, day: datetime) -> TimePreset:
+        return TimePreset(code, f"{day:%Y-%m-%d %H:%M}", f"{day:%H:%M}", day.replace(tzinfo=now_local.tzinfo))
+
+    tonight = datetime.combine(today, TONIGHT)
+    if wall < tonight:
+        presets.append(one_off("tonight", tonight))
+    presets.append(one_off("tomorrow", tonight + timedelta(days=1)))
+    saturday = datetime.combine(today + timedelta(days=(SATURDAY - today.weekday()) % 7), SATURDAY_MORNING)
+    if saturday <= wall:
+        saturday += timedelta(days=7)
+    presets.append(one_off("saturday", saturday))
+    presets.append(TimePreset("weekly", weekly_when(0, "20:00"), "20:00", weekday=0))
+    return tuple(presets)
+
+
+def slot_presets() -> tuple[TimePreset, ...]:
+    """The weekly slots offered for a whole series."""
+    return tuple(TimePreset("weekly", weekly_when(day, clock), clock, weekday=day) for day, clock in WEEKLY_SLOTS)

@@ -1,0 +1,188 @@
+"""A lesson's life in the group with the real bot: it arrives, members tap "✅ 已学习" and answer the quiz, the
+count on the button follows; strangers join the roster, a copied button elsewhere is refused.
+
+The bot (python-telegram-bot Application, polling; and once in webhook mode) handles the taps and answers; the
+delivery engine's parts (planner, dispatcher with the lesson hook, count ticker) send through their own Bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import telegram
+import uvicorn
+from sqlalchemy import select
+
+from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bot.app import build_application
+from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.config import load_settings
+from lesson_bot.db.models import Lesson, LessonDelivery, Membership, ParticipationEvent, Schedule
+from lesson_bot.delivery.counts import CountTicker
+from lesson_bot.delivery.dispatcher import Dispatcher
+from lesson_bot.delivery.lesson_sent import lesson_sent
+from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
+from lesson_bot.domain.enums import ParticipationKind, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.sandbox import Sandbox, run_sandbox
+from lesson_bot.sandbox.limits import FloodConfig
+from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.views import Person
+from lesson_bot.web.app import build_web_app
+from tests.bot.conftest import Harness
+from tests.bot.test_roster_flow import registered_branch
+from tests.conftest import REPO_ROOT
+from tests.delivery.test_dispatcher import Events
+
+
+@dataclass
+class Engine:
+    planner: Planner
+    dispatcher: Dispatcher
+    ticker: CountTicker
+    sender: TelegramSender
+
+
+@contextlib.asynccontextmanager
+async def engine_parts(sb: Sandbox, services: Services) -> AsyncIterator[Engine]:
+    """The delivery engine's parts as bot/engine.py wires them, without the leader loop (the test drives them)."""
+    async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url) as bot:
+        sender = TelegramSender(bot, services.settings.media_dir)
+        dispatcher = Dispatcher(services.db, sender, DeliveryLimiter(Limits(time_scale=60)), services.clock,
+                                Events(), on_sent={"lesson": lesson_sent(services.clock)})
+        yield Engine(Planner(services.db, services.clock, translator=services.translator), dispatcher,
+                     CountTicker(services.db, services.clock, services.translator), sender)
+
+
+async def deliver(services: Services, engine: Engine, chat_id: int, slug: str = "red-first-congress") -> int:
+    """Schedule the lesson for now in the branch of `chat_id`, plan and send it; the delivery id."""
+    branch = await services.branches.by_chat(chat_id)
+    assert branch is not None
+    async with services.db.transaction() as s:
+        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
+        s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
+                       recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
+                       starts_at=services.clock.now() - timedelta(seconds=1)))
+    await engine.planner.tick()
+    await engine.dispatcher.settle()
+    async with services.db.transaction() as s:
+        return int((await s.execute(select(LessonDelivery.id).where(LessonDelivery.chat_id == chat_id))).scalar_one())
+
+
+async def lesson_message(sb: Sandbox, chat_id: int) -> dict[str, Any]:
+    """The bot's message carrying the check-in button."""
+    messages = (await sb.control.transcript(chat_id))["messages"]
+    [message] = [m for m in messages if m["buttons"] and m["buttons"][0][0]["callback_data"].startswith("ls:done:")]
+    return message
+
+
+async def test_members_check_in_answer_and_see_the_count(harness: Harness) -> None:
+    """Zhao's tap is recorded (1/2), his second tap is "already"; Sun, in the group but not on the roster, taps
+    and joins it (2/3); both answer the first quiz; the button then reads "✅ 已学习 2/3"."""
+    h = harness
+    li, zhao, sun = await h.user("Li"), await h.user("Zhao"), await h.user("Sun")
+    chat_id = await registered_branch(h, li, zhao, sun, bot_admin=False)
+    await h.control.send(chat_id, zhao, "收到")  # Zhao is on the roster; Sun never wrote
+    await h.barrier()
+    async with engine_parts(h.sb, h.services) as engine:
+        delivery_id = await deliver(h.services, engine, chat_id)
+        lesson = await lesson_message(h.sb, chat_id)
+        data = f"ls:done:{delivery_id}"
+        assert lesson["buttons"][0][0] == {"text": "✅ 已学习", "callback_data": data}
+        first = await h.tap(chat_id, lesson["message_id"], zhao, data)
+        assert first["text"] == "✅ 已记录：你已学习本课（目前 1/2）。"
+        again = await h.tap(chat_id, lesson["message_id"], zhao, data)
+        assert again["text"] == "已记录过：你此前已为本课打卡（目前 1/2）。"
+        joined = await h.tap(chat_id, lesson["message_id"], sun, data)
+        assert joined["text"] == "✅ 已记录：你已学习本课（目前 2/3）。"
+        polls = [m for m in (await h.control.transcript(chat_id))["messages"] if "poll" in m]
+        right = polls[0]["poll"]["correct_option_ids"][0]
+        await h.control.vote(chat_id, polls[0]["message_id"], zhao, [right])
+        await h.control.vote(chat_id, polls[0]["message_id"], sun, [(right + 1) % 3])
+        await h.barrier()
+        assert await engine.ticker.tick() == 1
+        await engine.dispatcher.settle()
+        assert (await lesson_message(h.sb, chat_id))["buttons"][0][0]["text"] == "✅ 已学习 2/3"
+    async with h.services.db.transaction() as s:
+        events = (await s.execute(select(ParticipationEvent).order_by(ParticipationEvent.id))).scalars().all()
+        on_roster = (await s.execute(select(Membership).where(Membership.member_id == events[-1].member_id))).scalar()
+    assert [(e.kind, e.correct) for e in events] == [
+        (ParticipationKind.LESSON_CHECKIN, None), (ParticipationKind.LESSON_CHECKIN, None),
+        (ParticipationKind.QUIZ_ANSWER, True), (ParticipationKind.QUIZ_ANSWER, False)]
+    assert on_roster is not None and h.unhandled() == []
+
+
+async def test_a_button_copied_into_another_group_is_refused(harness: Harness) -> None:
+    """The same check-in button in another group (a copied keyboard) answers with an alert; nothing is recorded."""
+    h = harness
+    li, zhao = await h.user("Li"), await h.user("Zhao")
+    chat_id = await registered_branch(h, li, zhao)
+    other = int((await h.control.create_group("别的群", [zhao]))["chat_id"])
+    async with engine_parts(h.sb, h.services) as engine:
+        delivery_id = await deliver(h.services, engine, chat_id)
+        keyboard = {"inline_keyboard": (await lesson_message(h.sb, chat_id))["buttons"]}
+        copy = await engine.sender.send(other, {"method": "sendMessage", "params": {
+            "text": "转发的课程", "reply_markup": keyboard}})
+        assert copy.message_id is not None
+        answer = await h.tap(other, copy.message_id, zhao, f"ls:done:{delivery_id}")
+    assert answer["show_alert"] is True
+    assert "另一个群" in answer["text"]
+    async with h.services.db.transaction() as s:
+        assert (await s.execute(select(ParticipationEvent))).first() is None
+
+
+class _Server(uvicorn.Server):
+    @contextlib.contextmanager
+    def capture_signals(self) -> Any:
+        yield
+
+
+async def test_in_webhook_mode_the_tap_is_answered(sqlite_template: Path, tmp_path: Path) -> None:
+    """Behind the webhook (Starlette app, secret token) a member's check-in is recorded and answered once; the
+    handler answers through bot/webhook_reply.py, which puts the answer in the HTTP reply when it can."""
+    db_file = tmp_path / "hook.db"
+    db_file.write_bytes(sqlite_template.read_bytes())
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    port = sock.getsockname()[1]
+    async with run_sandbox(flood=FloodConfig(enabled=False)) as sb:
+        settings = load_settings(database_url=f"sqlite+aiosqlite:///{db_file}", content_dir=REPO_ROOT / "content",
+                                 bot_api_base_url=sb.base_url.removesuffix("/bot"),
+                                 webhook_url=f"http://127.0.0.1:{port}/telegram/webhook", webhook_secret="s3cret")
+        services = build_services(settings, FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)))
+        app = build_application(services, sb.token, settings.bot_api_base_url, updater=False, time_scale=60)
+        server = _Server(uvicorn.Config(build_web_app(services, app), log_level="warning", lifespan="on"))
+        serving = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            while not server.started:  # the lifespan started the bot, loaded the library, set the webhook
+                await asyncio.sleep(0.01)
+            li = (await sb.control.create_user("Li"))["id"]
+            chat_id = int((await sb.control.create_group("一支部群", [li]))["chat_id"])
+            await services.branches.register(Person(li, "Li"), chat_id, "一支部", "Asia/Shanghai", "zh-Hans",
+                                             is_group_admin=True)
+            async with engine_parts(sb, services) as engine:
+                delivery_id = await deliver(services, engine, chat_id)
+            lesson = await lesson_message(sb, chat_id)
+            pressed = await sb.control.press(chat_id, lesson["message_id"], li, data=f"ls:done:{delivery_id}")
+            answer = await sb.control.wait_callback_answered(pressed["callback_query_id"])
+            assert answer["text"] == "✅ 已记录：你已学习本课（目前 1/1）。"
+            assert (await sb.control.counters())["requests"].get("answerCallbackQuery") == 1  # answered once
+        finally:
+            server.should_exit = True
+            await serving
+            sock.close()
+            await services.db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _ptb_timedelta(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PTB_TIMEDELTA", "true")

@@ -1,0 +1,230 @@
+"""The meeting record, 补学 for absentees and cadence, with the real bot and engine against the sandbox."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from lesson_bot.bot.engine import build_engine
+from lesson_bot.delivery.cadence import CadenceReminders
+from lesson_bot.domain.enums import PartyStatus
+from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.meeting_notices import record_text
+from lesson_bot.services.views import Person
+from tests.bot.conftest import TIME_SCALE, Harness
+from tests.services.records_support import (
+    ABSENT,
+    HOST,
+    ON_LEAVE,
+    OUTSIDER,
+    PROBATIONARY,
+    RECORDER,
+    SEC,
+    add_meeting,
+)
+
+# A 1x1 PNG: what a phone would send as a photo of the attendance sheet.
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
+                       "AAAABJRU5ErkJggg==")
+MEETING_START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai; the harness clock is 1 Dec 02:00
+
+
+async def _branch(h: Harness, secretary_language: str = "zh-hans") -> int:
+    """一支部 with its secretary and six members who all opened the branch's link; five on the committee."""
+    for p in (SEC, HOST, RECORDER, PROBATIONARY, ON_LEAVE, ABSENT, OUTSIDER):
+        await h.control.create_user(p.full_name, username=p.username, user_id=p.telegram_user_id,
+                                    language_code=secretary_language if p is SEC else "zh-hans")
+    group = await h.control.create_group("一支部群", [p.telegram_user_id for p in (SEC, HOST, RECORDER)])
+    branch = await h.services.branches.register(SEC, int(group["chat_id"]), "一支部", "Asia/Shanghai", "zh-Hans",
+                                                is_group_admin=True)
+    await h.start(SEC.telegram_user_id)
+    for p in (HOST, RECORDER, PROBATIONARY, ON_LEAVE, ABSENT, OUTSIDER):
+        await h.start(p.telegram_user_id, branch.invite_code)
+        await h.services.roster.update_member(
+            SEC.telegram_user_id, branch.id, p.telegram_user_id, is_committee=p is not OUTSIDER,
+            party_status=PartyStatus.PROBATIONARY if p is PROBATIONARY else PartyStatus.FULL)
+    return branch.id
+
+
+@asynccontextmanager
+async def _engine(h: Harness) -> AsyncIterator[None]:
+    """The delivery engine beside the bot, as `lesson-bot run` has it."""
+    engine, bot = build_engine(h.services, h.sb.token, h.services.settings.bot_api_base_url, time_scale=TIME_SCALE)
+    async with bot:
+        engine.start()
+        try:
+            yield
+        finally:
+            await engine.stop()
+
+
+async def _private(h: Harness, who: Person, after: int, count: int = 1) -> list[dict[str, Any]]:
+    return await h.bot_messages(who.telegram_user_id, after, count)
+
+
+async def _tap(h: Harness, who: Person, message: dict[str, Any], row: int = 0, col: int = 0) -> dict[str, Any]:
+    return await h.tap(who.telegram_user_id, message["message_id"], who.telegram_user_id,
+                       message["buttons"][row][col]["callback_data"])
+
+
+async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(harness: Harness) -> None:
+    """The secretary records last night's 支委会 in private: two messages of minutes, a photo, a decision, reviews
+    every field and submits; host and recorder each get it with a confirm button, and after both taps it is
+    confirmed."""
+    h, sec = harness, SEC.telegram_user_id
+    branch_id = await _branch(h)
+    meeting_id = await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    [menu] = await h.say(sec, sec, "/record")
+    assert menu["text"] == "要记录哪一次会议？" and "支部委员会 · 研究十二月工作" in menu["buttons"][0][0]["text"]
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, menu)
+    [prompt] = await _private(h, SEC, before)
+    assert "请发送会议纪要" in prompt["text"] and "研究十二月工作" in prompt["text"]
+    await h.say(sec, sec, "一、传达学习上级文件精神。")
+    [noted] = await h.say(sec, sec, "二、研究十二月发展党员工作。")
+    assert noted["text"].startswith("✓ 已记下（共 2 条）")
+    photo = await h.control.send_photo(sec, sec, PNG, caption="签到表")
+    [kept] = await h.bot_messages(sec, photo["message_id"])
+    assert kept["text"] == "📎 已保存附件（本记录共 1 个）。"
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, noted)
+    await _private(h, SEC, before)  # the decisions prompt
+    [noted] = await h.say(sec, sec, "同意王五按期转正的初步意见。")
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, noted)
+    record, question = await _private(h, SEC, before, 2)
+    for field in ("会议记录 · 支部委员会", "支部：一支部", "主题：研究十二月工作",
+                  "时间：2026-11-30 20:00 – 21:30（Asia/Shanghai）", "地点：党员活动室", "主持人：张三；记录人：李四",
+                  "应到：5 人（正式党员 4 人，预备党员 1 人）", "实到：3 人（正式党员 2 人，预备党员 1 人）",
+                  "请假：赵六（出差）", "缺席：孙八", "一、传达学习上级文件精神。", "同意王五按期转正",
+                  "附件：照片 1 张"):
+        assert field in record["text"], field
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, question)
+    [saved] = await _private(h, SEC, before)
+    assert saved["text"] == "✅ 会议记录已保存，已请主持人和记录人确认。"
+    host_before = await h.last_message_id(HOST.telegram_user_id)
+    recorder_before = await h.last_message_id(RECORDER.telegram_user_id)
+    async with _engine(h):
+        [ask_host] = await _private(h, HOST, host_before)
+        [ask_recorder] = await _private(h, RECORDER, recorder_before)
+    assert "您是本次会议的主持人" in ask_host["text"] and "一、传达学习上级文件精神。" in ask_host["text"]
+    assert ask_recorder["buttons"][0][0]["text"] == "确认"
+    answer = await _tap(h, HOST, ask_host)
+    assert answer["text"] == "谢谢，您已作为主持人确认会议记录。"
+    answer = await _tap(h, RECORDER, ask_recorder)
+    assert answer["text"] == "谢谢，您已作为记录人确认会议记录。记录已全部确认。"
+    view = await h.services.records.view(sec, meeting_id)
+    assert view.confirmed and [(a.kind, a.caption) for a in view.attachments] == [("photo", "签到表")]
+    assert h.unhandled() == []
+
+
+async def test_a_record_made_days_later_is_flagged_late(harness: Harness) -> None:
+    """The recorder (not a secretary) records a meeting of four days ago: it is saved as 补录 with its time."""
+    h, recorder = harness, RECORDER.telegram_user_id
+    branch_id = await _branch(h)
+    meeting_id = await add_meeting(h.services.db, branch_id, start=MEETING_START - timedelta(days=3),
+                                   topic="十一月支委会")
+    [menu] = await h.say(recorder, recorder, "/record")
+    before = await h.last_message_id(recorder)
+    await _tap(h, RECORDER, menu)
+    await _private(h, RECORDER, before)
+    [noted] = await h.say(recorder, recorder, "补记：研究了发展党员工作。")
+    before = await h.last_message_id(recorder)
+    await _tap(h, RECORDER, noted)
+    [ask_decisions] = await _private(h, RECORDER, before)
+    before = await h.last_message_id(recorder)
+    await _tap(h, RECORDER, ask_decisions)  # no decisions
+    record, question = await _private(h, RECORDER, before, 2)
+    assert "决议\n（无）" in record["text"] and "尚未提交" in record["text"]
+    before = await h.last_message_id(recorder)
+    await _tap(h, RECORDER, question)
+    [saved] = await _private(h, RECORDER, before)
+    assert "已标记为补录（会议结束 24 小时后才记录）" in saved["text"]
+    view = await h.services.records.view(recorder, meeting_id)
+    text = record_text(h.services.translator.lang("zh-Hans"), h.services.meetings.types, view)[0]
+    assert text.startswith("<b>会议记录</b> · 支部委员会 · 补录（2026-12-01 10:00）")
+
+
+async def test_absentees_get_their_makeup_and_the_secretary_sees_who_completed(harness: Harness) -> None:
+    """After the minutes are recorded, 赵六 (on leave) and 孙八 (absent) each get the minutes in private with a
+    已学习 button; 孙八 taps it; /makeups and the record's view show 赵六 still open and 孙八 done."""
+    h, sec = harness, SEC.telegram_user_id
+    branch_id = await _branch(h)
+    meeting_id = await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    await h.services.records.submit(sec, meeting_id, minutes="一、传达学习上级文件精神。", decisions="决议一")
+    absent_before = await h.last_message_id(ABSENT.telegram_user_id)
+    leave_before = await h.last_message_id(ON_LEAVE.telegram_user_id)
+    async with _engine(h):
+        [task] = await _private(h, ABSENT, absent_before)
+        [other] = await _private(h, ON_LEAVE, leave_before)
+    assert "补学" in task["text"] and "一、传达学习上级文件精神。" in task["text"] and "研究十二月工作" in task["text"]
+    assert task["buttons"][0][0]["text"] == "已学习" and other["buttons"][0][0]["text"] == "已学习"
+    answer = await _tap(h, ABSENT, task)
+    assert answer["text"] == "✅ 已记录您对“研究十二月工作”的补学，谢谢！"
+    [shown] = await h.say(sec, sec, "/makeups")
+    assert "尚未补学：赵六" in shown["text"] and "已完成：孙八" in shown["text"]
+    assert shown["buttons"][0][0]["callback_data"] == f"mk:send:{meeting_id}"
+    [menu] = await h.say(sec, sec, "/record")
+    assert menu["buttons"][0][1]["text"] == "查看"
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, menu, 0, 1)
+    [record] = await _private(h, SEC, before)
+    assert "补学已完成：孙八；尚未完成：赵六" in record["text"]
+
+
+async def test_a_missing_committee_meeting_reminds_the_secretary_before_the_month_ends(harness: Harness) -> None:
+    """November's 支委会 was held; December has none. On 26 Dec the tick reminds the secretary once, in private;
+    /cadence shows December's 支委会 as due soon and November's as held."""
+    h, sec = harness, SEC.telegram_user_id
+    branch_id = await _branch(h)
+    await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    clock = h.services.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime(2026, 12, 26, 2, 0, tzinfo=UTC))
+    tick = CadenceReminders(h.services.db, clock, h.services.translator, h.services.cadence,
+                            h.services.meetings.types)
+    queued = await tick()
+    assert queued >= 1 and await tick() == 0
+    before = await h.last_message_id(sec)
+    async with _engine(h):
+        messages = await _private(h, SEC, before, queued)
+    committee = [m["text"] for m in messages if "支部委员会" in m["text"]]
+    assert committee == ["⏰ “一支部”2026-12 的支部委员会尚未召开（已开 0 次，应开 1 次），截止日期为 2026-12-31。"
+                         "请用 /meeting 召集，或用 /cadence 查看。"]
+    [report] = await h.say(sec, sec, "/cadence")
+    december, november = report["text"].split("2026-11")
+    assert "支部委员会: ⏰ 即将到期 0/1" in december and "支部委员会: ✅ 已开 1/1" in november
+
+
+async def test_an_english_speaking_secretary_records_in_english(harness: Harness) -> None:
+    """A secretary whose Telegram speaks English gets the whole flow in English, figures included."""
+    h, sec = harness, SEC.telegram_user_id
+    branch_id = await _branch(h, "en")
+    await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    [menu] = await h.say(sec, sec, "/record")
+    assert menu["text"] == "Which meeting do you want to record?"
+    assert "Branch committee meeting" in menu["buttons"][0][0]["text"]
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, menu)
+    [prompt] = await _private(h, SEC, before)
+    assert prompt["text"].startswith("Recording the Branch committee meeting “研究十二月工作” of 2026-11-30 20:00.")
+    [noted] = await h.say(sec, sec, "Studied the documents.")
+    assert noted["text"] == "✓ Noted (1 message so far). Send more, or tap “Done”."
+    [done] = await h.say(sec, sec, "done")
+    assert done["text"].startswith("Now send the decisions")
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, done)
+    record, question = await _private(h, SEC, before, 2)
+    assert "Expected: 5 (4 full, 1 probationary)" in record["text"] and "On leave: 赵六 (出差)" in record["text"]
+    assert question["buttons"][0][0]["text"] == "Submit"
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, question)
+    [saved] = await _private(h, SEC, before)
+    assert saved["text"] == "✅ The record is saved. The host and the recorder have been asked to confirm it."
+    [report] = await h.say(sec, sec, "/cadence")
+    assert report["text"].startswith("Meeting cadence of 一支部")
+    assert "Branch committee meeting: ✅ held 1/1" in report["text"]
