@@ -52,7 +52,9 @@ class Figures:
     time_scale: float
     wall_s: float
     client_cpu_share: float
+    client_cpu_s: float
     sandbox_cpu_share: float | None
+    record_transactions: int | None
 
     @property
     def rate_ratio(self) -> float:
@@ -61,6 +63,18 @@ class Figures:
     @property
     def share_429(self) -> float:
         return self.refused / self.sends if self.sends else math.nan
+
+    @property
+    def cpu_ms_per_send(self) -> float:
+        """This process's CPU per part sent (HTTP client, python-telegram-bot, database, dispatcher), in ms."""
+        return self.client_cpu_s / self.sends * 1000 if self.sends else math.nan
+
+    @property
+    def rows_per_record(self) -> float | None:
+        """Sent rows per transaction that recorded them (the engine only)."""
+        if not self.record_transactions:
+            return None
+        return self.sends / self.record_transactions
 
     def unscaled(self, seconds: float) -> float:
         return seconds * self.time_scale
@@ -97,5 +111,7 @@ def figures(phase: Phase, time_scale: float) -> Figures:
         time_scale=time_scale,
         wall_s=phase.wall_s,
         client_cpu_share=phase.client_cpu_s / wall,
+        client_cpu_s=phase.client_cpu_s,
         sandbox_cpu_share=None if phase.sandbox_cpu_s is None else phase.sandbox_cpu_s / wall,
+        record_transactions=phase.record_transactions,
     )

@@ -21,10 +21,11 @@ GROUP = -100123
 OTHER_GROUP = -100456
 USER = 42
 OTHER_USER = 43
-SAFETY = Limits().safety
-CHAT_GAP = 1 / (CHAT_MESSAGES_PER_SECOND * SAFETY)
-GLOBAL_GAP = 1 / (GLOBAL_MESSAGES_PER_SECOND * SAFETY)
-GROUP_WINDOW = 60 / SAFETY
+JITTER = Limits().jitter_s
+CHAT_GAP = 1 / CHAT_MESSAGES_PER_SECOND
+GLOBAL_GAP = 1 / GLOBAL_MESSAGES_PER_SECOND
+GROUP_WINDOW = 60 + JITTER
+BURST = Limits().burst
 
 
 
@@ -39,14 +40,14 @@ def limiter(clock: Clock, **settings: float) -> DeliveryLimiter:
 
 
 def test_a_quiet_chat_gets_its_burst_at_once_then_one_message_per_second(clock: Clock) -> None:
-    """Three messages to a quiet chat go out straight away, in order; the fourth waits about a second."""
+    """Three messages to a quiet chat go out within the jitter reserve, in order; then one a second."""
     bot = limiter(clock)
     delays = [bot.reserve(USER, False) for _ in range(5)]
     assert delays[0] == 0.0
-    assert delays[:3] == sorted(set(delays[:3]))
-    assert delays[2] <= 2 * GLOBAL_GAP + 1e-9
-    assert delays[3] == pytest.approx(CHAT_GAP, abs=GLOBAL_GAP)
-    assert delays[4] == pytest.approx(2 * CHAT_GAP, abs=GLOBAL_GAP)
+    assert delays == sorted(set(delays))
+    assert delays[2] <= JITTER + 1e-9
+    assert delays[3] == pytest.approx(CHAT_GAP + JITTER, abs=1e-9)
+    assert delays[4] == pytest.approx(2 * CHAT_GAP + JITTER, abs=1e-9)
 
 
 def test_chats_do_not_share_a_per_chat_budget(clock: Clock) -> None:
@@ -71,16 +72,20 @@ def test_a_private_chat_has_no_per_minute_cap(clock: Clock) -> None:
     """Twenty-one messages to one user are paced only by the per-chat rate."""
     bot = limiter(clock)
     delays = [bot.reserve(USER, False) for _ in range(GROUP_MESSAGES_PER_MINUTE + 1)]
-    assert delays[-1] == pytest.approx((GROUP_MESSAGES_PER_MINUTE + 1 - 3) * CHAT_GAP, abs=GLOBAL_GAP)
+    assert delays[-1] == pytest.approx((GROUP_MESSAGES_PER_MINUTE + 1 - 3) * CHAT_GAP + JITTER, abs=1e-9)
     assert delays[-1] < 60
 
 
 def test_many_chats_share_the_overall_rate(clock: Clock) -> None:
-    """A message to each of 300 users goes out at just under 30 a second, one slot each."""
+    """A message to each of 300 users: the overall burst less the jitter reserve at once, then exactly 30 a second."""
     bot = limiter(clock)
     delays = [bot.reserve(USER + i, False) for i in range(300)]
-    assert delays == sorted(set(delays))
-    assert delays[-1] == pytest.approx(299 * GLOBAL_GAP)
+    at_once = sum(1 for delay in delays if delay == 0)
+    assert at_once == math.floor((BURST - 1 - JITTER * GLOBAL_MESSAGES_PER_SECOND) + 1e-9) + 1
+    assert delays == sorted(delays)
+    assert delays[at_once:] == sorted(set(delays[at_once:]))
+    assert delays[-1] == pytest.approx(299 * GLOBAL_GAP - ((BURST - 1) * GLOBAL_GAP - JITTER))
+    assert delays[-1] - delays[at_once] == pytest.approx((299 - at_once) * GLOBAL_GAP)
 
 
 def test_a_429_pauses_only_that_chat(clock: Clock) -> None:
@@ -175,8 +180,8 @@ def test_release_without_a_reservation_changes_nothing(clock: Clock) -> None:
 
 
 def test_time_scale_shrinks_every_wait_in_proportion(clock: Clock) -> None:
-    """At time_scale 10 the same sequence of messages waits a tenth as long."""
-    plain, fast = limiter(clock), limiter(clock, time_scale=10)
+    """At time_scale 10 the same sequence of messages waits a tenth as long (without a jitter reserve)."""
+    plain, fast = limiter(clock, jitter_s=0), limiter(clock, time_scale=10, jitter_s=0)
 
     def waits(bot: DeliveryLimiter) -> list[float]:
         chats = [(GROUP, True)] * 25 + [(USER, False)] * 5 + [(OTHER_GROUP, True)] * 3
@@ -186,8 +191,17 @@ def test_time_scale_shrinks_every_wait_in_proportion(clock: Clock) -> None:
 
     slow_waits, fast_waits = waits(plain), waits(fast)
     assert fast_waits[:-1] == pytest.approx([w / 10 for w in slow_waits[:-1]], abs=1e-9)
-    assert slow_waits[GROUP_MESSAGES_PER_MINUTE] == pytest.approx(GROUP_WINDOW)
+    assert slow_waits[GROUP_MESSAGES_PER_MINUTE] == pytest.approx(60)
     assert fast_waits[-1] >= 2  # a retry_after is already in clock seconds: it is not scaled again
+
+
+def test_the_jitter_reserve_is_wall_clock_time(clock: Clock) -> None:
+    """At time_scale 10 a chat's 0.2 s of burst tolerance is all reserve: its messages go one interval apart, and a
+    group's minute (6 s) is widened by the same 0.2 s."""
+    bot = limiter(clock, time_scale=10, jitter_s=0.2)
+    delays = [bot.reserve(GROUP, True) for _ in range(GROUP_MESSAGES_PER_MINUTE + 1)]
+    assert delays[:4] == pytest.approx([0.0, 0.1, 0.2, 0.3])
+    assert delays[-1] == pytest.approx(6 + 0.2)
 
 
 def test_idle_chats_and_past_slots_are_forgotten(clock: Clock) -> None:
@@ -212,6 +226,10 @@ def test_idle_chats_and_past_slots_are_forgotten(clock: Clock) -> None:
         ("time_scale", math.inf),
         ("safety", 0),
         ("safety", 1.5),
+        ("jitter_s", -0.1),
+        ("jitter_s", math.nan),
+        ("global_burst", 0),
+        ("global_burst", 2.5),
         ("group_per_minute", 0),
         ("chat_burst", 2.5),
         ("chat_burst", True),

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.content.renderer import render_caption, render_lesson
-from lesson_bot.db.models import Lesson, LessonVersion, Schedule
+from lesson_bot.db.models import Lesson, LessonVersion, MediaFile, Schedule
 
 MEDIA_METHOD = {
     "photo": ("sendPhoto", "photo"),
@@ -90,3 +90,11 @@ def part_keys(occurrence_id: int, chat_id: int, index: int) -> tuple[str, str]:
     return f"{group}:part:{index}", group
 
 
+async def uploaded_file_ids(s: AsyncSession, version: LessonVersion) -> dict[tuple[str, str], str]:
+    """Telegram file ids of this version's media that were uploaded before, by (sha256, kind)."""
+    hashes = [str(m["sha256"]) for m in version.media if m.get("sha256")]
+    if not hashes:
+        return {}
+    rows = await s.execute(select(MediaFile.sha256, MediaFile.kind, MediaFile.telegram_file_id)
+                           .where(MediaFile.sha256.in_(hashes)))
+    return {(sha, kind): file_id for sha, kind, file_id in rows}

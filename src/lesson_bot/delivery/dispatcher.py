@@ -1,9 +1,10 @@
 """The dispatcher: claims due outbox rows, paces them through the rate limiter, sends, and records each fate.
 
-Crash safety: a row is claimed with a lease before it is sent and marked sent right after, each in its own
-short transaction. A SIGKILL can therefore duplicate only a message whose HTTP request was under way (sent by
-Telegram but not yet recorded): at most `max_sending` of them. Every other claimed row comes back when its lease
-runs out and is sent by the next dispatcher.
+Crash safety: a row is claimed with a lease before it is sent and marked sent right after (with the rows that
+finished within a few ms, delivery/recorder.py), before its sending slot is given up. A SIGKILL can therefore
+duplicate only a message whose HTTP request was under way or whose record was not yet committed (sent by Telegram
+but not recorded): at most `max_sending` of them. Every other claimed row comes back when its lease runs out and
+is sent by the next dispatcher.
 """
 
 from __future__ import annotations
@@ -12,28 +13,24 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Sent, Transient
+from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Transient
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
+from lesson_bot.delivery.recorder import SentHook as SentHook  # re-exported: hooks are typed against it
+from lesson_bot.delivery.recorder import SentRecorder
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)
-RECORD_ATTEMPTS = 8
-
-# What else a sent row means, by outbox kind (e.g. "lesson": the lesson's delivery and quiz polls are recorded).
-# Runs in the transaction that marks the row sent, so the two are recorded together or not at all.
-SentHook = Callable[[AsyncSession, Claimed, Sent], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,7 @@ class DispatcherConfig:
     backoff_s: float = 1.0  # first retry after a 5xx or network error; doubles each attempt
     backoff_max_s: float = 300.0
     max_attempts: int = 10
+    record_window_s: float = 0.005  # sends finishing within this long of each other are recorded together
 
 
 def is_group(chat_id: int) -> bool:
@@ -66,13 +64,19 @@ class Dispatcher:
         self._events = events
         self.config = config or DispatcherConfig()
         self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:8]}"
-        self._on_sent = dict(on_sent or {})
+        self._recorder = SentRecorder(db, on_sent or {}, self.worker, self.config.record_window_s,
+                                      flush_at=self.config.max_sending // 2)
         self._sending = asyncio.Semaphore(self.config.max_sending)
         self._in_flight: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self.failed_rounds = 0  # rounds that hit a database error (the loop carries on)
         self.round_failed = asyncio.Event()
+
+    @property
+    def record_transactions(self) -> int:
+        """Transactions that recorded sent rows so far (fewer than rows sent when sends finish close together)."""
+        return self._recorder.batches
 
     def wake(self) -> None:
         """New rows were enqueued in this process: look now instead of at the next idle tick."""
@@ -107,6 +111,7 @@ class Dispatcher:
         async with self._db.transaction() as s:
             await outbox.release_all_claims(s)
         while True:
+            self._wake.clear()  # before looking: a send finishing during the round still wakes us
             try:
                 started = await self.step()
             except SQLAlchemyError:
@@ -116,20 +121,31 @@ class Dispatcher:
             if started:
                 continue
             if self._tasks:
-                await asyncio.wait(list(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+                await self._wake.wait()  # a send finished (it may free a chat's next part)
                 continue
             async with self._db.transaction() as s:
                 upcoming = await outbox.next_due(s)
             if upcoming is None:
                 return
-            await asyncio.sleep(max(0.0, (upcoming - self._clock.now()).total_seconds()))
+            # Not before the budget frees up either (a bot-wide 429 pause): no round would claim anything.
+            await asyncio.sleep(max(self._booked_ahead(), (upcoming - self._clock.now()).total_seconds()))
 
     async def drain(self) -> None:
         """Wait for every send this dispatcher started."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
+    def _booked_ahead(self) -> float:
+        """How long until step() would claim again: the bot's budget is booked until then (0: claim now)."""
+        return max(0.0, self._limiter.ready_in(0, False) - self.config.horizon_s / 2)
+
     async def _idle(self, stop: asyncio.Event) -> None:
+        ahead = self._booked_ahead()
+        if ahead > 0:
+            # Nothing can be claimed before then: no query and no round per finished send meanwhile.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), ahead)
+            return
         self._wake.clear()  # before looking: a send finishing during the query still wakes us
         async with self._db.transaction() as s:
             upcoming = await outbox.next_due(s)
@@ -145,7 +161,7 @@ class Dispatcher:
 
     async def step(self) -> int:
         """One round: claim what the limits allow soon and start sending it. The number of rows started."""
-        if self._limiter.ready_in(0, False) > self.config.horizon_s / 2:
+        if self._booked_ahead() > 0:
             # The bot's budget is booked well ahead: wait until half of it is spent, then claim a batch,
             # rather than scanning the outbox for one or two rows at every finished send.
             return 0
@@ -201,8 +217,8 @@ class Dispatcher:
                 sent = await self._sender.send(row.chat_id, row.payload)
                 # Telegram has the message: record it before giving up the slot, so that at most max_sending
                 # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
-                # the record may be retried, never the send.
-                await self._record_sent(row, sent)
+                # the record may be retried, never the send. sent_at is when Telegram answered, not the commit.
+                await self._recorder.record(row, sent, self._clock.now())
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
@@ -225,22 +241,6 @@ class Dispatcher:
             await self._retry(row, f"{type(exc).__name__}: {exc}")
         finally:
             self._in_flight.discard(row.id)
-
-    async def _record_sent(self, row: Claimed, sent: Sent) -> None:
-        for attempt in range(RECORD_ATTEMPTS):
-            try:
-                async with self._db.transaction() as s:
-                    await outbox.mark_sent(s, row.id, self._clock.now(), sent.message_id, sent.result, self.worker)
-                    hook = self._on_sent.get(row.kind)
-                    if hook is not None:
-                        await hook(s, row, sent)
-                return
-            except Exception:
-                log.warning("recording outbox row %d as sent failed (attempt %d)", row.id, attempt + 1,
-                            exc_info=True)
-                await asyncio.sleep(min(5.0, 0.1 * 2**attempt))
-        # The row stays claimed; when its lease runs out it is sent again: one bounded duplicate, never a loss.
-        log.error("outbox row %d was sent but could not be recorded", row.id)
 
     async def _retry(self, row: Claimed, reason: str) -> None:
         if row.attempts + 1 >= self.config.max_attempts:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -20,6 +20,15 @@ from lesson_bot.db.upsert import insert_new
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 
 OPEN = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
+_OUTBOX = cast(Table, OutboxMessage.__table__)
+_LOG = cast(Table, DeliveryLogEntry.__table__)
+# Core statements run with a list of parameters (executemany): one statement per table for a whole batch, and
+# none of the ORM's per-row bookkeeping (an ORM update and unit-of-work insert cost twice as much for one row).
+_MARK_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id")).values(
+    status=OutboxStatus.SENT, sent_at=bindparam("b_at"), telegram_message_id=bindparam("b_message_id"),
+    result=bindparam("b_result"), attempts=_OUTBOX.c.attempts + 1, claimed_by=None, claimed_until=None,
+    last_error=None,
+)
 
 
 @dataclass(frozen=True)
@@ -48,6 +57,16 @@ class Claimed:
     not_after: datetime | None
     attempts: int
     branch_id: int | None
+
+
+@dataclass(frozen=True)
+class SentRecord:
+    """A send Telegram accepted: which row, when the answer came, and what it returned."""
+
+    row_id: int
+    at: datetime
+    message_id: int | None
+    result: dict[str, Any]
 
 
 async def enqueue(session: AsyncSession, items: Sequence[OutboxItem]) -> int:
@@ -121,13 +140,21 @@ def _log(session: AsyncSession, row_id: int, at: datetime, outcome: DeliveryOutc
 
 async def mark_sent(session: AsyncSession, row_id: int, at: datetime, message_id: int | None,
                     result: dict[str, Any], worker: str) -> None:
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(
-            status=OutboxStatus.SENT, sent_at=at, telegram_message_id=message_id, result=result,
-            attempts=OutboxMessage.attempts + 1, claimed_by=None, claimed_until=None, last_error=None,
-        )
-    )
-    _log(session, row_id, at, DeliveryOutcome.SENT, None, worker)
+    """One row sent (and its ledger entry)."""
+    await mark_sent_many(session, [SentRecord(row_id, at, message_id, result)], worker)
+
+
+async def mark_sent_many(session: AsyncSession, records: Sequence[SentRecord], worker: str) -> None:
+    """Rows sent, with their ledger entries: two statements whatever the number of rows."""
+    if not records:
+        return
+    await session.execute(_MARK_SENT, [
+        {"b_id": r.row_id, "b_at": r.at, "b_message_id": r.message_id, "b_result": r.result} for r in records
+    ])
+    await session.execute(insert(_LOG), [
+        {"outbox_id": r.row_id, "at": r.at, "outcome": DeliveryOutcome.SENT, "detail": None, "worker": worker}
+        for r in records
+    ])
 
 
 async def mark_again(session: AsyncSession, row_id: int, at: datetime, retry_at: datetime,

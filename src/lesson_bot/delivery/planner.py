@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, MediaFile, Occurrence, Schedule, SkipDate
+from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Occurrence, Schedule, SkipDate
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
 from lesson_bot.delivery import compose, counts, outbox
@@ -111,7 +111,7 @@ class Planner:
                 items = []
                 payloads = compose.lesson_payloads(
                     version, delivery_id=delivery_id, button=counts.label(self._translator.lang(branch.locale)),
-                    file_ids=await _file_ids(s, version))
+                    file_ids=await compose.uploaded_file_ids(s, version))
                 for index, payload in enumerate(payloads):
                     dedupe, group = compose.part_keys(occurrence_id, branch.chat_id, index)
                     items.append(outbox.OutboxItem(dedupe, branch.chat_id, "lesson", payload, occ.due_at, group,
@@ -129,16 +129,6 @@ async def _plan_delivery(s: AsyncSession, branch: Branch, version: LessonVersion
         return int(inserted[0])
     return int((await s.execute(select(LessonDelivery.id).where(
         LessonDelivery.occurrence_id == occurrence_id, LessonDelivery.chat_id == branch.chat_id))).scalar_one())
-
-
-async def _file_ids(s: AsyncSession, version: LessonVersion) -> dict[tuple[str, str], str]:
-    """Telegram file ids of this version's media that were uploaded before, by (sha256, kind)."""
-    hashes = [str(m["sha256"]) for m in version.media if m.get("sha256")]
-    if not hashes:
-        return {}
-    rows = await s.execute(select(MediaFile.sha256, MediaFile.kind, MediaFile.telegram_file_id)
-                           .where(MediaFile.sha256.in_(hashes)))
-    return {(sha, kind): file_id for sha, kind, file_id in rows}
 
 
 async def _insert_occurrence(s: AsyncSession, schedule_id: int, seq: int, due_at: datetime,

@@ -1,29 +1,35 @@
 """The delivery rate limiter: books a send slot per outgoing message so the bot stays inside Telegram's limits.
 
-The rules are the sandbox's (``lesson_bot.sandbox.limits``, which imitates Telegram), each aimed at
-``safety`` x the configured rate and every window and interval divided by ``time_scale``:
+The rules are the sandbox's (``lesson_bot.sandbox.limits``, which imitates Telegram), at ``safety`` x the configured
+rates (1 by default) and with every window and interval divided by ``time_scale``:
 
-* **Overall**: Telegram (and the sandbox) allow a bucket of one second's worth of messages refilling at
-  ``global_per_second``. The limiter hands out global *slots* on a calendar, one message per
-  ``1 / (global_per_second x safety)`` s, and never uses that bucket's burst: any two messages are at
-  least one interval apart, so the whole burst stays in reserve for a sender that runs late and catches up.
-  A later caller may get an earlier free slot than an earlier caller (whose chat had to wait), so no
-  capacity is wasted behind a paused chat; the first free slot is found with a "next free slot" union-find.
-* **Per chat** (private chats and groups): a token bucket of ``chat_burst`` refilling at
-  ``chat_per_second x safety`` (GCRA: one theoretical arrival time per chat). A chat's reservations get
-  strictly increasing slots in the order they were made, so its messages keep their order.
-* **Per group**: at most ``group_per_minute`` messages in any sliding window of ``60 / safety`` s.
+* **Overall**: Telegram (and the sandbox) allow a bucket of ``global_burst`` messages (one second's worth)
+  refilling at ``global_per_second``. The limiter keeps a calendar of *virtual* slots, one message each,
+  ``1 / global_per_second`` s apart, and sends a message booked on virtual slot ``v`` at
+  ``max(earliest, v - tolerance)``: the bucket's burst, less a reserve of ``jitter_s``. A later caller may get an
+  earlier free slot than an earlier caller (whose chat had to wait), so no capacity is wasted behind a paused
+  chat; the first free slot is found with a "next free slot" union-find.
+* **Per chat** (private chats and groups): a token bucket of ``chat_burst`` refilling at ``chat_per_second``
+  (GCRA: one theoretical arrival time per chat), its tolerance also less ``jitter_s``. A chat's reservations get
+  strictly increasing send times in the order they were made, so its messages keep their order.
+* **Per group**: at most ``group_per_minute`` messages in any sliding window of ``60 s + jitter_s``.
 * **Pauses**: after a 429, ``penalize`` keeps new reservations for that chat (or every chat) past the pause.
 
-How the dispatcher uses it: claim due rows and, in due order (oldest first, a chat's parts in order), call
-``reserve(chat_id, is_group)`` once per row; sleep the returned delay; then send. ``await acquire(...)`` does
-the reserve and the sleep in one call. When Telegram answers 429 with ``retry_after``, call
-``penalize(retry_after, chat_id)`` (or ``penalize(retry_after)`` for a bot-wide flood) and reserve again
-for that row: its old slot is spent. A row woken inside a pause imposed after it was booked should be
-re-reserved rather than sent (``pause_remaining`` tells). ``release`` gives back the chat's *newest*
-reservation, e.g. when the row turns out to be cancelled right after ``reserve``; any other unused slot is
-simply left unused, which is always safe. Retry-after values are clock seconds as reported (the sandbox's
-are already scaled) and are not scaled again.
+Why a reserve and not a lower rate: both clocks run at the same rate and a request reaches Telegram after its
+slot, never before, so pacing at exactly the limit is refused only when requests bunch up on the way (one held
+back, the next on time). A message goes out at most ``tolerance`` before its virtual slot and never after it, so
+the sends of any stretch of length T hold distinct slots within T + tolerance: with ``jitter_s`` of the real
+tolerance spare, they still fit the real bucket when each arrives up to ``jitter_s`` later than the others (and a
+window ``jitter_s`` wider still holds its count). A rate margin would add a delay that grows with the queue (3 % of
+a 133 s fan-out is 4 s); the reserve costs ``jitter_s`` once. It is wall-clock time, not divided by ``time_scale``.
+
+How the dispatcher uses it: claim due rows and, in due order, call ``reserve(chat_id, is_group)`` once per row,
+sleep the returned delay, then send (``await acquire(...)`` does both). On a 429, call ``penalize(retry_after,
+chat_id)`` (``penalize(retry_after)`` for a bot-wide flood) and reserve again: the old slot is spent. A row woken
+inside a pause imposed after it was booked should be re-reserved, not sent (``pause_remaining`` tells).
+``release`` gives back the chat's *newest* reservation (its row was cancelled right after ``reserve``); any other
+unused slot is simply left unused, which is always safe. Retry-after values are clock seconds as reported (the
+sandbox's are already scaled) and are not scaled again.
 
 Cost: a reservation is near-constant amortised: the slot search is a union-find with path compression (in a
 fan-out it walks one or two links), and each booking is appended to and popped from its chat's history once.
@@ -55,6 +61,9 @@ __all__ = ["DeliveryLimiter", "Limits"]
 _GROUP_WINDOW_S: Final = 60.0
 # Telegram tolerates "short bursts" in one chat without saying how long; the sandbox's default is 3.
 _DEFAULT_CHAT_BURST: Final = 3
+# Requests bunch up on their way: one lost packet holds a request back by Linux's minimum TCP retransmission
+# timeout (200 ms) while the next goes through. The reserve costs the same 0.2 s of lateness, once (docs/delivery.md).
+_DEFAULT_JITTER_S: Final = 0.2
 _MIN_SWEEP: Final = 1024
 _SLOT_EPSILON: Final = 1e-9
 
@@ -67,8 +76,10 @@ class Limits:
     group_per_minute: int = GROUP_MESSAGES_PER_MINUTE
     chat_per_second: float = CHAT_MESSAGES_PER_SECOND
     chat_burst: int = _DEFAULT_CHAT_BURST
+    global_burst: int | None = None  # None: one second's worth, like the sandbox (floor of global_per_second)
     time_scale: float = 1.0  # >1 shrinks every window (same proportions), like the sandbox's FloodConfig
-    safety: float = 0.97  # aim slightly under the limits: clocks and networks jitter
+    safety: float = 1.0  # the fraction of each rate aimed at; the jitter reserve, not this, absorbs jitter
+    jitter_s: float = _DEFAULT_JITTER_S  # wall-clock bunching of requests on their way that draws no 429
 
     def __post_init__(self) -> None:
         for name in ("global_per_second", "chat_per_second", "time_scale", "safety"):
@@ -79,10 +90,21 @@ class Limits:
                 raise ValueError(f"{name} must be finite, got {value!r}")
         if self.safety > 1:
             raise ValueError(f"safety must be at most 1 (a fraction of the limits), got {self.safety!r}")
+        jitter = self.jitter_s
+        if isinstance(jitter, bool) or not isinstance(jitter, int | float) or not 0 <= jitter < math.inf:
+            raise ValueError(f"jitter_s must be a finite number of seconds, at least 0, got {jitter!r}")
         for name in ("group_per_minute", "chat_burst"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"{name} must be a whole number of at least 1, got {value!r}")
+        burst = self.global_burst
+        if burst is not None and (isinstance(burst, bool) or not isinstance(burst, int) or burst < 1):
+            raise ValueError(f"global_burst must be a whole number of at least 1 (or None), got {burst!r}")
+
+    @property
+    def burst(self) -> int:
+        """The overall bucket's size: global_burst, or one second's worth of messages."""
+        return self.global_burst if self.global_burst is not None else max(1, math.floor(self.global_per_second))
 
 
 @dataclass(slots=True)
@@ -155,12 +177,15 @@ class DeliveryLimiter:
     def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
         self.limits = limits
         self._clock = clock
-        rate_scale = limits.time_scale * limits.safety
+        scale, rate_scale, jitter = limits.time_scale, limits.time_scale * limits.safety, limits.jitter_s
+        # Tolerances come from the real rates (a safety below 1 only spaces messages further apart).
         self._chat_interval = 1.0 / (limits.chat_per_second * rate_scale)
-        self._chat_tolerance = (limits.chat_burst - 1) * self._chat_interval
-        self._group_window = _GROUP_WINDOW_S / rate_scale
+        self._chat_tolerance = max(0.0, (limits.chat_burst - 1) / (limits.chat_per_second * scale) - jitter)
+        self._group_window = _GROUP_WINDOW_S / rate_scale + jitter
         self._group_limit = limits.group_per_minute
-        self._calendar = _Calendar(clock(), 1.0 / (limits.global_per_second * rate_scale))
+        self._global_interval = 1.0 / (limits.global_per_second * rate_scale)
+        self._global_tolerance = max(0.0, (limits.burst - 1) / (limits.global_per_second * scale) - jitter)
+        self._calendar = _Calendar(clock(), self._global_interval)
         self._chats: dict[int, _Chat] = {}
         self._paused_until = -math.inf
         self._sweep_at = _MIN_SWEEP
@@ -178,8 +203,7 @@ class DeliveryLimiter:
     def reserve(self, chat_id: int, is_group: bool) -> float:
         """Book the earliest slot at which this chat may receive one more message; the delay from now, in s."""
         now = self._clock()
-        slot, chat = self._plan(chat_id, is_group, now)
-        at = self._calendar.time_of(slot)
+        slot, at, chat = self._plan(chat_id, is_group, now)
         if chat is None:
             chat = self._chats[chat_id] = _Chat()
         chat.is_group = chat.is_group or is_group
@@ -204,8 +228,8 @@ class DeliveryLimiter:
     def ready_in(self, chat_id: int, is_group: bool) -> float:
         """The delay ``reserve`` would return now, without booking anything."""
         now = self._clock()
-        slot, _ = self._plan(chat_id, is_group, now)
-        return max(0.0, self._calendar.time_of(slot) - now)
+        _, at, _ = self._plan(chat_id, is_group, now)
+        return max(0.0, at - now)
 
     def penalize(self, retry_after: float | dtm.timedelta, chat_id: int | None = None) -> None:
         """Telegram answered 429: pause this chat (or, chat_id None, every chat) for retry_after seconds."""
@@ -236,8 +260,8 @@ class DeliveryLimiter:
         if chat is not None and chat.bookings:
             self._undo(chat)
 
-    def _plan(self, chat_id: int, is_group: bool, now: float) -> tuple[int, _Chat | None]:
-        """The first free global slot that every rule for this chat allows, and the chat's state if any."""
+    def _plan(self, chat_id: int, is_group: bool, now: float) -> tuple[int, float, _Chat | None]:
+        """The first free virtual slot every rule for this chat allows, its send time, and the chat's state."""
         earliest = max(now, self._paused_until)
         chat = self._chats.get(chat_id)
         after = None
@@ -252,11 +276,17 @@ class DeliveryLimiter:
                 # one is still inside it.
                 earliest = max(earliest, bookings[-self._group_limit].at + self._group_window)
             if bookings:
-                after = bookings[-1].slot + 1  # the chat's messages keep the order they were reserved in
+                # The chat's messages keep the order they were reserved in: later virtual slots, and send times
+                # a global interval apart, so that two sleeps ending at once cannot swap them.
+                after = bookings[-1].slot + 1
+                earliest = max(earliest, bookings[-1].at + self._global_interval)
+        # A virtual slot at or after the send time, at most the tolerance after it: any stretch of sends then
+        # holds no more messages than the bucket allows (its slots are distinct and span the stretch + tolerance).
         slot = self._calendar.slot_at_or_after(earliest)
         if after is not None:
             slot = max(slot, after)
-        return self._calendar.first_free(slot), chat
+        slot = self._calendar.first_free(slot)
+        return slot, max(earliest, self._calendar.time_of(slot) - self._global_tolerance), chat
 
     def _undo(self, chat: _Chat) -> None:
         booking = chat.bookings.pop()

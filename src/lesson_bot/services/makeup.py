@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, MediaFile, Membership, ParticipationEvent
+from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Membership, ParticipationEvent
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import compose, lesson_sent
 from lesson_bot.delivery.ports import Sent
@@ -187,7 +187,7 @@ class MakeupService:
             s.add(delivery)
             await s.flush()
             payloads = compose.lesson_payloads(version, delivery_id=delivery.id, button=button,
-                                               file_ids=await _file_ids(s, version))
+                                               file_ids=await compose.uploaded_file_ids(s, version))
             if already is not None:
                 # Studied before: the check-in dedupe is per delivery, so a second button would credit the lesson
                 # twice. The text comes without it; the quiz stays (answers still close open mistakes).
@@ -202,13 +202,3 @@ class MakeupService:
         async with self._db.transaction() as s:
             for payload, sent in parts:
                 await lesson_sent.record_part(s, payload, sent, self._clock.now())
-
-
-async def _file_ids(s: AsyncSession, version: LessonVersion) -> dict[tuple[str, str], str]:
-    """Telegram file ids of the version's media uploaded before, by (sha256, kind): re-sent, not uploaded."""
-    hashes = [str(m["sha256"]) for m in version.media if m.get("sha256")]
-    if not hashes:
-        return {}
-    rows = await s.execute(select(MediaFile.sha256, MediaFile.kind, MediaFile.telegram_file_id)
-                           .where(MediaFile.sha256.in_(hashes)))
-    return {(sha, kind): file_id for sha, kind, file_id in rows}
