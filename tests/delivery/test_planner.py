@@ -114,3 +114,39 @@ async def test_a_series_schedule_finishes_after_its_last_lesson(db: Database) ->
     async with db.transaction() as s:
         assert (await s.execute(select(func.count()).select_from(Occurrence))).scalar_one() == 5
         assert (await s.get(Schedule, schedule_id)).status is ScheduleStatus.FINISHED  # type: ignore[union-attr]
+
+
+async def _status(db: Database, schedule_id: int) -> ScheduleStatus:
+    async with db.transaction() as s:
+        return (await s.execute(select(Schedule.status).where(Schedule.id == schedule_id))).scalar_one()
+
+
+async def test_a_schedule_with_nothing_left_to_plan_leaves_the_active_set(db: Database) -> None:
+    """A one-off is finished once planned and a weekly schedule of 2 once its second lesson is: later ticks no
+    longer visit them (the active set would otherwise grow with every one-off ever made)."""
+    weekly = await _weekly_series(db)
+    async with db.transaction() as s:
+        weekly_row = await s.get(Schedule, weekly)
+        assert weekly_row is not None
+        weekly_row.max_count = 2
+        once = Schedule(branch_id=weekly_row.branch_id, kind=ScheduleKind.LESSON, series="红色足迹",
+                        timezone="Asia/Shanghai", recurrence=RecurrenceType.ONCE, rule={},
+                        starts_at=FIRST + timedelta(hours=1), status=ScheduleStatus.ACTIVE)
+        s.add(once)
+        await s.flush()
+        once_id = once.id
+    clock = FixedClock(FIRST)
+    planner = Planner(db, clock)
+    await planner.tick()
+    assert (await _status(db, weekly), await _status(db, once_id)) == (ScheduleStatus.ACTIVE, ScheduleStatus.ACTIVE)
+    clock.set(FIRST + timedelta(hours=1))
+    assert (await planner.tick()).planned == 1
+    assert await _status(db, once_id) is ScheduleStatus.FINISHED
+    clock.set(FIRST + timedelta(days=7))
+    assert (await planner.tick()).planned == 1
+    assert await _status(db, weekly) is ScheduleStatus.FINISHED
+    clock.set(FIRST + timedelta(days=14))
+    assert (await planner.tick()).planned == 0
+    async with db.transaction() as s:
+        planned = (await s.execute(select(func.count()).select_from(Occurrence))).scalar_one()
+    assert planned == 3

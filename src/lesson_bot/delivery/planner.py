@@ -20,7 +20,14 @@ from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
 from lesson_bot.delivery import compose, counts, outbox
 from lesson_bot.delivery.dispatcher import missed_window
-from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, ParticipationMode, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.enums import (
+    BranchStatus,
+    OccurrenceStatus,
+    ParticipationMode,
+    RecurrenceType,
+    ScheduleKind,
+    ScheduleStatus,
+)
 from lesson_bot.domain.recurrence import Recurrence, occurrences
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
@@ -86,10 +93,13 @@ class Planner:
         rec = Recurrence(kind=schedule.recurrence, timezone=schedule.timezone, starts_at=schedule.starts_at,
                          rule=schedule.rule, ends_at=schedule.ends_at, max_count=schedule.max_count,
                          skip_dates=skip)
-        last = (await s.execute(select(func.max(Occurrence.due_at)).where(Occurrence.schedule_id == schedule.id))
-                ).scalar_one_or_none()
+        last, last_seq = (await s.execute(select(func.max(Occurrence.due_at), func.max(Occurrence.seq))
+                                          .where(Occurrence.schedule_id == schedule.id))).one()
         grace = self.config.grace.get(schedule.kind, timedelta(minutes=15))
-        for occ in occurrences(rec, after=last, until=now + self.config.lookahead):
+        until = now + self.config.lookahead
+        planned_seq = last_seq or 0
+        for occ in occurrences(rec, after=last, until=until):
+            planned_seq = max(planned_seq, occ.seq)
             version = await compose.lesson_for(s, schedule, occ.seq) if schedule.kind is ScheduleKind.LESSON else None
             if schedule.kind is ScheduleKind.LESSON and version is None:
                 schedule.status = ScheduleStatus.FINISHED  # the series has no lesson that far
@@ -117,6 +127,19 @@ class Planner:
                     items.append(outbox.OutboxItem(dedupe, branch.chat_id, "lesson", payload, occ.due_at, group,
                                                    index, not_after, branch.id, occurrence_id))
                 report.rows += await outbox.enqueue(s, items)
+        if _exhausted(rec, planned_seq, until):
+            # Nothing is left to plan: leave the active set, or every tick would visit every schedule ever made.
+            schedule.status = ScheduleStatus.FINISHED
+            report.finished += 1
+
+
+def _exhausted(rec: Recurrence, planned_seq: int, until: datetime) -> bool:
+    """Every occurrence is planned: a one-off's, the last of a count, or all up to the end date."""
+    if rec.kind is RecurrenceType.ONCE:
+        return planned_seq >= 1
+    if rec.max_count is not None and planned_seq >= rec.max_count:
+        return True
+    return rec.ends_at is not None and until >= rec.ends_at
 
 
 async def _plan_delivery(s: AsyncSession, branch: Branch, version: LessonVersion, occurrence_id: int) -> int:
