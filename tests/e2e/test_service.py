@@ -124,14 +124,36 @@ def test_a_webhook_url_without_a_secret_is_refused_at_start(tmp_path: Path) -> N
     assert "LESSON_BOT_WEBHOOK_SECRET: required when LESSON_BOT_WEBHOOK_URL is set" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_demo_plays_its_walk_through_without_a_token(tmp_path: Path) -> None:
-    """`lesson-bot demo --once` needs no token or network: a branch is registered and its roster shown."""
+    """`lesson-bot demo --once` needs no token or network: a branch is registered and its roster shown; a lesson
+    scheduled by /schedule is delivered by the engine a minute later, two members check in and answer (the count
+    follows), /progress and /me show it, a third member makes it up in private; a meeting is called, 参加 and 请假
+    answered and the leave approved; then the demo exits cleanly."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LESSON_BOT_")}
+    env["COLUMNS"] = "250"  # Rich wraps at the terminal's width: one chat line stays one printed line
+    # The lesson is scheduled for the minute 30 to 90 s ahead, on the real clock.
     result = subprocess.run([sys.executable, "-m", "lesson_bot", "demo", "--once", "--port", "0"], env=env,
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT * 2)
+                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT * 5)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert "本群已登记为党支部 消防救援站第一党支部" in out
     assert "名册导入：新增 0 人，更新 2 人" in out and "第 4 行，Telegram：为空" in out
-    assert "消防救援站第一党支部 名册：共 3 人" in out
-    assert "ERROR" not in result.stderr
+    assert "消防救援站第一党支部 名册：共 4 人" in out and "你已加入支部“消防救援站第一党支部”的名册。" in out
+    # 7-8: scheduled for a typed time, delivered by the engine with its button and quiz polls, two check-ins.
+    assert "✅ 已排课（#1）：中共一大：开天辟地的大事变" in out
+    delivered = out[out.index("8. The lesson arrives in the group"):]
+    assert "🤖 bot: 中共一大：开天辟地的大事变" in delivered and " ✅ 已学习 " in delivered
+    assert "📊 1921年7月，中国共产党第一次全国代表大会在哪座城市开幕？  (quiz poll)" in delivered
+    assert "toast: ✅ 已记录：你已学习本课（目前 1/4）。" in delivered
+    assert "toast: ✅ 已记录：你已学习本课（目前 2/4）。" in delivered
+    assert "王芳 answers “广州”  (✗ wrong)" in delivered and "张伟 answers “上海”  (✓ right)" in delivered
+    assert " ✅ 已学习 2/4 " in delivered  # the live count on the button, edited by the engine
+    # 9-10: /progress, /me, and 补学 in private.
+    assert "已学习：2/4（按时 2，补学 0）" in out and "答对 1/2；选错最多：“广州”（1 人）" in out
+    assert "课程：共发 1 课，按时学习 1，补学 0，未学 0" in out
+    assert "toast: ✅ 已记录：你已学习本课（目前 1/1）。" in out and "已学习：3/4（按时 2，补学 1）" in out
+    # 11-12: the meeting's notice in the group, 参加, and a 请假 approved by the secretary.
+    assert "[群] 🤖 bot: 📣 会议通知" in out and "toast: 已记录：你将参加。" in out
+    assert "[私聊 李明] 🤖 bot: ✅ 已批准：张伟 请假。" in out and "✅ 李明 已批准你本次会议的请假" in out
+    assert "ERROR" not in result.stderr and "Traceback" not in result.stderr, result.stderr
