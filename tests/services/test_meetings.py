@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from lesson_bot.db.models import AuditEntry, Meeting, OutboxMessage, ParticipationEvent, SignIn
 from lesson_bot.delivery.meetings import MeetingTicker
+from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import (
     AuditOutcome,
     MeetingStatus,
@@ -24,6 +25,7 @@ from lesson_bot.services.errors import Conflict, InvalidInput, Refused
 from lesson_bot.services.meetings import MeetingDraft, MeetingService
 from lesson_bot.services.meetings_rsvp import RsvpService
 from lesson_bot.services.meetings_signin import SignInService
+from lesson_bot.services.meetings_views import meeting_tally
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services
 
@@ -307,3 +309,30 @@ async def test_a_weekly_meeting_calls_each_next_one_six_days_ahead_skipping_holi
     notices = [r for r in await _outbox(env) if r.dedupe_key.endswith(":notice")]
     assert len(notices) == 3
     assert "2026-12-10 19:30" in notices[1].payload["params"]["text"]
+
+
+async def test_a_closed_meetings_figures_stay_when_someone_leaves_the_branch_afterwards(services: Services) -> None:
+    """Wang, absent from a closed 支委会, leaves the group a week later: the meeting still had 4 expected and Wang
+    absent; a meeting called after that expects only those still on the roster."""
+    env = await _env(services)
+    meeting_id = await _committee(env)
+    services.clock.set(START - timedelta(minutes=20))
+    await env.ticker.tick()
+    for person in (SEC, ZHAO, QIAN):
+        assert (await env.signin.tap(person, meeting_id, CHAT)).status == "on_time"
+    services.clock.set(START + timedelta(minutes=21))
+    await env.ticker.tick()
+    services.clock.set(START + timedelta(days=7))
+    await services.roster.left(CHAT, WANG.telegram_user_id)
+    async with services.db.transaction() as s:
+        meeting = await s.get(Meeting, meeting_id)
+        assert meeting is not None
+        figures = await meeting_tally(s, meeting)
+    assert sorted(line.attendee.name for line in figures.lines) == sorted(["李书记", "王委员", "赵委员", "钱委员"])
+    assert [line.attendee.name for line in figures.of(Status.ABSENT)] == ["王委员"]
+    later = await env.meetings.call(SEC.telegram_user_id, env.branch_id, MeetingDraft(
+        type="committee", topic="下月工作", starts_at=START + timedelta(days=14), minutes=60, place="党员活动室"))
+    async with services.db.transaction() as s:
+        meeting = await s.get(Meeting, later.id)
+        assert meeting is not None
+        assert "王委员" not in [line.attendee.name for line in (await meeting_tally(s, meeting)).lines]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, Lesson, Meeting, Member, Membership, Rsvp, SignIn
@@ -132,12 +132,17 @@ async def lesson_options(session: AsyncSession, locale: str) -> list[LessonOptio
     return [LessonOption(lesson.id, lesson.slug, lesson.series, lesson.title) for lesson in ordered]
 
 
-async def roster_attendees(session: AsyncSession, branch_id: int) -> list[Attendee]:
-    """The branch's active members, by name."""
-    rows = (await session.execute(
-        select(Membership, Member).join(Member, Member.id == Membership.member_id)
-        .where(Membership.branch_id == branch_id, Membership.status == MembershipStatus.ACTIVE)
-    )).all()
+async def roster_attendees(session: AsyncSession, branch_id: int, at: datetime | None = None) -> list[Attendee]:
+    """The branch's active members, by name; with `at`, those who were on the roster at that moment (a closed
+    meeting's figures must not change when someone leaves the branch afterwards)."""
+    query = select(Membership, Member).join(Member, Member.id == Membership.member_id).where(
+        Membership.branch_id == branch_id)
+    if at is None:
+        query = query.where(Membership.status == MembershipStatus.ACTIVE)
+    else:
+        query = query.where(Membership.joined_at <= at,
+                            or_(Membership.left_at.is_(None), Membership.left_at > at))
+    rows = (await session.execute(query)).all()
     people = [Attendee(member.id, display_name(membership, member),
                        membership.party_status is PartyStatus.PROBATIONARY, membership.is_committee,
                        membership.party_group) for membership, member in rows]
@@ -145,14 +150,16 @@ async def roster_attendees(session: AsyncSession, branch_id: int) -> list[Attend
 
 
 async def expected_attendees(session: AsyncSession, meeting: Meeting) -> list[Attendee]:
-    """Who the meeting expects, from today's roster."""
+    """Who the meeting expects: from today's roster, or the roster when its attendance closed."""
     rules = MeetingRules.from_settings(meeting.settings)
-    return expected(await roster_attendees(session, meeting.branch_id), rules.expected, meeting.party_group)
+    roster = await roster_attendees(session, meeting.branch_id, meeting.attendance_closed_at)
+    return expected(roster, rules.expected, meeting.party_group)
 
 
 async def meeting_tally(session: AsyncSession, meeting: Meeting) -> Tally:
-    """应到 / 实到 / 请假 / 缺席 of a meeting as it stands (final once attendance_closed_at is set)."""
-    roster = await roster_attendees(session, meeting.branch_id)
+    """应到 / 实到 / 请假 / 缺席 of a meeting as it stands (final once attendance_closed_at is set: from then on the
+    roster of that moment counts)."""
+    roster = await roster_attendees(session, meeting.branch_id, meeting.attendance_closed_at)
     rules = MeetingRules.from_settings(meeting.settings)
     signed = dict((await session.execute(
         select(SignIn.member_id, SignIn.late).where(SignIn.meeting_id == meeting.id)
