@@ -76,7 +76,7 @@ async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(
     confirmed."""
     h, sec = harness, SEC.telegram_user_id
     branch_id = await _branch(h)
-    meeting_id = await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     [menu] = await h.say(sec, sec, "/record")
     assert menu["text"] == "要记录哪一次会议？" and "支部委员会 · 研究十二月工作" in menu["buttons"][0][0]["text"]
     before = await h.last_message_id(sec)
@@ -126,8 +126,8 @@ async def test_a_record_made_days_later_is_flagged_late(harness: Harness) -> Non
     """The recorder (not a secretary) records a meeting of four days ago: it is saved as 补录 with its time."""
     h, recorder = harness, RECORDER.telegram_user_id
     branch_id = await _branch(h)
-    meeting_id = await add_meeting(h.services.db, branch_id, start=MEETING_START - timedelta(days=3),
-                                   topic="十一月支委会")
+    meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True,
+                                   start=MEETING_START - timedelta(days=3), topic="十一月支委会")
     [menu] = await h.say(recorder, recorder, "/record")
     before = await h.last_message_id(recorder)
     await _tap(h, RECORDER, menu)
@@ -154,7 +154,7 @@ async def test_absentees_get_their_makeup_and_the_secretary_sees_who_completed(h
     已学习 button; 孙八 taps it; /makeups and the record's view show 赵六 still open and 孙八 done."""
     h, sec = harness, SEC.telegram_user_id
     branch_id = await _branch(h)
-    meeting_id = await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     await h.services.records.submit(sec, meeting_id, minutes="一、传达学习上级文件精神。", decisions="决议一")
     absent_before = await h.last_message_id(ABSENT.telegram_user_id)
     leave_before = await h.last_message_id(ON_LEAVE.telegram_user_id)
@@ -181,7 +181,7 @@ async def test_a_missing_committee_meeting_reminds_the_secretary_before_the_mont
     /cadence shows December's 支委会 as due soon and November's as held."""
     h, sec = harness, SEC.telegram_user_id
     branch_id = await _branch(h)
-    await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     clock = h.services.clock
     assert isinstance(clock, FixedClock)
     clock.set(datetime(2026, 12, 26, 2, 0, tzinfo=UTC))
@@ -204,7 +204,7 @@ async def test_an_english_speaking_secretary_records_in_english(harness: Harness
     """A secretary whose Telegram speaks English gets the whole flow in English, figures included."""
     h, sec = harness, SEC.telegram_user_id
     branch_id = await _branch(h, "en")
-    await add_meeting(h.services.db, branch_id, start=MEETING_START)
+    await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     [menu] = await h.say(sec, sec, "/record")
     assert menu["text"] == "Which meeting do you want to record?"
     assert "Branch committee meeting" in menu["buttons"][0][0]["text"]

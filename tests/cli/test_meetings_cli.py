@@ -31,7 +31,7 @@ def recorded(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> tuple[int
         services = build_services(load_settings(), FixedClock(START + timedelta(hours=14)))
         try:
             branch_id = await branch_with_committee(services)  # type: ignore[arg-type]
-            meeting_id = await add_meeting(services.db, branch_id, start=START)
+            meeting_id = await add_meeting(services.db, branch_id, start=START, roster_before=True)
             await services.records.submit(SEC.telegram_user_id, meeting_id, minutes="一、学习文件。",
                                           decisions="通过两项决议。")
             return branch_id, meeting_id

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from lesson_bot.db.models import Meeting, Member, Rsvp, SignIn
+from lesson_bot.db.models import Meeting, Member, Membership, Rsvp, SignIn
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, PartyStatus, RsvpAnswer, SignInMethod
 from lesson_bot.domain.meeting_types import BUILTIN, type_settings
@@ -71,8 +71,10 @@ async def add_meeting(db: Database, branch_id: int, *, type_key: str = "committe
                       topic: str = "研究十二月工作", signed: tuple[Person, ...] = (HOST, RECORDER, PROBATIONARY),
                       leave: tuple[tuple[Person, str, LeaveStatus], ...] = ((ON_LEAVE, "出差", LeaveStatus.APPROVED),),
                       closed: bool = True, lesson_id: int | None = None,
-                      status: MeetingStatus = MeetingStatus.SCHEDULED) -> int:
-    """A meeting as the meetings feature leaves it after its sign-in window."""
+                      status: MeetingStatus = MeetingStatus.SCHEDULED, roster_before: bool = False) -> int:
+    """A meeting as the meetings feature leaves it after its sign-in window. `roster_before`: the branch's roster
+    was in place when it was held (a closed meeting counts the roster of its close), for meetings dated before the
+    test registered the branch."""
     kind = next(t for t in BUILTIN if t.key == type_key)
     host, recorder = await member_id(db, HOST), await member_id(db, RECORDER)
     people = {p: await member_id(db, p) for p in {*signed, *(p for p, _, _ in leave)}}
@@ -83,6 +85,9 @@ async def add_meeting(db: Database, branch_id: int, *, type_key: str = "committe
                           attendance_closed_at=start + timedelta(minutes=20) if closed else None)
         s.add(meeting)
         await s.flush()
+        if roster_before:
+            await s.execute(update(Membership).where(Membership.branch_id == branch_id, Membership.joined_at > start)
+                            .values(joined_at=start))
         for person, reason, decision in leave:
             s.add(Rsvp(meeting_id=meeting.id, member_id=people[person], answer=RsvpAnswer.LEAVE, reason=reason,
                        leave_status=decision, answered_at=start - timedelta(days=1)))
