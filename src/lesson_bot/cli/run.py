@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import typer
 import uvicorn
 
+from lesson_bot import runtime
 from lesson_bot.bootstrap import Services, build_services, prepare_database
 from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application, prepare
 from lesson_bot.bot.engine import build_engine
@@ -100,7 +101,7 @@ def run_command(
         )
         raise typer.Exit(2)
     configure_logging(settings.log_level)
-    asyncio.run(serve(settings, build_services(settings), polling=polling))
+    runtime.run(serve(settings, build_services(settings), polling=polling))
 
 
 async def deliver(settings: Settings, services: Services, *, time_scale: float) -> None:
@@ -132,4 +133,4 @@ def deliver_command(
         err_console.print("configuration error: LESSON_BOT_BOT_TOKEN is not set", highlight=False)
         raise typer.Exit(2)
     configure_logging(settings.log_level)
-    asyncio.run(deliver(settings, build_services(settings), time_scale=time_scale))
+    runtime.run(deliver(settings, build_services(settings), time_scale=time_scale))
