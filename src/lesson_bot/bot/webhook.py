@@ -14,9 +14,15 @@ from lesson_bot.bot.webhook_reply import run_with_slot
 log = logging.getLogger(__name__)
 
 
+# Telegram's maximum (its default is 40). Check-ins are written in group commits, and a batch can only be as large as
+# the updates in flight: more connections, fewer and larger transactions under a burst.
+WEBHOOK_MAX_CONNECTIONS = 100
+
+
 async def register_webhook(bot: BotApplication, url: str, secret: str | None) -> None:
     """Tell Telegram where to post updates, with the secret it must send back and the updates we need."""
-    await bot.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+    await bot.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES,
+                              max_connections=WEBHOOK_MAX_CONNECTIONS)
 
 
 class NotAnUpdate(ValueError):

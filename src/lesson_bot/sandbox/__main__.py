@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+from collections.abc import Callable
 
 from lesson_bot.sandbox.app import serve_forever
 from lesson_bot.sandbox.limits import FloodConfig
@@ -20,7 +21,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     flood = FloodConfig(enabled=not args.no_flood, time_scale=args.time_scale)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_forever(args.port, token=args.token, flood=flood))
+        # uvloop when it is there: a standalone sandbox stands in for Telegram under load tests.
+        runner = asyncio.Runner(loop_factory=_loop_factory())
+        with runner:
+            runner.run(serve_forever(args.port, token=args.token, flood=flood))
+
+
+def _loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
 
 
 if __name__ == "__main__":

@@ -216,6 +216,7 @@ def press_button(
         state.now(),
     )
     state.callbacks[query.id] = query
+    state.answer_times.tapped(query.id)
     payload = {
         "id": query.id,
         "from": user_json(state.users[user_id]),

@@ -174,6 +174,28 @@ class _Calls(Generic[R]):
         }
         return self._request("POST", "/vote", body)
 
+    def press_many(self, taps: Sequence[Sequence[int | str]]) -> R:
+        """Queue many taps at once, each [chat_id, message_id, user_id, callback_data]; result: queued,
+        callback_query_ids, refused (index and error of each tap Telegram would not allow)."""
+        return self._request("POST", "/bulk/press", {"taps": [list(tap) for tap in taps]})
+
+    def vote_many(self, votes: Sequence[Sequence[Any]]) -> R:
+        """Queue many votes at once, each [poll_id, user_id, option_ids]; result: queued, update_ids, refused."""
+        return self._request("POST", "/bulk/vote", {"votes": [list(vote) for vote in votes]})
+
+    def answer_times(self, samples: bool = False) -> R:
+        """Taps answered and unanswered since the last reset, answer latency percentiles (ms), first tap and
+        last answer (time.monotonic() seconds); with samples, every latency in ms."""
+        return self._request("GET", "/answers?samples=1" if samples else "/answers")
+
+    def reset_answer_times(self) -> R:
+        """Start a new answer-latency measurement."""
+        return self._request("POST", "/answers/reset", {})
+
+    def wait_answers(self, count: int = 0, timeout: float = 10.0) -> R:
+        """Wait until every tap since the last reset is answered (at least `count`); the answer report."""
+        return self._request("POST", "/wait", {"for": "answers", "count": count, "timeout": timeout}, timeout)
+
     def migrate(self, chat_id: int, by: int | None = None) -> R:
         """Upgrade a group to a supergroup; result has the new chat_id."""
         return self._request("POST", "/migrate", _drop_none({"chat_id": chat_id, "by": by}))

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from lesson_bot.sandbox import actions, registry, user_files
+from lesson_bot.sandbox import actions, bulk, registry, user_files
 from lesson_bot.sandbox.actions import ControlError
 from lesson_bot.sandbox.faults import FaultRule
 from lesson_bot.sandbox.limits import FloodConfig
@@ -221,6 +221,7 @@ def build_control_app(state: SandboxState, pusher: WebhookPusher, info: dict[str
             "attempts": pusher.attempts,
             "delivered": pusher.delivered,
             "failures": pusher.failures,
+            "in_flight": pusher.in_flight,
         }
         return _ok(counters)
 
@@ -229,6 +230,20 @@ def build_control_app(state: SandboxState, pusher: WebhookPusher, info: dict[str
 
     async def get_chats(request: Request) -> JSONResponse:
         return _ok([chat_json(state, chat) for chat in state.chats.values() if chat.is_group])
+
+    async def get_answers(request: Request) -> JSONResponse:
+        samples = request.query_params.get("samples", "") in ("1", "true")
+        return _ok(state.answer_times.report(samples=samples))
+
+    async def reset_answers(sandbox_state: SandboxState, body: Body) -> Any:
+        sandbox_state.answer_times.reset()
+        return sandbox_state.answer_times.report()
+
+    async def press_many(sandbox_state: SandboxState, body: Body) -> Any:
+        return bulk.press_many(sandbox_state, body)
+
+    async def vote_many(sandbox_state: SandboxState, body: Body) -> Any:
+        return bulk.vote_many(sandbox_state, body)
 
     async def wait_action(sandbox_state: SandboxState, body: Body) -> Any:
         return await wait(sandbox_state, pusher, body)
@@ -239,6 +254,10 @@ def build_control_app(state: SandboxState, pusher: WebhookPusher, info: dict[str
         Route("/control/groups", get_chats, methods=["GET"]),
         Route("/control/transcript/{chat_id}", get_transcript, methods=["GET"]),
         Route("/control/callbacks/{query_id}", get_callback, methods=["GET"]),
+        Route("/control/answers", get_answers, methods=["GET"]),
+        post("/control/answers/reset", reset_answers),
+        post("/control/bulk/press", press_many),
+        post("/control/bulk/vote", vote_many),
         post("/control/users", _create_user),
         post("/control/groups", _create_group),
         post("/control/members/add", _status_action(MEMBER)),

@@ -172,6 +172,7 @@ async def answer_callback_query(state: SandboxState, params: Params) -> Any:
     if answer_text is not None and len(answer_text) > ANSWER_CALLBACK_TEXT_MAX:
         raise bad_request("MESSAGE_TOO_LONG")
     query.answered = True
+    state.answer_times.answered(query.id)
     query.answer = {
         "text": answer_text,
         "show_alert": params.boolean("show_alert"),

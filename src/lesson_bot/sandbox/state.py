@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lesson_bot.sandbox.faults import FaultInjector
+from lesson_bot.sandbox.latency import AnswerTimes
 from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter
 from lesson_bot.sandbox.model import (
     GROUP,
@@ -77,6 +78,7 @@ class SandboxState:
     files: dict[str, StoredFile] = field(default_factory=dict)
     files_by_path: dict[str, StoredFile] = field(default_factory=dict)
     callbacks: dict[str, CallbackQuery] = field(default_factory=dict)
+    answer_times: AnswerTimes = field(default_factory=AnswerTimes)
     updates: UpdateQueue = field(default_factory=UpdateQueue)
     webhook: WebhookConfig | None = None
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)

@@ -64,4 +64,15 @@ async def wait(state: SandboxState, pusher: WebhookPusher, body: dict[str, Any])
         if not await state.updates.arrived.wait_until(lambda: len(state.updates) == 0, timeout):
             raise ControlError(f"updates still pending after {timeout} s", 408)
         return {"pending": 0}
-    raise ControlError('"for" must be bot_messages, callback_answered, webhook, requests or updates_taken')
+    if kind == "answers":
+        # Every tap since the last reset answered, and at least `count` of them.
+        count = int(body.get("count", 0))
+        times = state.answer_times
+        if not await state.changed.wait_until(
+            lambda: times.unanswered == 0 and times.answered_count >= count, timeout
+        ):
+            raise ControlError(f"{times.unanswered} tap(s) still unanswered after {timeout} s", 408)
+        return times.report()
+    raise ControlError(
+        '"for" must be bot_messages, callback_answered, webhook, requests, updates_taken or answers'
+    )

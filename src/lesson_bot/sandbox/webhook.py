@@ -18,6 +18,7 @@ import httpx
 
 from lesson_bot.sandbox import registry
 from lesson_bot.sandbox.errors import ApiError
+from lesson_bot.sandbox.http_post import PostError, PostPool
 from lesson_bot.sandbox.params import Params
 from lesson_bot.sandbox.signals import Signal
 from lesson_bot.sandbox.state import SandboxState, WebhookConfig
@@ -42,6 +43,12 @@ class WebhookPusher:
         self._busy_chats: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._client = httpx.AsyncClient(timeout=state.tunables.webhook_timeout_s)
+        self._plain = PostPool(state.tunables.webhook_timeout_s)
+
+    @property
+    def in_flight(self) -> int:
+        """Updates being posted right now (at most the webhook's max_connections)."""
+        return len(self._in_flight)
 
     @property
     def idle(self) -> bool:
@@ -72,6 +79,7 @@ class WebhookPusher:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             await self._client.aclose()
+            await self._plain.aclose()
 
     def _pick(self, now: float, max_connections: int) -> tuple[QueuedUpdate | None, float | None]:
         if len(self._in_flight) >= max_connections:
@@ -99,10 +107,17 @@ class WebhookPusher:
         error: str | None = None
         body: bytes = b""
         try:
-            response = await self._client.post(hook.url, content=json.dumps(queued.json), headers=headers)
-            body = response.content
-            if not 200 <= response.status_code < 300:
-                error = f"Wrong response from the webhook: {response.status_code} {response.reason_phrase}"
+            content = json.dumps(queued.json, ensure_ascii=False).encode()
+            if hook.url.lower().startswith("http://"):
+                answer = await self._plain.post(hook.url, content, headers)
+                status, reason, body = answer.status, answer.reason, answer.body
+            else:
+                response = await self._client.post(hook.url, content=content, headers=headers)
+                status, reason, body = response.status_code, response.reason_phrase, response.content
+            if not 200 <= status < 300:
+                error = f"Wrong response from the webhook: {status} {reason}"
+        except PostError as exc:
+            error = str(exc)
         except httpx.TimeoutException:
             error = "Read timeout expired"
         except httpx.HTTPError as exc:

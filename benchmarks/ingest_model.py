@@ -1,0 +1,33 @@
+"""Names shared by the ingestion benchmark's modules: the bots, the goals, a configuration and its result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest_burst import Outcome
+
+BASELINE = "naive_ptb"  # PTB's and SQLAlchemy's defaults: one update at a time
+STRONG_BASELINE = "naive_concurrent"  # the same handlers, 256 updates at once, one SQLite connection
+BASELINES = (BASELINE, STRONG_BASELINE)
+GOAL_RATE = 1000.0
+GOAL_P99_MS = 250.0
+GOAL_SPEEDUP = 5.0
+
+
+@dataclass(frozen=True)
+class Config:
+    db: str
+    mode: str
+    bot: str  # "lesson_bot" or one of BASELINES
+
+    @property
+    def name(self) -> str:
+        return f"{self.bot} {self.db} {self.mode}"
+
+
+@dataclass
+class Result:
+    config: Config
+    burst: Outcome | None = None
+    paced: Outcome | None = None
+    crashed: str | None = None

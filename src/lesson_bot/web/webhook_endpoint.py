@@ -1,0 +1,71 @@
+"""Telegram's webhook as a bare ASGI endpoint: the secret check, the update handled in its request, one call back.
+
+It is the hot path of a burst of taps (one request per update), so it skips Starlette's Request/Response objects:
+the body is read straight from `receive`, the answer written straight to `send`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from starlette.types import Receive, Scope, Send
+
+from lesson_bot.bot.app import BotApplication
+from lesson_bot.bot.webhook import NotAnUpdate, feed
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = b"x-telegram-bot-api-secret-token"  # the header name, lower case as ASGI gives it
+MAX_UPDATE_BYTES = 1_000_000
+_JSON = (b"content-type", b"application/json")
+
+
+class WebhookEndpoint:
+    """POST <webhook path>: 403 without the right secret token, 413 past 1 MB, 400 for a body that is no update."""
+
+    def __init__(self, bot: BotApplication, secret: bytes | None) -> None:
+        self._bot = bot
+        self._secret = secret
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        given = next((value for key, value in scope["headers"] if key == SECRET_HEADER), b"")
+        if self._secret is None or not hmac.compare_digest(given, self._secret):
+            log.warning("webhook call with a missing or wrong secret token from %s", scope.get("client"))
+            await _answer(send, 403, {"ok": False, "error": "forbidden"})
+            return
+        body = await _body(receive)
+        if body is None:
+            await _answer(send, 413, {"ok": False, "error": "too large"})
+            return
+        try:
+            call = await feed(self._bot, body)
+        except NotAnUpdate:
+            await _answer(send, 400, {"ok": False, "error": "not an update"})
+            return
+        await _answer(send, 200, call)
+
+
+async def _body(receive: Receive) -> bytes | None:
+    """The request body, or None once it grows past MAX_UPDATE_BYTES."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_UPDATE_BYTES:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+async def _answer(send: Send, status: int, payload: dict[str, Any] | None) -> None:
+    body = b"" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    headers = [(b"content-length", str(len(body)).encode())]
+    if payload is not None:
+        headers.append(_JSON)
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
