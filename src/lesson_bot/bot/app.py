@@ -17,6 +17,7 @@ from lesson_bot.bot.handlers import (
     deliveries,
     lessons,
     makeup,
+    meeting_list,
     meeting_makeup,
     meetings,
     membership,
@@ -105,6 +106,7 @@ def _register(application: BotApplication) -> None:
                               *makeup.handlers(),
                               *progress.handlers(),
                               *schedule.handlers(),
+                              *meeting_list.handlers(),
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
                               *replies.handlers()])
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others

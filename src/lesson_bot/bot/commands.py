@@ -33,6 +33,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("upcoming", t._("what will be sent next; cancel or skip (secretaries)")),
         BotCommand("signin", t._("sign in to a meeting with the code shown there (签到)")),
         BotCommand("meeting", t._("call a meeting: 支委会, 党课… (secretaries)")),
+        BotCommand("meetings", t._("upcoming meetings: call one off or change its reminders (secretaries)")),
         BotCommand("attendance", t._("who signed in to a meeting; 代签 and offline attendance (secretaries)")),
         BotCommand("record", t._("record a meeting's minutes and decisions (secretaries, recorders)")),
         BotCommand("makeups", t._("who still owes the make-up of a meeting (secretaries)")),
@@ -59,6 +60,7 @@ def _group_admins(t: Lang) -> list[BotCommand]:
         BotCommand("plan", t._("plan a whole series, one lesson a week (secretaries)")),
         BotCommand("upcoming", t._("what will be sent next; cancel or skip (secretaries)")),
         BotCommand("meeting", t._("call a meeting: 支委会, 党课… (secretaries)")),
+        BotCommand("meetings", t._("upcoming meetings: call one off or change its reminders (secretaries)")),
         BotCommand("attendance", t._("who signed in to a meeting; 代签 and offline attendance (secretaries)")),
     ]
 

@@ -8,6 +8,7 @@ Public API (the bot, the engine tick and other features use only this and servic
     who = await meetings.find_member(user_id, branch_id, "@li")      # a Choice, or NotFound
     view = await meetings.call(user_id, branch_id, MeetingDraft(...)) # saved; notice queued to the group
     view = await meetings.get(meeting_id); views = await meetings.upcoming(user_id, branch_id)
+    agenda = await meetings.agenda(user_id, branch_id)                # /meetings: with 参加 / 请假 figures
     await meetings.cancel(user_id, meeting_id); await meetings.set_reminders(user_id, meeting_id, (1440, 60))
 
 RSVP and 请假: services/meetings_rsvp.py. 签到 and attendance: services/meetings_signin.py. Reads shared with
@@ -23,10 +24,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, Lesson, Meeting, OutboxMessage, Schedule
+from lesson_bot.db.models import Branch, Lesson, Meeting, Schedule
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import meetings_texts as texts
 from lesson_bot.delivery import outbox
@@ -34,7 +35,6 @@ from lesson_bot.domain.attendance import Attendee, leave_deadline
 from lesson_bot.domain.enums import (
     BranchStatus,
     MeetingStatus,
-    OutboxStatus,
     RecurrenceType,
     ScheduleKind,
     ScheduleStatus,
@@ -48,6 +48,7 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
+from lesson_bot.services.meetings_agenda import Agenda, CalledOff, agenda, call_off
 from lesson_bot.services.meetings_views import (
     Choice,
     LessonOption,
@@ -222,15 +223,20 @@ class MeetingService:
         await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
             branch = await _active(s, branch_id)
-            rows = (await s.execute(
-                select(Meeting).where(Meeting.branch_id == branch_id, Meeting.status == MeetingStatus.SCHEDULED,
-                                      Meeting.attendance_closed_at.is_(None))
-                .order_by(Meeting.starts_at).limit(limit)
-            )).scalars().all()
+            rows = await _open_meetings(s, branch_id, limit)
             return [await meeting_view(s, m, branch, self.types) for m in rows]
 
-    async def cancel(self, telegram_user_id: int, meeting_id: int) -> MeetingView:
-        """Call a meeting off: nothing more is sent for it (what is queued is cancelled)."""
+    async def agenda(self, telegram_user_id: int, branch_id: int, limit: int = 10) -> Agenda:
+        """/meetings: the upcoming meetings with their 参加 / 请假 figures (its secretaries and admins)."""
+        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
+        async with self._db.transaction() as s:
+            branch = await _active(s, branch_id)
+            rows = await _open_meetings(s, branch_id, limit)
+            return await agenda(s, branch, rows, [await meeting_view(s, m, branch, self.types) for m in rows])
+
+    async def cancel(self, telegram_user_id: int, meeting_id: int) -> CalledOff:
+        """Call a meeting off: what is queued for it is withdrawn, the group (if it saw the notice) and everyone who
+        answered are told. A recurring meeting's schedule goes on."""
         async with self._db.transaction() as s:
             meeting, _branch = await load_meeting(s, meeting_id)
             branch_id = meeting.branch_id
@@ -240,12 +246,11 @@ class MeetingService:
             if meeting.status is not MeetingStatus.SCHEDULED or meeting.attendance_closed_at is not None:
                 raise Conflict("meeting_not_open")
             meeting.status = MeetingStatus.CANCELLED
-            await s.execute(update(OutboxMessage).where(
-                OutboxMessage.dedupe_key.like(f"{outbox_prefix(meeting_id)}%"),
-                OutboxMessage.status == OutboxStatus.PENDING
-            ).values(status=OutboxStatus.CANCELLED))
+            view = await meeting_view(s, meeting, branch, self.types)
+            called_off = await call_off(s, meeting, branch, view, outbox_prefix(meeting_id), self._translator,
+                                        self._clock.now())
             self._access.record(s, actor, Action.CALL_MEETING, branch_id, {"cancelled_meeting": meeting_id})
-            return await meeting_view(s, meeting, branch, self.types)
+            return called_off
 
     async def set_reminders(self, telegram_user_id: int, meeting_id: int, minutes: tuple[int, ...]) -> MeetingView:
         """Change a meeting's reminders (minutes before the start); ones already sent stay sent."""
@@ -257,6 +262,8 @@ class MeetingService:
         actor = await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
             meeting, branch = await load_meeting(s, meeting_id)
+            if meeting.status is not MeetingStatus.SCHEDULED or meeting.attendance_closed_at is not None:
+                raise Conflict("meeting_not_open")
             meeting.settings = {**meeting.settings, "reminders": sorted(set(minutes), reverse=True)}
             self._access.record(s, actor, Action.CALL_MEETING, branch_id, {"meeting_id": meeting_id,
                                                                            "reminders": list(minutes)})
@@ -316,6 +323,13 @@ async def add_schedule(s: AsyncSession, branch: Branch, draft: MeetingDraft, cre
 def outbox_prefix(meeting_id: int) -> str:
     """Every outbox row about a meeting has a dedupe key starting so (cancelling finds them all)."""
     return f"mt:{meeting_id}:"
+
+
+async def _open_meetings(s: AsyncSession, branch_id: int, limit: int) -> list[Meeting]:
+    return list((await s.execute(
+        select(Meeting).where(Meeting.branch_id == branch_id, Meeting.status == MeetingStatus.SCHEDULED,
+                              Meeting.attendance_closed_at.is_(None)).order_by(Meeting.starts_at).limit(limit)
+    )).scalars().all())
 
 
 async def _active(s: AsyncSession, branch_id: int) -> Branch:

@@ -103,6 +103,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("/upcoming — what will be sent next: cancel or skip"))
         lines.append(t._("/progress — a lesson's check-ins, quiz results and who is missing"))
         lines.append(t._("/meeting — call a meeting (支委会, 党课…); /attendance — 代签 and offline attendance"))
+        lines.append(t._("/meetings — upcoming meetings: call one off or change its reminders"))
         lines.append(t._("/record — minutes and decisions of a meeting; /makeups — who still owes a make-up"))
         lines.append(t._("/cadence — meetings held and missing, per period"))
     if in_group:
