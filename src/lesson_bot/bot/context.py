@@ -8,7 +8,8 @@ from telegram import Chat, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from lesson_bot.i18n import Lang
-from lesson_bot.services.views import Person
+from lesson_bot.services.errors import NotFound
+from lesson_bot.services.views import BranchView, Person
 
 if TYPE_CHECKING:
     from lesson_bot.bootstrap import Services
@@ -34,6 +35,13 @@ class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotDa
     @property
     def services(self) -> Services:
         return self.bot_data.services
+
+    async def branch_of(self, chat_id: int) -> BranchView:
+        """The branch a group is; NotFound (which the error handler explains) when it is not one."""
+        branch = await self.services.branches.by_chat(chat_id)
+        if branch is None:
+            raise NotFound("branch", chat_id)
+        return branch
 
     async def lang(self, update: object) -> Lang:
         """The language for answering this update: in a group the branch's, in private the person's choice

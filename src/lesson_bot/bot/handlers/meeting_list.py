@@ -15,7 +15,6 @@ from lesson_bot.bot.keyboards import data
 from lesson_bot.bot.texts import meeting_list as texts
 from lesson_bot.domain.enums import BranchStatus
 from lesson_bot.i18n import Lang
-from lesson_bot.services.errors import NotFound
 from lesson_bot.services.meetings_agenda import AgendaLine
 
 PRESETS: tuple[tuple[int, ...], ...] = ((1440, 60), (60,), (1440,), ())  # minutes before the start
@@ -41,9 +40,7 @@ async def cmd_meetings(update: Update, context: Context) -> None:
     who = person(update).telegram_user_id
     t = await context.lang(update)
     if chat.type != Chat.PRIVATE:
-        branch = await context.services.branches.by_chat(chat.id)
-        if branch is None:
-            raise NotFound("branch", chat.id)
+        branch = await context.branch_of(chat.id)
         branch_ids = [branch.id]
     else:
         views = [v for v in await context.services.branches.list_for(who) if v.status is BranchStatus.ACTIVE]

@@ -14,7 +14,6 @@ from lesson_bot.bot.texts import meetings as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
 from lesson_bot.domain.enums import BranchStatus, SignInMethod
 from lesson_bot.services.dialogs import DialogState
-from lesson_bot.services.errors import NotFound
 
 KIND = "mt_code"
 START_PREFIX = "mti"
@@ -88,9 +87,7 @@ async def cmd_attendance(update: Update, context: Context) -> None:
     who = person(update).telegram_user_id
     t = await context.lang(update)
     if chat.type != Chat.PRIVATE:
-        branch = await context.services.branches.by_chat(chat.id)
-        if branch is None:
-            raise NotFound("branch", chat.id)
+        branch = await context.branch_of(chat.id)
         branch_ids = [branch.id]
     else:
         branch_ids = [b.id for b in await context.services.branches.list_for(who) if b.status is BranchStatus.ACTIVE]

@@ -36,9 +36,7 @@ async def cmd_meeting(update: Update, context: Context) -> None:
     who = person(update).telegram_user_id
     t = await context.lang(update)
     if chat.type != Chat.PRIVATE:
-        branch = await context.services.branches.by_chat(chat.id)
-        if branch is None:
-            raise NotFound("branch", chat.id)
+        branch = await context.branch_of(chat.id)
         await context.services.meetings.prepare(who, branch.id)
         dialog = await context.services.dialogs.begin(chat.id, who, KIND, "type", {"branch_id": branch.id})
         await steps.ask(context, t, dialog, "type")

@@ -10,7 +10,6 @@ from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts import progress as texts
 from lesson_bot.bot.texts import roster as roster_texts
-from lesson_bot.services.errors import NotFound
 from lesson_bot.services.progress import LessonProgress
 
 
@@ -60,9 +59,7 @@ async def cmd_progress(update: Update, context: Context) -> None:
     assert message is not None and chat is not None
     who = person(update).telegram_user_id
     if chat.type != Chat.PRIVATE:
-        branch = await context.services.branches.by_chat(chat.id)
-        if branch is None:
-            raise NotFound("branch", chat.id)
+        branch = await context.branch_of(chat.id)
         await _show(message, context, who, branch.id, None)
         return
     branches = await context.services.branches.list_for(who)

@@ -11,7 +11,6 @@ from lesson_bot.bot.links import join_link
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts import roster as texts
 from lesson_bot.services.branches import Target
-from lesson_bot.services.errors import NotFound
 from lesson_bot.services.views import BranchView, Person
 
 CSV_MAX_BYTES = 1_000_000
@@ -30,9 +29,7 @@ async def cmd_join(update: Update, context: Context) -> None:
 async def _branch_here(update: Update, context: Context) -> BranchView:
     chat = update.effective_chat
     assert chat is not None
-    branch = await context.services.branches.by_chat(chat.id)
-    if branch is None:
-        raise NotFound("branch", chat.id)
+    branch = await context.branch_of(chat.id)
     return branch
 
 

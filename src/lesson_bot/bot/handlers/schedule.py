@@ -18,7 +18,7 @@ from lesson_bot.bot.handlers import schedule_upcoming
 from lesson_bot.bot.handlers.schedule_steps import KINDS, PLAN, SCHEDULE, Flow
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts import schedule as texts
-from lesson_bot.services.errors import NotFound, ServiceError
+from lesson_bot.services.errors import ServiceError
 
 
 async def _begin(update: Update, context: Context, kind: str) -> None:
@@ -28,9 +28,7 @@ async def _begin(update: Update, context: Context, kind: str) -> None:
     t = await context.lang(update)
     data: dict[str, object] = {"multi": False}
     if chat.type != Chat.PRIVATE:
-        branch = await context.services.branches.by_chat(chat.id)
-        if branch is None:
-            raise NotFound("branch", chat.id)
+        branch = await context.branch_of(chat.id)
         data["b"] = branch.id
     else:
         views = await context.services.branches.list_for(who)

@@ -13,7 +13,6 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts import schedule as wizard_texts
 from lesson_bot.bot.texts import schedule_upcoming as texts
 from lesson_bot.i18n import Lang
-from lesson_bot.services.errors import NotFound
 
 LIMIT = 10
 
@@ -31,9 +30,7 @@ async def cmd_upcoming(update: Update, context: Context) -> None:
     who = person(update).telegram_user_id
     t = await context.lang(update)
     if chat.type != Chat.PRIVATE:
-        branch = await context.services.branches.by_chat(chat.id)
-        if branch is None:
-            raise NotFound("branch", chat.id)
+        branch = await context.branch_of(chat.id)
         branch_ids = [branch.id]
     else:
         views = await context.services.branches.list_for(who)
