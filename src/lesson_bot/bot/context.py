@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from telegram import Chat, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from lesson_bot.domain.enums import BranchStatus
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.views import BranchView, Person
@@ -42,6 +43,16 @@ class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotDa
         if branch is None:
             raise NotFound("branch", chat_id)
         return branch
+
+    async def branches_for(self, update: Update, *, active_only: bool = True) -> list[BranchView]:
+        """The branches a secretary's command acts on: in a group, that group's; in private, the caller's (the
+        handler asks which when there are several; an empty list means the caller has none)."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is not None and chat.type != Chat.PRIVATE:
+            return [await self.branch_of(chat.id)]
+        assert user is not None
+        views = await self.services.branches.list_for(user.id)
+        return [v for v in views if v.status is BranchStatus.ACTIVE] if active_only else views
 
     async def lang(self, update: object) -> Lang:
         """The language for answering this update: in a group the branch's, in private the person's choice

@@ -6,14 +6,13 @@ reminder presets), `mls:rs:<meeting>:<preset>`. Every step asks the service, whi
 
 from __future__ import annotations
 
-from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.keyboards import data
 from lesson_bot.bot.texts import meeting_list as texts
-from lesson_bot.domain.enums import BranchStatus
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings_agenda import AgendaLine
 
@@ -39,20 +38,15 @@ async def cmd_meetings(update: Update, context: Context) -> None:
     assert message is not None and chat is not None
     who = person(update).telegram_user_id
     t = await context.lang(update)
-    if chat.type != Chat.PRIVATE:
-        branch = await context.branch_of(chat.id)
-        branch_ids = [branch.id]
-    else:
-        views = [v for v in await context.services.branches.list_for(who) if v.status is BranchStatus.ACTIVE]
-        if len(views) > 1:
-            await message.reply_text(texts.ask_branch(t),
-                                     reply_markup=InlineKeyboardMarkup([[_b(v.title, "br", v.id)] for v in views]))
-            return
-        branch_ids = [v.id for v in views]
-    if not branch_ids:
+    views = await context.branches_for(update)
+    if len(views) > 1:
+        await message.reply_text(texts.ask_branch(t),
+                                 reply_markup=InlineKeyboardMarkup([[_b(v.title, "br", v.id)] for v in views]))
+        return
+    if not views:
         await message.reply_text(texts.no_branches(t))
         return
-    text, markup = await _listing(context, t, who, branch_ids[0])
+    text, markup = await _listing(context, t, who, views[0].id)
     await message.reply_text(text, reply_markup=markup)
 
 

@@ -12,7 +12,7 @@ from lesson_bot.bot.handlers import meeting_keyboards as keyboards
 from lesson_bot.bot.handlers.meeting_rsvp import private_lang
 from lesson_bot.bot.texts import meetings as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
-from lesson_bot.domain.enums import BranchStatus, SignInMethod
+from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.services.dialogs import DialogState
 
 KIND = "mt_code"
@@ -86,15 +86,11 @@ async def cmd_attendance(update: Update, context: Context) -> None:
     assert message is not None and chat is not None
     who = person(update).telegram_user_id
     t = await context.lang(update)
-    if chat.type != Chat.PRIVATE:
-        branch = await context.branch_of(chat.id)
-        branch_ids = [branch.id]
-    else:
-        branch_ids = [b.id for b in await context.services.branches.list_for(who) if b.status is BranchStatus.ACTIVE]
-        if not branch_ids:
-            await message.reply_text(no_branches_to_manage(t))
-            return
-    views = [v for b in branch_ids for v in await context.services.meetings.upcoming(who, b)]
+    branches = await context.branches_for(update)
+    if not branches:
+        await message.reply_text(no_branches_to_manage(t))
+        return
+    views = [v for b in branches for v in await context.services.meetings.upcoming(who, b.id)]
     if not views:
         await message.reply_text(texts.no_meetings(t))
     elif len(views) == 1:

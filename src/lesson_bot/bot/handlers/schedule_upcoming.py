@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from telegram import Chat, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -29,19 +29,14 @@ async def cmd_upcoming(update: Update, context: Context) -> None:
     assert message is not None and chat is not None
     who = person(update).telegram_user_id
     t = await context.lang(update)
-    if chat.type != Chat.PRIVATE:
-        branch = await context.branch_of(chat.id)
-        branch_ids = [branch.id]
-    else:
-        views = await context.services.branches.list_for(who)
-        if len(views) > 1:
-            await message.reply_text(wizard_texts.ask_branch_upcoming(t), reply_markup=kb.upcoming_branches(views))
-            return
-        branch_ids = [v.id for v in views]
-    if not branch_ids:
+    views = await context.branches_for(update, active_only=False)
+    if len(views) > 1:
+        await message.reply_text(wizard_texts.ask_branch_upcoming(t), reply_markup=kb.upcoming_branches(views))
+        return
+    if not views:
         await message.reply_text(wizard_texts.no_branches(t))
         return
-    text, markup = await _listing(context, t, who, branch_ids[0])
+    text, markup = await _listing(context, t, who, views[0].id)
     await message.reply_text(text, reply_markup=markup)
 
 
