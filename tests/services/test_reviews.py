@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lesson_bot.db.models import LessonDelivery, OutboxMessage
 from lesson_bot.delivery.reviews import ReviewTicker
-from lesson_bot.domain.enums import ParticipationMode
+from lesson_bot.domain.enums import OutboxStatus, ParticipationMode
 from lesson_bot.domain.review_rules import is_due
 from lesson_bot.i18n import Translator
 from lesson_bot.services.reviews import ReviewService, open_reviews
@@ -139,6 +139,30 @@ async def test_a_review_falling_due_at_night_waits_for_eight(services: Services)
     assert await ticker.run() == 0
     services.clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=SHANGHAI))
     assert await ticker.run() == 2
+
+
+async def test_a_review_kept_back_by_the_quiet_hours_comes_back_the_next_morning(services: Services) -> None:
+    """Bob's review is queued at 21:50 but the bot cannot send it before 22:00 (the outbox drops it at night):
+    nothing at 23:00, and at 08:00 the next morning it is queued again, once."""
+    branch_id = await setup_branch(services)
+    await services.roster.start(BOB, None)
+    await services.roster.seen(GROUP, BOB)
+    wrong = datetime(2026, 12, 1, 21, 45, tzinfo=SHANGHAI)
+    group = await deliver(services, branch_id, "red-zunyi-conference", wrong - timedelta(minutes=5))
+    await answered(services, BOB, group, 0, right=False, at=wrong)
+    ticker = ReviewTicker(services.db, services.clock, Translator())
+    services.clock.set(datetime(2026, 12, 2, 21, 50, tzinfo=SHANGHAI))
+    assert await ticker.run() == 2
+    async with services.db.transaction() as s:  # as the dispatcher records a row found past its not_after
+        await s.execute(update(OutboxMessage).values(status=OutboxStatus.MISSED))
+    services.clock.set(datetime(2026, 12, 2, 23, 0, tzinfo=SHANGHAI))
+    assert await ticker.run() == 0  # quiet hours
+    services.clock.set(datetime(2026, 12, 3, 8, 0, tzinfo=SHANGHAI))
+    assert await ticker.run() == 2
+    assert await ticker.run() == 0
+    intro, poll = [m for m in await _queued(services) if m.status is OutboxStatus.PENDING]
+    assert {intro.chat_id, poll.chat_id} == {BOB.telegram_user_id}
+    assert poll.payload["meta"]["question"] == 0 and "遵义会议" in intro.payload["params"]["text"]
 
 
 async def test_the_tick_is_throttled_but_run_is_not(services: Services) -> None:

@@ -5,9 +5,10 @@ questions whose review is due (domain/review_rules.py: 1, 3, 7 days after the la
 quiet hours 22:00-08:00 of the branch's zone, whatever fell due at night waits for 08:00) and enqueues, per member
 and lesson, a "🔁 复习" message and the questions' quiz polls under a new review delivery. The rows are of kind
 "lesson", so the lesson on-sent hook (delivery/lesson_sent.py) stamps the delivery and records its polls from
-payload["meta"]. Each poll row's dedupe key names the member, lesson version, question and the number of wrong
-answers so far: a wrong answer earns one automatic review, however often the job runs or restarts. A review not
-sent before the next quiet hours begin is dropped (not_after), not sent at night; /review still asks it.
+payload["meta"]. Each poll row's dedupe key names the member, lesson version, question, the number of wrong
+answers so far and the local day: a wrong answer earns one automatic review a day until one is sent (then
+review_rules.is_due waits for the member's answer), however often the job runs or restarts. A review not sent
+before the next quiet hours begin is not sent at night (not_after): it is queued again the next morning.
 """
 
 from __future__ import annotations
@@ -48,10 +49,12 @@ def intro_payload(t: Lang, lesson: ReviewLesson) -> dict[str, Any]:
             "meta": {"delivery": lesson.delivery_id}}
 
 
-def review_key(review: OpenReview) -> str:
-    """The dedupe key of one automatic review: once per member, lesson version, question and wrong answer."""
+def review_key(review: OpenReview, now: datetime) -> str:
+    """The dedupe key of one automatic review: once per member, lesson version, question, wrong answer and local
+    day (a review that missed its day, kept back by quiet hours or a long outage, is queued again the next)."""
+    day = now.astimezone(ZoneInfo(review.timezone)).date().isoformat()
     return (f"review:{review.member_id}:{review.lesson_version_id}:{review.question_index}:"
-            f"{review.mistake.wrong_total}")
+            f"{review.mistake.wrong_total}:{day}")
 
 
 class ReviewTicker:
@@ -76,7 +79,7 @@ class ReviewTicker:
         """Enqueue every review due now; the number of outbox rows enqueued."""
         now = self._clock.now()
         async with self._db.transaction() as s:
-            due = {review_key(r): r for r in await open_reviews(s)
+            due = {review_key(r, now): r for r in await open_reviews(s)
                    if is_due(r.mistake, now, ZoneInfo(r.timezone), r.last_review_sent_at)}
             if not due:
                 return 0
@@ -101,8 +104,8 @@ class ReviewTicker:
                     review = next(r for r in fresh if r.member_id == lesson.member_id
                                   and r.lesson_version_id == lesson.lesson_version_id
                                   and r.question_index == question)
-                    items.append(OutboxItem(review_key(review), lesson.chat_id, KIND, poll, now, group, seq + offset,
-                                            not_after, first.branch_id))
+                    items.append(OutboxItem(review_key(review, now), lesson.chat_id, KIND, poll, now, group,
+                                            seq + offset, not_after, first.branch_id))
                 by_member[lesson.member_id] = seq + len(lesson.questions) + 1
             added = await outbox.enqueue(s, items)
         if added:
