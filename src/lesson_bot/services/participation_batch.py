@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Table, bindparam, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -283,10 +283,15 @@ async def _bump_counts(s: AsyncSession, new: Counter[int], added: Counter[int],
                        ids: set[int]) -> dict[int, tuple[int, int]]:
     """Add the batch's new check-ins (and roster additions) to each delivery; every touched delivery's
     (count, expected)."""
-    for delivery_id in sorted(new.keys() | added.keys()):
-        await s.execute(update(LessonDelivery).where(LessonDelivery.id == delivery_id).values(
-            checkin_count=LessonDelivery.checkin_count + new[delivery_id],
-            expected_count=LessonDelivery.expected_count + added[delivery_id]))
+    touched = sorted(new.keys() | added.keys())
+    if touched:
+        # One executemany for every delivery of the batch (a burst touches hundreds): one round trip, not one each.
+        table = cast(Table, LessonDelivery.__table__)
+        await s.execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                checkin_count=table.c.checkin_count + bindparam("b_new"),
+                expected_count=table.c.expected_count + bindparam("b_added")),
+            [{"b_id": i, "b_new": new[i], "b_added": added[i]} for i in touched])
     if not ids:
         return {}
     rows = await s.execute(select(LessonDelivery.id, LessonDelivery.checkin_count, LessonDelivery.expected_count)
