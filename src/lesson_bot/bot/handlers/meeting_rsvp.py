@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 from telegram.helpers import create_deep_linked_url
@@ -12,6 +14,7 @@ from lesson_bot.bot.texts import meetings as texts
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import Conflict
+from lesson_bot.services.meetings_views import MeetingView
 
 KIND = "mt_leave"
 START_PREFIX = "mtl"
@@ -57,16 +60,23 @@ async def on_leave(update: Update, context: Context) -> None:
         await query.answer(texts.leave_answer(t, ask.status, ask.meeting), show_alert=True)
 
 
-async def _ask_reason(update: Update, context: Context, meeting_id: int, reply_to: Message | None) -> None:
+async def ask_in_private(update: Update, context: Context, meeting_id: int, kind: str, step: str,
+                         question: Callable[[Lang, MeetingView], str], reply_to: Message | None) -> None:
+    """Open a private dialog step about a meeting (the leave reason, a sign-in code) and ask its question: as a
+    reply to the member's /start, or as a new private message after a tap in the group."""
     user = update.effective_user
     assert user is not None
     t = await private_lang(update, context)
     view = await context.services.meetings.get(meeting_id)
-    await context.services.dialogs.begin(user.id, user.id, KIND, "reason", {"meeting_id": meeting_id})
+    await context.services.dialogs.begin(user.id, user.id, kind, step, {"meeting_id": meeting_id})
     if reply_to is not None:
-        await reply_to.reply_text(texts.leave_ask_reason(t, view))
+        await reply_to.reply_text(question(t, view))
     else:
-        await context.bot.send_message(user.id, texts.leave_ask_reason(t, view))
+        await context.bot.send_message(user.id, question(t, view))
+
+
+async def _ask_reason(update: Update, context: Context, meeting_id: int, reply_to: Message | None) -> None:
+    await ask_in_private(update, context, meeting_id, KIND, "reason", texts.leave_ask_reason, reply_to)
 
 
 async def cmd_start_leave(update: Update, context: Context) -> None:

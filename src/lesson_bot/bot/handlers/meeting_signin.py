@@ -9,7 +9,7 @@ from telegram.helpers import create_deep_linked_url
 
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.handlers import meeting_keyboards as keyboards
-from lesson_bot.bot.handlers.meeting_rsvp import private_lang
+from lesson_bot.bot.handlers.meeting_rsvp import ask_in_private, private_lang
 from lesson_bot.bot.texts import meetings as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
 from lesson_bot.domain.enums import SignInMethod
@@ -38,15 +38,7 @@ async def on_tap(update: Update, context: Context) -> None:
 
 
 async def _ask_code(update: Update, context: Context, meeting_id: int, reply_to: Message | None) -> None:
-    user = update.effective_user
-    assert user is not None
-    t = await private_lang(update, context)
-    view = await context.services.meetings.get(meeting_id)
-    await context.services.dialogs.begin(user.id, user.id, KIND, "code", {"meeting_id": meeting_id})
-    if reply_to is not None:
-        await reply_to.reply_text(texts.ask_code(t, view))
-    else:
-        await context.bot.send_message(user.id, texts.ask_code(t, view))
+    await ask_in_private(update, context, meeting_id, KIND, "code", texts.ask_code, reply_to)
 
 
 async def cmd_start_code(update: Update, context: Context) -> None:
