@@ -16,8 +16,8 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.handlers import meeting_keyboards as keyboards
 from lesson_bot.bot.handlers import meeting_rsvp, meeting_signin
 from lesson_bot.bot.handlers import meeting_steps as steps
+from lesson_bot.bot.handlers.dialog_taps import tapped_dialog
 from lesson_bot.bot.texts import meetings as texts
-from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts.roster import no_branches_to_manage
 from lesson_bot.domain.enums import BranchStatus
 from lesson_bot.domain.meeting_types import parse_duration
@@ -60,12 +60,8 @@ async def on_button(update: Update, context: Context) -> None:
     _, verb, dialog_id, *rest = query.data.split(":", 3)
     arg = rest[0] if rest else ""
     t = await context.lang(update)
-    dialog = await context.services.dialogs.get(int(dialog_id))
-    if dialog is None or dialog.kind != KIND:
-        await query.answer(onboarding.dialog_expired(t), show_alert=True)
-        return
-    if dialog.user_id != query.from_user.id:
-        await query.answer(onboarding.dialog_not_yours(t), show_alert=True)
+    dialog = await tapped_dialog(query, context, t, int(dialog_id), (KIND,))
+    if dialog is None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)

@@ -7,6 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.handlers.dialog_taps import tapped_dialog
 from lesson_bot.bot.links import join_link
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.i18n import Lang
@@ -92,12 +93,8 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and query.message is not None
     _, verb, dialog_id, *rest = query.data.split(":", 3)
     t = await context.lang(update)
-    dialog = await context.services.dialogs.get(int(dialog_id))
+    dialog = await tapped_dialog(query, context, t, int(dialog_id))
     if dialog is None:
-        await query.answer(onboarding.dialog_expired(t), show_alert=True)
-        return
-    if dialog.user_id != query.from_user.id:
-        await query.answer(onboarding.dialog_not_yours(t), show_alert=True)
         return
     await query.answer()
     await query.edit_message_reply_markup(None)

@@ -15,8 +15,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.handlers import schedule_upcoming
+from lesson_bot.bot.handlers.dialog_taps import tapped_dialog
 from lesson_bot.bot.handlers.schedule_steps import KINDS, PLAN, SCHEDULE, Flow
-from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts import schedule as texts
 from lesson_bot.services.errors import ServiceError
 
@@ -65,12 +65,8 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     _, verb, dialog_id, *rest = query.data.split(":", 3)
     t = await context.lang(update)
-    dialog = await context.services.dialogs.get(int(dialog_id))
-    if dialog is None or dialog.kind not in KINDS:
-        await query.answer(onboarding.dialog_expired(t), show_alert=True)
-        return
-    if dialog.user_id != query.from_user.id:
-        await query.answer(onboarding.dialog_not_yours(t), show_alert=True)
+    dialog = await tapped_dialog(query, context, t, int(dialog_id), KINDS)
+    if dialog is None:
         return
     if dialog.data.get("msg") != query.message.message_id:
         await query.answer(texts.not_current(t), show_alert=True)
