@@ -5,14 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import insert, inspect, select, text
 
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
-from lesson_bot.db.models import Base
+from lesson_bot.db.models import Base, Branch, Member, Membership, MembershipAbsence
+from lesson_bot.domain.enums import MembershipStatus
 
 
 async def test_stairway_upgrade_downgrade_upgrade_each_revision(db_url: str) -> None:
@@ -77,6 +79,39 @@ async def test_invite_codes_are_backfilled_for_existing_branches(db_url: str) ->
         async with engine.connect() as conn:
             codes = (await conn.execute(text("SELECT invite_code FROM branches"))).scalars().all()
         assert len(codes) == 2 and all(codes) and codes[0] != codes[1]
+    finally:
+        await engine.dispose()
+
+
+async def test_membership_periods_keep_existing_memberships_and_downgrade_to_the_last_return(db_url: str) -> None:
+    """Revision 0007 adds the gaps table and leaves existing memberships as they were (active and left); going back
+    to 0006, a member who came back has joined_at at their last return again, as the old code kept it."""
+    t0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    engine = create_engine(db_url)
+    try:
+        await migrate.upgrade(engine, "0006")
+        async with engine.begin() as conn:
+            await conn.execute(insert(Branch.__table__).values(
+                id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
+                invite_code="c1"))
+            await conn.execute(insert(Member.__table__), [{"id": i, "full_name": f"m{i}"} for i in (1, 2)])
+            await conn.execute(insert(Membership.__table__), [
+                {"id": 1, "branch_id": 1, "member_id": 1, "role": "member", "status": "active", "source": "join",
+                 "is_committee": False, "joined_at": t0, "left_at": None},
+                {"id": 2, "branch_id": 1, "member_id": 2, "role": "member", "status": "left", "source": "join",
+                 "is_committee": False, "joined_at": t0, "left_at": t0 + timedelta(days=1)}])
+        await migrate.upgrade(engine, "0007")
+        columns = select(Membership.id, Membership.status, Membership.joined_at, Membership.left_at)
+        async with engine.begin() as conn:
+            assert (await conn.execute(columns.order_by(Membership.id))).all() == [
+                (1, MembershipStatus.ACTIVE, t0, None), (2, MembershipStatus.LEFT, t0, t0 + timedelta(days=1))]
+            assert (await conn.execute(select(MembershipAbsence.id))).all() == []
+            await conn.execute(insert(MembershipAbsence.__table__).values(
+                membership_id=1, left_at=t0 + timedelta(days=2), returned_at=t0 + timedelta(days=5)))
+        await migrate.downgrade(engine, "0006")
+        async with engine.connect() as conn:
+            joined = dict((await conn.execute(select(Membership.id, Membership.joined_at))).all())
+        assert joined == {1: t0 + timedelta(days=5), 2: t0}
     finally:
         await engine.dispose()
 

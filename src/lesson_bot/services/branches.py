@@ -17,6 +17,7 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
+from lesson_bot.services.membership_periods import come_back
 from lesson_bot.services.views import BranchView, Person, RosterEntry
 
 TITLE_MAX = 128
@@ -235,6 +236,6 @@ async def _set_role(
     else:
         membership.role = role
         if membership.status is MembershipStatus.LEFT:
-            membership.status, membership.left_at = MembershipStatus.ACTIVE, None
+            await come_back(session, [membership.id], now)
     await session.flush()
     return membership

@@ -1,10 +1,11 @@
 """补学 (make-up): the lessons a member missed, and a missed lesson delivered again to them in private.
 
 "Missed" (the lead's rule): the member was an active roster member of the branch when the group delivery was
-sent (joined before it, not left before it) and has no lesson check-in for that lesson version, from any
-delivery in any mode. A make-up delivery is a LessonDelivery of mode makeup for one member in their private
-chat; its check-in button and quiz polls are credited by the participation handlers with that mode, so make-up
-counts stay apart from on-time ones. Studying a lesson again after a check-in is allowed, but that copy has no
+sent (in one of their membership periods, services/membership_periods.py: time away after leaving does not count,
+what came before it does) and has no lesson check-in for that lesson version, from any delivery in any mode.
+A make-up delivery is a LessonDelivery of mode makeup for one member in their private chat; its check-in button
+and quiz polls are credited by the participation handlers with that mode, so make-up counts stay apart from
+on-time ones. Studying a lesson again after a check-in is allowed, but that copy has no
 check-in button (a check-in is deduplicated per delivery, so a second button would credit the lesson twice); its
 quiz is asked again, and those answers count like any other (they can close a mistake, see services/reviews.py).
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Membership, ParticipationEvent
@@ -27,6 +28,7 @@ from lesson_bot.domain.enums import MembershipStatus, ParticipationKind, Partici
 from lesson_bot.services import lookup
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import NotFound, ServiceError
+from lesson_bot.services.membership_periods import present_at, was_present
 from lesson_bot.services.views import Person
 
 PAGE = 5
@@ -85,8 +87,7 @@ async def _lines(s: AsyncSession, member_id: int) -> dict[int, list[LessonLine]]
         .join(LessonVersion, LessonVersion.id == LessonDelivery.lesson_version_id)
         .join(Membership, and_(Membership.branch_id == LessonDelivery.branch_id, Membership.member_id == member_id))
         .where(LessonDelivery.member_id.is_(None), LessonDelivery.mode == ParticipationMode.ON_TIME,
-               LessonDelivery.delivered_at.is_not(None), Membership.joined_at <= LessonDelivery.delivered_at,
-               or_(Membership.left_at.is_(None), Membership.left_at > LessonDelivery.delivered_at))
+               LessonDelivery.delivered_at.is_not(None), present_at(LessonDelivery.delivered_at))
         .order_by(LessonDelivery.delivered_at.desc(), LessonDelivery.id.desc())
     )).all()
     studied = await studied_versions(s, member_id)
@@ -131,11 +132,6 @@ def _branch_lessons(branch: Branch, lines: list[LessonLine], page: int) -> Branc
     )
 
 
-def _was_member(membership: Membership | None, at: datetime) -> bool:
-    return membership is not None and membership.joined_at <= at and (
-        membership.left_at is None or membership.left_at > at)
-
-
 class MakeupService:
     """/lessons and the 补学 button."""
 
@@ -178,7 +174,7 @@ class MakeupService:
             assert version is not None
             member = await lookup.by_telegram_id(s, person.telegram_user_id)
             membership = None if member is None else await lookup.membership(s, group.branch_id, member.id)
-            if member is None or not _was_member(membership, group.delivered_at):
+            if member is None or membership is None or not await was_present(s, membership.id, group.delivered_at):
                 raise NotConcerned(version.title)
             already = (await studied_versions(s, member.id)).get(version.id)
             # delivered_at is stamped when its first part is sent (record_sent), as for a group delivery.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, Lesson, Meeting, Member, Membership, Rsvp, SignIn
@@ -26,6 +26,7 @@ from lesson_bot.domain.enums import (
 from lesson_bot.domain.meeting_types import MeetingTypeDef, MeetingTypes
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import NotFound
+from lesson_bot.services.membership_periods import come_back, present_at
 from lesson_bot.services.views import Person
 
 
@@ -137,11 +138,7 @@ async def roster_attendees(session: AsyncSession, branch_id: int, at: datetime |
     meeting's figures must not change when someone leaves the branch afterwards)."""
     query = select(Membership, Member).join(Member, Member.id == Membership.member_id).where(
         Membership.branch_id == branch_id)
-    if at is None:
-        query = query.where(Membership.status == MembershipStatus.ACTIVE)
-    else:
-        query = query.where(Membership.joined_at <= at,
-                            or_(Membership.left_at.is_(None), Membership.left_at > at))
+    query = query.where(Membership.status == MembershipStatus.ACTIVE if at is None else present_at(at))
     rows = (await session.execute(query)).all()
     people = [Attendee(member.id, display_name(membership, member),
                        membership.party_status is PartyStatus.PROBATIONARY, membership.is_committee,
@@ -203,6 +200,6 @@ async def tapper(s: AsyncSession, branch: Branch, person: Person, chat_id: int |
             s.add(Membership(branch_id=branch.id, member_id=member.id, role=Role.MEMBER,
                              status=MembershipStatus.ACTIVE, source=MembershipSource.MESSAGE, joined_at=now))
         else:
-            membership.status, membership.left_at = MembershipStatus.ACTIVE, None
+            await come_back(s, [membership.id], now)
         await s.flush()
     return member

@@ -21,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from lesson_bot.db.models import Branch, LessonDelivery, Member, Membership, ParticipationEvent, QuizPoll
 from lesson_bot.domain.enums import MembershipSource, MembershipStatus, ParticipationKind, ParticipationMode, Role
 from lesson_bot.services import lookup
+from lesson_bot.services.membership_periods import come_back
 from lesson_bot.services.views import Person
 
 
@@ -262,9 +263,9 @@ async def _ensure_memberships(s: AsyncSession, pairs: set[tuple[int, int]], now:
     the (branch, member) pairs that were added or came back."""
     if not pairs:
         return set()
-    rows = (await s.execute(select(Membership.branch_id, Membership.member_id, Membership.status).where(
-        tuple_(Membership.branch_id, Membership.member_id).in_(sorted(pairs))))).all()
-    known = {(b, m): status for b, m, status in rows}
+    rows = (await s.execute(select(Membership.branch_id, Membership.member_id, Membership.status, Membership.id)
+                            .where(tuple_(Membership.branch_id, Membership.member_id).in_(sorted(pairs))))).all()
+    known = {(b, m): status for b, m, status, _i in rows}
     missing = sorted(pairs - known.keys())
     new = [{"branch_id": b, "member_id": m, "role": Role.MEMBER, "status": MembershipStatus.ACTIVE,
             "source": MembershipSource.MESSAGE, "joined_at": now, "is_committee": False} for b, m in missing]
@@ -272,11 +273,9 @@ async def _ensure_memberships(s: AsyncSession, pairs: set[tuple[int, int]], now:
     added = set(missing) if len(inserted) == len(missing) else set(  # else a concurrent writer added some
         (await s.execute(select(Membership.branch_id, Membership.member_id).where(
             Membership.id.in_(inserted)))).all())
-    back = sorted(p for p, status in known.items() if status is MembershipStatus.LEFT)
-    for branch_id, member_id in back:
-        await s.execute(update(Membership).where(Membership.branch_id == branch_id, Membership.member_id == member_id)
-                        .values(status=MembershipStatus.ACTIVE, left_at=None, joined_at=now))
-    return added | set(back)
+    back = {(b, m): i for b, m, status, i in rows if status is MembershipStatus.LEFT}
+    await come_back(s, back.values(), now)
+    return added | back.keys()
 
 
 async def _bump_counts(s: AsyncSession, new: Counter[int], added: Counter[int],

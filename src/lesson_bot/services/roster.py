@@ -17,6 +17,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches import branch_view, roster_entry
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import InvalidInput, NotFound
+from lesson_bot.services.membership_periods import come_back
 from lesson_bot.services.views import BranchView, ImportProblem, ImportReport, Person, RosterEntry, RosterView
 
 SUPPORTED_LOCALES = ("zh-Hans", "en")
@@ -223,8 +224,7 @@ class RosterService:
                              status=MembershipStatus.ACTIVE, source=source, joined_at=self._clock.now()))
             return True
         if membership.status is MembershipStatus.LEFT:
-            membership.status, membership.left_at = MembershipStatus.ACTIVE, None
-            membership.joined_at = self._clock.now()
+            await come_back(s, [membership.id], self._clock.now())
             return True
         return False
 

@@ -4,7 +4,7 @@ from lesson_bot.db.base import Base
 from lesson_bot.db.models.delivery import DeliveryLogEntry, Occurrence, OutboxMessage, Schedule, SkipDate
 from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
 from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
-from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership
+from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "MeetingAttachment",
     "Member",
     "Membership",
+    "MembershipAbsence",
     "Occurrence",
     "OutboxMessage",
     "ParticipationEvent",

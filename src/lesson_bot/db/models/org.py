@@ -1,4 +1,4 @@
-"""Branches (a Telegram group as a 党支部), members, memberships and the audit log."""
+"""Branches (a Telegram group as a 党支部), members, memberships (and their gaps) and the audit log."""
 
 from __future__ import annotations
 
@@ -79,6 +79,18 @@ class Membership(Base):
 
     branch: Mapped[Branch] = relationship(back_populates="memberships")
     member: Mapped[Member] = relationship(back_populates="memberships")
+
+
+class MembershipAbsence(Base):
+    """A closed gap in a membership: the member left the branch at `left_at` and came back at `returned_at`
+    (`joined_at` stays their first join, so what happened before the gap still counts)."""
+
+    __tablename__ = "membership_absences"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id"), index=True)
+    left_at: Mapped[datetime]
+    returned_at: Mapped[datetime]
 
 
 class AuditEntry(Base):
