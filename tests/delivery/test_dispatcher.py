@@ -20,7 +20,7 @@ from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.domain.enums import DeliveryOutcome
+from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.sandbox import Sandbox, run_sandbox
 from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import SystemClock
@@ -46,6 +46,7 @@ class Rig:
     db: Database
     dispatcher: Dispatcher
     events: Events
+    sender: TelegramSender
 
 
 @pytest.fixture
@@ -62,7 +63,8 @@ async def rig(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
             events = Events()
             limiter = DeliveryLimiter(Limits(time_scale=TIME_SCALE))
             config = DispatcherConfig(backoff_s=0.05, backoff_max_s=0.5, max_attempts=20)
-            yield Rig(sb, db, Dispatcher(db, TelegramSender(bot), limiter, SystemClock(), events, config), events)
+            sender = TelegramSender(bot)
+            yield Rig(sb, db, Dispatcher(db, sender, limiter, SystemClock(), events, config), events, sender)
     await db.dispose()
 
 
@@ -163,6 +165,44 @@ async def test_a_migrated_group_gets_its_rows_at_the_new_id(rig: Rig) -> None:
     assert rig.events.moved == [(chat, new_chat)]
     assert await bot_texts(rig.sb, new_chat) == ["第一课 occ4", "问题 1", "问题 2", "问题 3"]
     assert await statuses(rig.db) == {"sent": 4}
+
+
+async def test_after_a_migration_edits_of_old_messages_are_closed_and_sends_move(rig: Rig) -> None:
+    """The supergroup numbers its messages afresh: an edit of a message the old group holds is closed with the
+    reason, never applied to the new chat's message of the same id; a send moves there without its reply."""
+    [chat] = await groups(rig.sb, 1)
+    lesson = {"method": "sendMessage", "params": {"text": "第一课", "reply_markup": button("已学习")}}
+    old = await rig.sender.send(chat, lesson)
+    new_chat = int((await rig.sb.control.migrate(chat))["chat_id"])
+    while (later := await rig.sender.send(new_chat, lesson)).message_id != old.message_id:
+        assert later.message_id is not None and old.message_id is not None and later.message_id < old.message_id
+    now = datetime.now(UTC)
+    edit = {"method": "editMessageReplyMarkup", "params": {"message_id": old.message_id,
+                                                            "reply_markup": button("已学习 1/3")}}
+    nudge = {"method": "sendMessage", "params": {"text": "请学习第一课", "reply_to_message_id": old.message_id,
+                                                 "allow_sending_without_reply": True}}
+    async with rig.db.transaction() as s:
+        await outbox.enqueue(s, [OutboxItem("count:1:1", chat, "count", edit, now, "count:1", 1),
+                                 OutboxItem("nudge:1", chat, "nudge", nudge, now, "nudge:1")])
+    await rig.dispatcher.settle()
+    assert set(rig.events.moved) == {(chat, new_chat)}  # each row in flight to the old id hears it
+    messages = (await rig.sb.control.transcript(new_chat))["messages"]
+    assert [m["text"] for m in messages if m["from"]["is_bot"]][-1] == "请学习第一课"
+    assert messages[-1]["reply_to"] is None  # not a reply to whatever has the old id in the new chat
+    assert not any(m["edited"] for m in messages)
+    assert next(m for m in messages if m["message_id"] == old.message_id)["buttons"][0][0]["text"] == "已学习"
+    async with rig.db.transaction() as s:
+        rows = {r.kind: r for r in (await s.execute(select(OutboxMessage))).scalars()}
+        log = (await s.execute(select(DeliveryLogEntry.outcome, DeliveryLogEntry.detail).where(
+            DeliveryLogEntry.outbox_id == rows["count"].id))).all()
+    assert (rows["count"].status, rows["count"].chat_id) == (OutboxStatus.CANCELLED, chat)
+    assert rows["count"].last_error is not None and "stayed in the old group" in rows["count"].last_error
+    assert [outcome for outcome, _detail in log] == [DeliveryOutcome.MIGRATED]
+    assert (rows["nudge"].status, rows["nudge"].chat_id) == (OutboxStatus.SENT, new_chat)
+
+
+def button(label: str) -> dict[str, object]:
+    return {"inline_keyboard": [[{"text": label, "callback_data": "ls:done:1"}]]}
 
 
 async def test_a_message_past_its_grace_window_is_missed_not_sent(rig: Rig) -> None:

@@ -6,13 +6,20 @@ at a time and at most one every 15 seconds, so a busy group gets at most 4 edits
 under Telegram's 20 messages a minute per group, and a burst of taps costs one edit, not one per tap. The count
 being shown is stored with the enqueued edit (same transaction), so a restart or a second tick never edits twice
 for the same count. Only deliveries of the last 7 days are edited: nobody watches older buttons.
+
+A group upgraded to a supergroup keeps its old messages, which the supergroup (with message ids of its own)
+cannot edit: a delivery whose button stayed in the old group gets no more edits, while one whose button had not
+been sent yet follows its branch (`follow_chat`, when its part moves) and is counted in the supergroup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, LessonDelivery, OutboxMessage
 from lesson_bot.db.uow import Database
@@ -32,6 +39,17 @@ def label(t: Lang, count: int | None = None, expected: int | None = None) -> str
     if count is None:
         return t._("✅ Studied")
     return t._("✅ Studied {count}/{expected}", count=count, expected=expected)
+
+
+async def follow_chat(session: AsyncSession, moved: Iterable[Mapping[str, Any]], old_chat_id: int,
+                      new_chat_id: int) -> None:
+    """Deliveries whose check-in part (not sent yet) moved to the supergroup will have their button there."""
+    ids = [meta["delivery"] for payload in moved
+           if (meta := payload.get("meta") or {}).get("checkin") and meta.get("delivery") is not None]
+    if ids:
+        await session.execute(update(LessonDelivery).where(
+            LessonDelivery.id.in_(ids), LessonDelivery.chat_id == old_chat_id, LessonDelivery.message_id.is_(None),
+        ).values(chat_id=new_chat_id))
 
 
 def group_key(delivery_id: int) -> str:
@@ -60,6 +78,8 @@ class CountTicker:
                     LessonDelivery.delivered_at >= now - self._window,
                     LessonDelivery.checkin_count != LessonDelivery.shown_count,
                     or_(LessonDelivery.count_edited_at.is_(None), LessonDelivery.count_edited_at <= now - self._every),
+                    # not a button left behind in the group the branch was upgraded from
+                    or_(Branch.migrated_from_chat_id.is_(None), LessonDelivery.chat_id != Branch.migrated_from_chat_id),
                 ).order_by(LessonDelivery.id).limit(BATCH)
             )).all()
             if not rows:

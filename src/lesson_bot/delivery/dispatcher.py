@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
+from lesson_bot.delivery import counts, outbox
 from lesson_bot.delivery.outbox import Claimed
 from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Transient
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
@@ -226,10 +226,7 @@ class Dispatcher:
             await self._retry(row, exc.reason)
         except ChatMoved as exc:
             await self._events.chat_moved(row.chat_id, exc.new_chat_id)
-            async with self._db.transaction() as s:
-                await outbox.move_chat(s, row.chat_id, exc.new_chat_id)
-                await outbox.mark_again(s, row.id, self._clock.now(), self._clock.now(), DeliveryOutcome.MIGRATED,
-                                        f"moved to {exc.new_chat_id}", self.worker, count_attempt=False)
+            await self._moved(row, exc.new_chat_id)
         except ChatGone as exc:
             async with self._db.transaction() as s:
                 await outbox.close_chat(s, row.chat_id, self._clock.now(), exc.reason, self.worker)
@@ -241,6 +238,16 @@ class Dispatcher:
             await self._retry(row, f"{type(exc).__name__}: {exc}")
         finally:
             self._in_flight.discard(row.id)
+
+    async def _moved(self, row: Claimed, new_chat_id: int) -> None:
+        # Sends follow the group to the supergroup; edits of the old group's messages are closed (outbox.move_chat).
+        now = self._clock.now()
+        async with self._db.transaction() as s:
+            moved = await outbox.move_chat(s, row.chat_id, new_chat_id, now, self.worker, current=row.id)
+            await counts.follow_chat(s, moved.moved.values(), row.chat_id, new_chat_id)
+            if row.id in moved.moved:
+                await outbox.mark_again(s, row.id, now, now, DeliveryOutcome.MIGRATED, f"moved to {new_chat_id}",
+                                        self.worker, count_attempt=False)
 
     async def _retry(self, row: Claimed, reason: str) -> None:
         if row.attempts + 1 >= self.config.max_attempts:

@@ -190,15 +190,61 @@ async def close_chat(session: AsyncSession, chat_id: int, at: datetime, reason: 
     return len(ids)
 
 
-async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int) -> int:
-    """Open rows for a migrated group go to its new id."""
-    result = await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.chat_id == old_chat_id, OutboxMessage.status.in_(OPEN))
-        .values(chat_id=new_chat_id)
-        .returning(OutboxMessage.id)
-    )
-    return len(result.all())
+@dataclass(frozen=True)
+class MovedChat:
+    """What a group's upgrade did to its open rows: sends moved to the new id, edits of old messages closed."""
+
+    moved: dict[int, dict[str, Any]]  # row id -> its payload, as it will be sent in the new chat
+    closed: list[int]
+
+
+def acts_on_message(payload: dict[str, Any]) -> bool:
+    """Whether the payload edits, deletes, pins or stops a message already in its chat, rather than sending one."""
+    params = payload.get("params") or {}
+    sends = str(payload.get("method", "")).startswith(("send", "forward", "copy"))
+    return not sends and ("message_id" in params or "message_ids" in params)
+
+
+def _without_reply(payload: dict[str, Any], old_chat_id: int) -> dict[str, Any] | None:
+    """The payload with its reply to a message of the old group dropped (None: it has no such reply)."""
+    params = dict(payload.get("params") or {})
+    reply = params.get("reply_parameters")
+    old_reply = isinstance(reply, dict) and reply.get("chat_id") in (None, old_chat_id)
+    if "reply_to_message_id" not in params and not old_reply:
+        return None
+    params.pop("reply_to_message_id", None)
+    if old_reply:
+        params.pop("reply_parameters")
+    return {**payload, "params": params}
+
+
+async def move_chat(session: AsyncSession, old_chat_id: int, new_chat_id: int, at: datetime, worker: str,
+                    current: int | None = None) -> MovedChat:
+    """A group became a supergroup, which numbers its messages afresh: pending sends (and `current`, the row that
+    met the move) go to the new id, without their replies to old messages; edits, deletions and pins of a message
+    the old group holds are closed, as the same id in the new chat is another message. A row in flight elsewhere
+    meets the move itself."""
+    mine = OutboxMessage.status == OutboxStatus.PENDING
+    if current is not None:
+        mine = mine | (OutboxMessage.id == current)
+    rows = (await session.execute(select(OutboxMessage.id, OutboxMessage.payload).where(
+        OutboxMessage.chat_id == old_chat_id, OutboxMessage.status.in_(OPEN), mine))).all()
+    moved: dict[int, dict[str, Any]] = {}
+    closed: list[int] = []
+    reason = f"the message stayed in the old group {old_chat_id}; the supergroup {new_chat_id} cannot change it"
+    for row_id, payload in rows:
+        if acts_on_message(payload):
+            await mark_final(session, row_id, at, OutboxStatus.CANCELLED, DeliveryOutcome.MIGRATED, reason, worker)
+            closed.append(row_id)
+            continue
+        changed = _without_reply(payload, old_chat_id)
+        if changed is not None:
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(payload=changed))
+        moved[row_id] = payload if changed is None else changed
+    if moved:
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(list(moved))).values(chat_id=new_chat_id))
+    return MovedChat(moved, closed)
 
 
 async def next_due(session: AsyncSession) -> datetime | None:

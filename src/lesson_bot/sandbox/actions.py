@@ -45,10 +45,10 @@ def user_of(state: SandboxState, user_id: int) -> None:
         raise ControlError(f"no user {user_id}", 404)
 
 
-def _member(state: SandboxState, chat: Chat, user_id: int) -> None:
+def _member(state: SandboxState, chat: Chat, user_id: int, old_history: bool = False) -> None:
     user_of(state, user_id)
     if chat.is_group:
-        if chat.migrated_to is not None:
+        if chat.migrated_to is not None and not old_history:
             raise ControlError(f"chat {chat.id} was migrated to {chat.migrated_to}", 409)
         membership = chat.members.get(user_id)
         if membership is None or membership.status not in PRESENT:
@@ -178,10 +178,10 @@ def _private_status(state: SandboxState, user_id: int, old: str, new: str) -> in
 
 
 def _visible_message(
-    state: SandboxState, chat_id: int, message_id: int, user_id: int
+    state: SandboxState, chat_id: int, message_id: int, user_id: int, old_history: bool = False
 ) -> tuple[Chat, Message]:
     chat = chat_of(state, chat_id)
-    _member(state, chat, user_id)
+    _member(state, chat, user_id, old_history)
     message = chat.messages.get(message_id)
     if message is None or message.deleted:
         raise ControlError(f"no message {message_id} in chat {chat_id}", 404)
@@ -196,8 +196,9 @@ def press_button(
     data: str | None = None,
     text: str | None = None,
 ) -> dict[str, Any]:
-    """Tap an inline button (found by callback_data or by its label): a callback_query for the bot."""
-    chat, message = _visible_message(state, chat_id, message_id, user_id)
+    """Tap an inline button (found by callback_data or by its label): a callback_query for the bot. Buttons of an
+    upgraded group's old messages still work (Telegram's apps show that history): the query names the old chat."""
+    chat, message = _visible_message(state, chat_id, message_id, user_id, old_history=True)
     buttons = [b for row in (message.reply_markup or {}).get("inline_keyboard", []) for b in row]
     matches = [
         button

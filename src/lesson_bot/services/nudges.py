@@ -161,9 +161,12 @@ class NudgeService:
         def pick(ids: Iterable[int]) -> tuple[Person, ...]:
             return tuple(by_id[i] for i in ids)
 
+        # A lesson sent before the group became a supergroup stayed in the old group: its message id means another
+        # message in the new chat, so the group mention is no reply then.
+        reply_to = delivery.message_id if delivery.chat_id == branch.chat_id else None
         return NudgeRound(
             delivery.id, branch.id, branch.chat_id, branch.title, branch.locale, branch.timezone, title,
-            delivery.delivered_at, delivery.message_id, len(people), sum(p.mode is not None for p in people),
+            delivery.delivered_at, reply_to, len(people), sum(p.mode is not None for p in people),
             pick(plan.missing), pick(plan.private), pick(plan.group), pick(plan.postponed), pick(plan.on_leave),
             await _secretaries(s, branch.id), not sent.summary,
             nudge_rules.next_quiet_start(now, branch.timezone, self.rules.quiet),
