@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PYBABEL=.venv/bin/pybabel
 LOCALES=src/lesson_bot/locale
-"$PYBABEL" extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+"$PYBABEL" extract -F babel.cfg -k _ -k N_ -k ngettext:1,2 -k pgettext:1c,2 -k NP_:1c,2 --no-location --sort-output \
     --project lesson_bot --copyright-holder "lesson_bot" -o "$LOCALES/messages.pot" src/lesson_bot
 for locale in zh_Hans en; do
     po="$LOCALES/$locale/LC_MESSAGES/messages.po"

@@ -2,7 +2,9 @@
 
 Message ids are the English source text. The catalogs ship as .po files inside the package and are compiled in
 memory when a Translator is built (never at import time), so there is no generated file to keep in step.
-Extraction keywords: `_` (t._("...")), `ngettext` (t.ngettext("one", "many", n)) and `N_` (mark now, translate later).
+Extraction keywords: `_` (t._("...")), `ngettext` (t.ngettext("one", "many", n)), `pgettext`
+(t.pgettext("context", "...") where one English text needs two translations), and `N_` / `NP_` (mark now,
+translate later; defined in lesson_bot.domain.translation, so that the domain can use them too).
 """
 
 from __future__ import annotations
@@ -14,14 +16,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from lesson_bot.domain.translation import N_, NP_
+
+__all__ = ["NP_", "N_", "SUPPORTED", "Lang", "Translator", "catalog_path", "normalize_locale"]
+
 LOCALE_DIR = Path(__file__).with_name("locale")
 SUPPORTED = ("zh-Hans", "en")
 _DIRS = {"zh-Hans": "zh_Hans", "en": "en"}
-
-
-def N_(message: str) -> str:
-    """Mark a message for extraction where it is defined; translate it later with Lang._()."""
-    return message
 
 
 def normalize_locale(code: str | None, default: str = "zh-Hans") -> str:
@@ -64,6 +65,10 @@ class Lang:
     def ngettext(self, singular: str, plural: str, n: int, /, **params: object) -> str:
         text = self._translations.ngettext(singular, plural, n)
         return text.format(n=n, **params)
+
+    def pgettext(self, context: str, message: str, /, **params: object) -> str:
+        text = str(self._translations.pgettext(context, message))
+        return text.format(**params) if params else text
 
 
 class Translator:

@@ -1,4 +1,6 @@
-"""The one line a secretary reads before confirming a schedule, in Chinese (the default) and English."""
+"""The one line a secretary reads before confirming a schedule, in Chinese (the default) and English.
+
+The texts come from the gettext catalogs: these are the shipped translations, not strings in the code."""
 
 from __future__ import annotations
 
@@ -10,8 +12,14 @@ import pytest
 
 from lesson_bot.domain.enums import RecurrenceType
 from lesson_bot.domain.recurrence import Recurrence, describe
+from lesson_bot.i18n import Translator
 
 START = datetime(2026, 6, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def translator() -> Translator:
+    return Translator()
 
 
 def rec(kind: RecurrenceType, rule: Mapping[str, Any], **kwargs: Any) -> Recurrence:
@@ -46,30 +54,34 @@ def rec(kind: RecurrenceType, rule: Mapping[str, Any], **kwargs: Any) -> Recurre
          "2026年12月1日 19:30（Asia/Shanghai），仅一次", "Once, on 1 December 2026 at 19:30 (Asia/Shanghai)"),
     ],
 )
-def test_a_schedule_reads_the_same_in_both_languages(schedule: Recurrence, zh: str, en: str) -> None:
+def test_a_schedule_reads_the_same_in_both_languages(
+    translator: Translator, schedule: Recurrence, zh: str, en: str
+) -> None:
     """Days, times and the zone are said in the secretary's language."""
-    assert describe(schedule, "zh-Hans") == zh
-    assert describe(schedule, "en") == en
+    assert describe(schedule, translator.lang("zh-Hans")) == zh
+    assert describe(schedule, translator.lang("en")) == en
 
 
-def test_limits_and_holidays_are_said_too() -> None:
+def test_limits_and_holidays_are_said_too(translator: Translator) -> None:
     """An end date, a count and holidays are part of what the secretary confirms."""
     limited = rec(
         RecurrenceType.WEEKLY, {"days": [0], "time": "20:00"}, ends_at=datetime(2026, 12, 31, 15, tzinfo=UTC),
         max_count=10, skip_dates=frozenset({date(2026, 10, 1), date(2026, 10, 5)}),
     )
-    assert describe(limited, "zh-Hans") == "每周一 20:00（Asia/Shanghai），至2026年12月31日，共 10 次，跳过 2 个假日"
-    assert describe(limited, "en") == (
+    zh, en = translator.lang("zh-Hans"), translator.lang("en")
+    assert describe(limited, zh) == "每周一 20:00（Asia/Shanghai），至2026年12月31日，共 10 次，跳过 2 个假日"
+    assert describe(limited, en) == (
         "Every Monday at 20:00 (Asia/Shanghai), until 31 December 2026, 10 times in all, skipping 2 holidays"
     )
     single = rec(RecurrenceType.WEEKLY, {"days": [0], "time": "20:00"}, max_count=1,
                  skip_dates=frozenset({date(2026, 10, 5)}))
-    assert describe(single, "en").endswith(", 1 time in all, skipping 1 holiday")
+    assert describe(single, en).endswith(", 1 time in all, skipping 1 holiday")
 
 
 @pytest.mark.parametrize(
     ("locale", "start"), [("zh", "每"), ("zh-CN", "每"), ("en-GB", "Every"), ("fr", "每"), ("", "每")]
 )
-def test_telegram_language_codes_pick_the_language(locale: str, start: str) -> None:
+def test_telegram_language_codes_pick_the_language(translator: Translator, locale: str, start: str) -> None:
     """A Telegram language code picks the closest supported language; anything else gets Chinese."""
-    assert describe(rec(RecurrenceType.WEEKLY, {"days": [0], "time": "20:00"}), locale).startswith(start)
+    weekly = rec(RecurrenceType.WEEKLY, {"days": [0], "time": "20:00"})
+    assert describe(weekly, translator.lang(locale)).startswith(start)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lesson_bot.domain.enums import RecurrenceType
 from lesson_bot.domain.recurrence import Recurrence, describe, preview, resolve_local, validate
 from lesson_bot.domain.when import OneOff, Repeating, WhenError, parse_when
+from lesson_bot.i18n import Translator
 
 ZONE = "Europe/Berlin"
 NOW = datetime(2026, 3, 25, 12, 0, tzinfo=ZoneInfo(ZONE))  # the Wednesday before the spring change
@@ -32,7 +33,7 @@ def test_a_typed_repeating_rule_previews_in_local_time(text: str, first_three: l
     assert isinstance(parsed, Repeating)
     rec = Recurrence(parsed.kind, ZONE, NOW.astimezone(UTC), parsed.rule)
     assert [o.local.strftime("%m-%d %H:%M %Z") for o in preview(rec, NOW, 3)] == first_three
-    assert describe(rec, "zh-Hans").endswith(f"（{ZONE}）")
+    assert describe(rec, Translator().lang("zh-Hans")).endswith(f"（{ZONE}）")
 
 
 def test_a_typed_one_off_in_the_missing_hour_fires_at_the_change() -> None:

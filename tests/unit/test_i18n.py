@@ -13,16 +13,23 @@ from lesson_bot.domain.telegram_html import parse_html
 from lesson_bot.i18n import SUPPORTED, Translator, catalog_path, normalize_locale
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "lesson_bot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _key(message: str | tuple[str, str], context: str | None) -> str | tuple[str, str]:
+    """A message's identity as gettext sees it: a context goes before the message, joined by EOT."""
+    if context is None:
+        return message
+    return f"{context}\x04{message}" if isinstance(message, str) else (f"{context}\x04{message[0]}", message[1])
 
 
 def _code_messages() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
-        found.add(message if isinstance(message, str) else (message[0], message[1]))
+        found.add(_key(message if isinstance(message, str) else (message[0], message[1]), context))
     return found
 
 
@@ -34,7 +41,7 @@ def _catalog(locale: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
         if not message.id:
             continue
         assert not message.fuzzy, f"{locale}: fuzzy entry {message.id!r}"
-        key = message.id if isinstance(message.id, str) else (message.id[0], message.id[1])
+        key = _key(message.id if isinstance(message.id, str) else (message.id[0], message.id[1]), message.context)
         entries[key] = message.string if isinstance(message.string, str) else tuple(message.string)
     return entries
 
@@ -55,7 +62,7 @@ def test_every_message_in_the_code_is_translated_and_nothing_is_stale(locale: st
 def test_translations_keep_the_placeholders_and_valid_telegram_html(locale: str) -> None:
     """Each translation uses exactly the source's {placeholders} and is HTML that Telegram accepts."""
     for key, value in _catalog(locale).items():
-        source = key if isinstance(key, str) else key[1]
+        source = key.rpartition("\x04")[2] if isinstance(key, str) else key[1]
         for text in (value,) if isinstance(value, str) else value:
             assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(source)), (locale, key)
             parse_html(PLACEHOLDER.sub("x", text))
@@ -70,6 +77,8 @@ def test_zh_hans_is_the_default_and_en_is_complete() -> None:
     assert translator.lang("zh")._("<b>Branches</b>: {n}", n=3) == "<b>支部</b>：共 3 个"
     many = translator.lang("en").ngettext("{n} line was not imported:", "{n} lines were not imported:", 2)
     assert many == "2 lines were not imported:"
+    assert translator.lang("zh").pgettext("day of the month", "31st") == "31日"
+    assert translator.lang("en").pgettext("day of the month", "31st") == "31st"
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ One-off: "2026-12-01 19:30", "12-01 19:30", "12月1日 19:30", "1号 8点", "明
 Dates without a year are the next such date (today counts); a bare weekday is the next one (today counts);
 "下周五" is the Friday of next week, while English "next Friday" is refused as ambiguous. Whether the result is in
 the past is the caller's decision. Errors are WhenError(problem, part=..., position=...) pointing into the text.
+This module finds the time of day and the repeating rules; lesson_bot.domain.when_dates reads the dates.
 """
 
 from __future__ import annotations
@@ -17,29 +18,21 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from lesson_bot.domain.enums import RecurrenceType
+from lesson_bot.domain.when_dates import EN_DAY, ZH_DAY, ZH_WEEK, date_of, en_day, zh_day
 
 MAX_LENGTH = 100
 ALL_DAYS = list(range(7))
 WORKDAYS = list(range(5))
-_EN_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-              "november", "december")
 _EN_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
            "fifth": 5, "5th": 5, "last": -1}
 _ZH_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
-_ZH_RELATIVE = {"今天": 0, "今日": 0, "今早": 0, "今晚": 0, "明天": 1, "明日": 1, "明早": 1, "明晚": 1,
-                "后天": 2, "大后天": 3, "today": 0, "tonight": 0, "tomorrow": 1, "day after tomorrow": 2,
-                "the day after tomorrow": 2}
 _EVENING_WORDS = {"今晚", "明晚", "tonight"}
 _PM_PERIODS = {"下午", "傍晚", "晚上", "夜里", "夜间"}
-_ZH_WEEK = r"(?:周|星期|礼拜)"
-_ZH_DAY = r"[1-7日天]"
-_EN_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _EN_EVERY_MONTH = r"of\s+(?:every|each|the)\s+month"
 _TIME_RE = re.compile(
     r"(?:\bat\s*|@\s*|在\s*)?(?P<period>早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|夜间|凌晨)?\s*(?:"
@@ -192,27 +185,18 @@ def _zh_days(spec: str) -> list[int] | None:
     """A Chinese weekday list such as "1、3", "1、周3", "1至5", "1和3" (digits already folded), or None."""
     days: set[int] = set()
     for item in re.split(r"\s*[、,/和及与]\s*|\s+", spec.strip()):
-        if re.fullmatch(rf"{_ZH_DAY}{{2,}}", item):  # "每周一三五"
-            days.update(_zh_day(c) for c in item)
+        if re.fullmatch(rf"{ZH_DAY}{{2,}}", item):  # "每周一三五"
+            days.update(zh_day(c) for c in item)
             continue
-        found = re.fullmatch(rf"{_ZH_WEEK}?({_ZH_DAY})(?:\s*[至到~-]\s*{_ZH_WEEK}?({_ZH_DAY}))?", item)
+        found = re.fullmatch(rf"{ZH_WEEK}?({ZH_DAY})(?:\s*[至到~-]\s*{ZH_WEEK}?({ZH_DAY}))?", item)
         if found is None:
             return None
-        low, high = (_zh_day(found[1]), _zh_day(found[2] or found[1]))
+        low, high = (zh_day(found[1]), zh_day(found[2] or found[1]))
         if low > high:
             return None
         days.update(range(low, high + 1))
     return sorted(days)
 
-
-def _zh_day(char: str) -> int:
-    return 6 if char in "日天7" else int(char) - 1
-
-
-def _en_day(word: str) -> int | None:
-    word = word.rstrip("s") if word not in _EN_DAYS else word
-    found = [i for i, name in enumerate(_EN_DAYS) if len(word) >= 3 and name.startswith(word)]
-    return found[0] if len(found) == 1 else None
 
 
 def _en_days(spec: str) -> list[int] | None:
@@ -221,7 +205,7 @@ def _en_days(spec: str) -> list[int] | None:
         found = re.fullmatch(r"([a-z]+)(?:\s*(?:-|to|through)\s*([a-z]+))?", item.strip())
         if found is None:
             return None
-        low, high = _en_day(found[1]), _en_day(found[2] or found[1])
+        low, high = en_day(found[1]), en_day(found[2] or found[1])
         if low is None or high is None or low > high:
             return None
         days.update(range(low, high + 1))
@@ -241,8 +225,8 @@ def _repeating(part: str, clock: str, typed: _Text, span: tuple[int, int]) -> Re
         (r"每天|每日|天天|每1天|every\s*day|daily", lambda m: _weekly(ALL_DAYS, clock)),
         (r"(?:每个?)?工作日(?:每天)?|(?:every|each|on)\s+weekday|weekdays|every\s+workday",
          lambda m: _weekly(WORKDAYS, clock)),
-        (rf"每个?{_ZH_WEEK}(.+)", lambda m: _weekly(_zh_days(m[1]), clock)),
-        (rf"(?:every|each|weekly\s+on)\s+({_EN_DAY}(?:\s*(?:,|/|&|and|-|to|through)\s*{_EN_DAY})*)",
+        (rf"每个?{ZH_WEEK}(.+)", lambda m: _weekly(_zh_days(m[1]), clock)),
+        (rf"(?:every|each|weekly\s+on)\s+({EN_DAY}(?:\s*(?:,|/|&|and|-|to|through)\s*{EN_DAY})*)",
          lambda m: _weekly(_en_days(m[1]), clock)),
         (r"每个?月的?([0-9]{1,2})\s*[日号]", lambda m: _month_day(int(m[1]), clock)),
         (r"每个?月的?最后1天|(?:every\s+month|monthly)\s+on\s+the\s+last\s+day|"
@@ -251,11 +235,11 @@ def _repeating(part: str, clock: str, typed: _Text, span: tuple[int, int]) -> Re
          lambda m: _month_day(int(m[1]), clock)),
         (rf"(?:on\s+)?(?:the\s+)?([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+)?{_EN_EVERY_MONTH}",
          lambda m: _month_day(int(m[1]), clock)),
-        (rf"每个?月的?(?:第([1-5])个?|(最后)1个)\s*{_ZH_WEEK}({_ZH_DAY})",
-         lambda m: _monthly(clock, weekday=_zh_day(m[3]), nth=-1 if m[2] else int(m[1]))),
-        (rf"(?:every\s+month|monthly)\s+on\s+the\s+([a-z0-9]+)\s+({_EN_DAY})|"
-         rf"(?:every\s+|on\s+)?(?:the\s+)?([a-z0-9]+)\s+({_EN_DAY})\s+{_EN_EVERY_MONTH}|"
-         rf"every\s+([a-z0-9]+)\s+({_EN_DAY})",
+        (rf"每个?月的?(?:第([1-5])个?|(最后)1个)\s*{ZH_WEEK}({ZH_DAY})",
+         lambda m: _monthly(clock, weekday=zh_day(m[3]), nth=-1 if m[2] else int(m[1]))),
+        (rf"(?:every\s+month|monthly)\s+on\s+the\s+([a-z0-9]+)\s+({EN_DAY})|"
+         rf"(?:every\s+|on\s+)?(?:the\s+)?([a-z0-9]+)\s+({EN_DAY})\s+{_EN_EVERY_MONTH}|"
+         rf"every\s+([a-z0-9]+)\s+({EN_DAY})",
          lambda m: _en_nth(m, clock)),
     ]
     for pattern, build in forms:
@@ -274,7 +258,7 @@ def _month_day(day: int, clock: str) -> Repeating | None:
 
 def _en_nth(found: re.Match[str], clock: str) -> Repeating | None:
     nth_word, day_word = next((found[i], found[i + 1]) for i in (1, 3, 5) if found[i])
-    weekday = _en_day(day_word)
+    weekday = en_day(day_word)
     if nth_word not in _EN_NTH or weekday is None:
         return None
     return _monthly(clock, weekday=weekday, nth=_EN_NTH[nth_word])
@@ -282,68 +266,10 @@ def _en_nth(found: re.Match[str], clock: str) -> Repeating | None:
 
 def _one_off_date(part: str, today: date, typed: _Text, span: tuple[int, int]) -> date:
     try:
-        day = _date_of(part, today)
+        day = date_of(part, today)
     except (ValueError, OverflowError) as exc:
         raise typed.error("date_invalid", *span) from exc
     if day is None:
         problem = "date_ambiguous" if re.fullmatch(r"[0-9]{1,2}/[0-9]{1,2}|next\s+\S+", part) else "not_understood"
         raise typed.error(problem, *span)
     return day
-
-
-def _date_of(part: str, today: date) -> date | None:
-    """The date `part` names, None if it names none; ValueError for an impossible one."""
-    if part in _ZH_RELATIVE:
-        return today + timedelta(days=_ZH_RELATIVE[part])
-    if found := re.fullmatch(r"([0-9]{4})\s*[-/.年]\s*([0-9]{1,2})\s*[-/.月]\s*([0-9]{1,2})\s*[日号]?t?", part):
-        return date(int(found[1]), int(found[2]), int(found[3]))
-    if found := re.fullmatch(r"([0-9]{1,2})\s*[-月]\s*([0-9]{1,2})\s*[日号]?", part):
-        return _next_month_day(today, int(found[1]), int(found[2]))
-    if found := re.fullmatch(r"(?:on\s+)?([a-z]{3,9})\.?\s+([0-9]{1,2})(?:st|nd|rd|th)?(?:,?\s+([0-9]{4}))?", part):
-        return _en_date(today, found[1], int(found[2]), found[3])
-    if found := re.fullmatch(r"(?:on\s+)?(?:the\s+)?([0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3,9})\.?"
-                             r"(?:,?\s+([0-9]{4}))?", part):
-        return _en_date(today, found[2], int(found[1]), found[3])
-    if found := re.fullmatch(r"([0-9]{1,2})\s*[日号]", part):
-        return _next_day_of_month(today, int(found[1]))
-    if found := re.fullmatch(rf"(本|这个?|下个?)?\s*{_ZH_WEEK}({_ZH_DAY})", part):
-        monday = today - timedelta(days=today.weekday())
-        if found[1]:
-            return monday + timedelta(days=_zh_day(found[2]) + (7 if found[1].startswith("下") else 0))
-        return today + timedelta(days=(_zh_day(found[2]) - today.weekday()) % 7)
-    if (found := re.fullmatch(r"(?:on\s+)?(?:this\s+)?([a-z]+)", part)) and (weekday := _en_day(found[1])) is not None:
-        return today + timedelta(days=(weekday - today.weekday()) % 7)
-    return None
-
-
-def _en_date(today: date, month_word: str, day: int, year: str | None) -> date | None:
-    months = [i + 1 for i, name in enumerate(_EN_MONTHS) if name.startswith(month_word)]
-    if len(months) != 1:
-        return None
-    return date(int(year), months[0], day) if year else _next_month_day(today, months[0], day)
-
-
-def _next_month_day(today: date, month: int, day: int) -> date:
-    """The next date with this month and day (today counts); ValueError if there is none within a year."""
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate >= today:
-            return candidate
-    raise ValueError(f"no {month}-{day} on or after {today}")
-
-
-def _next_day_of_month(today: date, day: int) -> date:
-    """The next date with this day of the month (today counts)."""
-    year, month = today.year, today.month
-    for _ in range(13):
-        try:
-            candidate = date(year, month, day)
-            if candidate >= today:
-                return candidate
-        except ValueError:
-            pass
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    raise ValueError(f"no day {day} in any month")
