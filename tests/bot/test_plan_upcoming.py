@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from lesson_bot.db.models import OutboxMessage
+from lesson_bot.db.models import AuditEntry, OutboxMessage
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.schedules import LessonPlan
 from tests.bot.conftest import Harness
 from tests.bot.test_roster_flow import registered_branch
 from tests.bot.test_schedule_wizard import buttons, press
+from tests.bot.test_upcoming_meetings import weekly_congress_by_wizard
 
 RED = ["中共一大：开天辟地的大事变", "南昌起义：打响第一枪", "古田会议：思想建党、政治建军",
        "遵义会议：生死攸关的转折点", "长征：理想信念的伟大远征"]
@@ -136,3 +137,44 @@ async def test_skipping_a_day_moves_the_series_on_and_cancelling_withdraws_what_
     async with harness.services.db.transaction() as s:
         statuses = set((await s.execute(select(OutboxMessage.status))).scalars())
     assert statuses == {OutboxStatus.CANCELLED}
+
+
+async def test_a_stale_confirm_of_a_cancelled_schedule_says_so_and_changes_nothing(harness: Harness) -> None:
+    """Two /upcoming listings both ask to cancel the weekly schedule; the first confirm cancels it, the second
+    (stale) confirm says it is already cancelled, and only one cancel is audited."""
+    li = await harness.user("Li")
+    chat_id = await registered_branch(harness, li)
+    branch = await harness.services.branches.by_chat(chat_id)
+    assert branch is not None
+    weekly = await harness.services.schedules.create(li, branch.id, LessonPlan(series="红色足迹"), "每周五 20:00")
+    [first] = await harness.say(chat_id, li, "/upcoming")
+    [second] = await harness.say(chat_id, li, "/upcoming")
+    stale = await press(harness, chat_id, second, li, f"取消 #{weekly.id}")
+    confirm = await press(harness, chat_id, first, li, f"取消 #{weekly.id}")
+    done = await press(harness, chat_id, confirm, li, "确认取消")
+    assert done["text"].startswith(f"已取消排期 #{weekly.id}。")
+    again = await press(harness, chat_id, stale, li, "确认取消")
+    assert again["text"].startswith(f"排期 #{weekly.id} 已取消，无需再操作。\n")
+    assert "“第一党支部”目前没有待推送的课程。" in again["text"] and not again.get("buttons")
+    async with harness.services.db.transaction() as s:
+        details = [e.detail for e in (await s.execute(select(AuditEntry).where(
+            AuditEntry.action == "schedule.manage").order_by(AuditEntry.id))).scalars()]
+    assert [d for d in details if "cancelled_schedule" in d] == [
+        {"admin": False, "cancelled_schedule": weekly.id, "rows": 0}]
+    assert harness.unhandled() == []
+
+
+async def test_calling_off_one_meeting_of_a_series_points_to_upcoming_to_stop_it(harness: Harness) -> None:
+    """/meetings calls off this week's meeting of a weekly series: the answer says the series goes on and that
+    /upcoming stops it; /upcoming then offers exactly that."""
+    h = harness
+    li = await h.user("Li")
+    chat_id = await registered_branch(h, li)
+    series = await weekly_congress_by_wizard(h, li)
+    [listing] = await h.say(chat_id, li, "/meetings")
+    asked = await press(h, chat_id, listing, li, "取消")
+    done = await press(h, chat_id, asked, li, "确定取消")
+    assert "周期性系列照常进行：下一次会议将照常召集。如需停止整个系列，请用 /upcoming。" in done["text"]
+    [upcoming] = await h.say(chat_id, li, "/upcoming")
+    assert buttons(upcoming) == [f"⏹ 停止定期会议 #{series}"]
+    assert h.unhandled() == []

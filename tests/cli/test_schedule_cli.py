@@ -1,15 +1,21 @@
-"""`lesson-bot schedule preview|add|cancel|skip`: scheduling lessons from the command line."""
+"""`lesson-bot schedule preview|add|cancel|skip|upcoming`: scheduling lessons, and the meeting series, from the
+command line."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
-from lesson_bot.bootstrap import build_services
+from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
+from lesson_bot.db.models import Meeting
+from lesson_bot.services.meetings import MeetingDraft
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 
@@ -50,6 +56,9 @@ def test_preview_add_skip_and_cancel(branch_id: int) -> None:
     assert "2026-12-07" not in again.output and "2026-12-14" in again.output
     cancelled = runner.invoke(app, ["schedule", "cancel", schedule_id])
     assert cancelled.exit_code == 0 and f"schedule {schedule_id} cancelled" in cancelled.output
+    twice = runner.invoke(app, ["schedule", "cancel", schedule_id])
+    assert twice.exit_code == 1
+    assert f"not done: schedule {schedule_id} is already cancelled; nothing changed" in twice.output
 
 
 def test_a_bad_time_names_the_field(branch_id: int) -> None:
@@ -90,3 +99,42 @@ def test_plan_refuses_a_one_off_time_and_a_stranger(branch_id: int) -> None:
     assert once.exit_code == 1 and once.output.startswith("when: not_repeating")
     stranger = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id), "--as", "555"])
     assert stranger.exit_code == 1 and "refused" in stranger.output
+
+
+def test_upcoming_lists_the_meeting_series_until_it_is_cancelled(branch_id: int) -> None:
+    """A weekly 支委会 series: `upcoming` lists its called meeting and the series with the next start it will call
+    (Europe/Berlin wall time); once the series is cancelled, only the meeting already called is listed."""
+    berlin = ZoneInfo("Europe/Berlin")
+    local = (datetime.now(berlin) + timedelta(days=3)).replace(hour=19, minute=30, second=0, microsecond=0)
+
+    async def call() -> tuple[int, int]:
+        services = build_services(load_settings())
+        try:
+            view = await services.meetings.call(ADMIN, branch_id, MeetingDraft(
+                "committee", "Budget review", local.astimezone(UTC), 90, repeat="weekly"))
+            return view.id, await _series_of(services, view.id)
+        finally:
+            await services.db.dispose()
+
+    meeting_id, series_id = asyncio.run(call())
+    runner = CliRunner()
+    listed = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id)])
+    assert listed.exit_code == 0, listed.output
+    lines = listed.output.splitlines()
+    assert lines[0] == "一支部 (Europe/Berlin):"
+    assert (f"  {local:%Y-%m-%d %H:%M %a}  meeting {meeting_id}  Branch committee meeting: Budget review "
+            f"(series {series_id})") in lines
+    following = local.replace(tzinfo=None) + timedelta(days=7)  # the same wall time, across a DST change too
+    assert (f'meeting series {series_id}: Branch committee meeting "Budget review", Every {local:%A} at 19:30 '
+            f"(Europe/Berlin); next {following:%Y-%m-%d %H:%M %a}") in lines
+    cancelled = runner.invoke(app, ["schedule", "cancel", str(series_id)])
+    assert cancelled.exit_code == 0 and f"schedule {series_id} cancelled" in cancelled.output
+    after = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id)])
+    assert after.exit_code == 0, after.output
+    assert f"meeting {meeting_id}  Branch committee meeting" in after.output
+    assert "meeting series" not in after.output
+
+
+async def _series_of(services: Services, meeting_id: int) -> int:
+    async with services.db.transaction() as s:
+        return int((await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one())

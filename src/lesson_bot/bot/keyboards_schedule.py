@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from lesson_bot.bot.keyboards import data
 from lesson_bot.bot.texts import schedule as texts
 from lesson_bot.i18n import Lang
-from lesson_bot.services.schedule_views import LessonChoice, ScheduleLine, SeriesChoice, TimePreset
+from lesson_bot.services.schedule_views import LessonChoice, MeetingSeries, ScheduleLine, SeriesChoice, TimePreset
 from lesson_bot.services.views import BranchView
 
 PAGE = 8  # lessons per page: a series longer than this is paged
@@ -74,8 +74,9 @@ def nav_only(t: Lang, dialog_id: int, *, back: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([_nav(t, dialog_id, back=back)])
 
 
-def upcoming(t: Lang, branch_id: int, lines: Sequence[ScheduleLine]) -> InlineKeyboardMarkup | None:
-    """Per schedule: cancel, and for a recurring one, skip its next date."""
+def upcoming(t: Lang, branch_id: int, lines: Sequence[ScheduleLine],
+             series: Sequence[MeetingSeries] = ()) -> InlineKeyboardMarkup | None:
+    """Per schedule: cancel, and for a recurring one, skip its next date; per meeting series: stop."""
     rows: list[Row] = []
     for line in lines:
         row = [_b(t._("✖ Cancel #{id}", id=line.id), "up", "cx", branch_id, line.id)]
@@ -84,12 +85,14 @@ def upcoming(t: Lang, branch_id: int, lines: Sequence[ScheduleLine]) -> InlineKe
             label = t._("⏭ Skip {date}", date=day.strftime("%m-%d"))
             row.append(_b(label, "up", "sk", branch_id, line.id, day.strftime("%Y%m%d")))
         rows.append(row)
+    rows += [[_b(t._("⏹ Stop series #{id}", id=line.id), "up", "ms", branch_id, line.id)] for line in series]
     return InlineKeyboardMarkup(rows) if rows else None
 
 
 def upcoming_confirm(t: Lang, verb: str, branch_id: int, schedule_id: int, day: date | None) -> InlineKeyboardMarkup:
-    """Confirm a cancel (`cxok`) or a skip (`skok`), or go back to the list."""
-    label = t._("Yes, cancel it") if verb == "cxok" else t._("Yes, skip that day")
+    """Confirm a cancel (`cxok`), a skip (`skok`) or stopping a meeting series (`msok`), or go back to the list."""
+    labels = {"cxok": t._("Yes, cancel it"), "skok": t._("Yes, skip that day"), "msok": t._("Yes, stop the series")}
+    label = labels[verb]
     parts: list[object] = [branch_id, schedule_id] + ([f"{day:%Y%m%d}"] if day is not None else [])
     return InlineKeyboardMarkup([[_b(label, "up", verb, *parts)], [_b(t._("◀ Back"), "up", "back", branch_id)]])
 

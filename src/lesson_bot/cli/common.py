@@ -11,7 +11,7 @@ from rich.console import Console
 
 from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.config import ConfigError, Settings, load_settings
-from lesson_bot.services.errors import InvalidInput, NotFound, Refused, ServiceError
+from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused, ServiceError
 
 console = Console(soft_wrap=True)  # one line stays one line, whatever the width
 err_console = Console(stderr=True, soft_wrap=True)
@@ -27,6 +27,27 @@ def settings_or_exit(**overrides: object) -> Settings:
 
 
 T = TypeVar("T")
+# What a conflict means on the command line (the service names the problem; the bot has its own texts).
+CONFLICTS = {
+    "schedule_cancelled": "schedule {id} is already cancelled; nothing changed",
+    "series_stopped": "meeting series {id} is already stopped; nothing changed",
+    "already_registered": "this group is already registered as {title}",
+    "meeting_not_open": "the meeting is no longer open (closed or cancelled)",
+    "meeting_cancelled": "the meeting was cancelled",
+    "record_changed": "the record was changed meanwhile; show it again and retry",
+}
+
+
+def conflict_text(exc: Conflict) -> str:
+    """One line for a conflict: the known wording, else the problem with its details."""
+    known = CONFLICTS.get(exc.problem)
+    if known is not None:
+        try:
+            return known.format(**exc.params)
+        except KeyError:
+            pass
+    details = ", ".join(f"{key}={value}" for key, value in exc.params.items())
+    return exc.problem.replace("_", " ") + (f" ({details})" if details else "")
 AsOption = Annotated[int | None, typer.Option("--as", help="act as this Telegram user id (default: first admin)")]
 BranchOption = Annotated[int, typer.Option("--branch", help="branch id (see `lesson-bot branches`)")]
 
@@ -59,6 +80,8 @@ def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) ->
         err_console.print(f"not found: {exc.what} {exc.key}", highlight=False)
     except InvalidInput as exc:
         err_console.print(f"{exc.field}: {exc.problem} ({exc.params.get('value', '')!r})", highlight=False)
+    except Conflict as exc:
+        err_console.print(f"not done: {conflict_text(exc)}", highlight=False)
     except ServiceError as exc:
         err_console.print(f"error: {exc}", highlight=False)
     raise typer.Exit(1)

@@ -1,4 +1,5 @@
-"""`lesson-bot schedule ...`: preview, add, plan, list and cancel lesson schedules, and holidays, as an operator."""
+"""`lesson-bot schedule ...`: preview, add, plan, list and cancel lesson schedules and meeting series, and holidays, as
+an operator."""
 
 from __future__ import annotations
 
@@ -105,14 +106,15 @@ def schedule_plan(
 @schedule_app.command("upcoming")
 def schedule_upcoming(
     branch: BranchOption,
-    limit: Annotated[int, typer.Option(min=1, max=100, help="how many deliveries to list")] = 10,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="how many deliveries and meetings to list")] = 10,
     as_user: AsOption = None,
 ) -> None:
-    """The branch's next lesson deliveries (local time) and its active schedules."""
+    """The branch's next lesson deliveries (local time) and its active schedules; its meetings called and not
+    started, and its active meeting series with the next meeting each will call."""
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)
     view = call_service(settings, lambda s: s.schedules.upcoming(actor, branch, limit=limit, locale="en"))
-    if not view.lessons:
+    if view.empty:
         console.print(f"nothing scheduled for {view.branch_title}", highlight=False)
         return
     console.print(f"{view.branch_title} ({view.timezone}):", highlight=False)
@@ -120,6 +122,24 @@ def schedule_upcoming(
         console.print(f"  {item.local:%Y-%m-%d %H:%M %a}  #{item.schedule_id}  {item.title}", highlight=False)
     for line in view.schedules:
         console.print(f"schedule {line.id}: {line.what}, {line.description}", highlight=False)
+    _more(view.more_schedules, "schedules")
+    for meeting in view.meetings:
+        series = "" if meeting.series_id is None else f" (series {meeting.series_id})"
+        console.print(f"  {meeting.local:%Y-%m-%d %H:%M %a}  meeting {meeting.id}  {meeting.kind.name('en')}: "
+                      f"{meeting.topic}{series}", highlight=False)
+    _more(view.more_meetings, "meetings")
+    for series_line in view.series:
+        console.print(f"meeting series {series_line.id}: {series_line.kind.name('en')} \"{series_line.topic}\", "
+                      f"{series_line.description}; next {series_line.next:%Y-%m-%d %H:%M %a}", highlight=False)
+    _more(view.more_series, "meeting series")
+    if view.series:
+        console.print("stop a series with `lesson-bot schedule cancel ID`: meetings already called stay",
+                      highlight=False)
+
+
+def _more(hidden: int, what: str) -> None:
+    if hidden > 0:
+        console.print(f"... and {hidden} more {what} (raise --limit)", highlight=False)
 
 
 def _day(value: str, name: str) -> date:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from lesson_bot.domain.enums import ScheduleStatus
+from lesson_bot.domain.meeting_types import MeetingTypeDef
 
 TONIGHT = time(20, 0)
 SATURDAY_MORNING = time(9, 0)
@@ -114,11 +115,54 @@ class ScheduleLine:
 
 
 @dataclass(frozen=True)
+class CalledMeeting:
+    """A meeting already called (its notice queued or sent) that has not started yet."""
+
+    id: int
+    kind: MeetingTypeDef
+    topic: str
+    local: datetime
+    series_id: int | None  # the meeting series (schedule) that called it, if any
+
+
+@dataclass(frozen=True)
+class MeetingSeries:
+    """An active meeting series (a meeting schedule) and the start of the next meeting it will call."""
+
+    id: int
+    kind: MeetingTypeDef
+    topic: str
+    description: str
+    next: datetime  # local
+
+
+@dataclass(frozen=True)
+class SeriesStopped:
+    """A meeting series just stopped; `called` meetings it had called and that have not started stay."""
+
+    id: int
+    kind: MeetingTypeDef
+    description: str
+    called: int
+
+
+@dataclass(frozen=True)
 class Upcoming:
+    """What /upcoming shows, each part at most `limit` long; `more_*` count what did not fit."""
+
     branch_title: str
     timezone: str
     lessons: tuple[UpcomingLesson, ...]
     schedules: tuple[ScheduleLine, ...]
+    meetings: tuple[CalledMeeting, ...] = ()
+    series: tuple[MeetingSeries, ...] = ()
+    more_schedules: int = 0
+    more_meetings: int = 0
+    more_series: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.lessons or self.schedules or self.meetings or self.series)
 
 
 def weekly_when(weekday: int, clock: str) -> str:

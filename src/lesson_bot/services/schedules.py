@@ -19,28 +19,35 @@ from lesson_bot.domain.enums import (
     ScheduleKind,
     ScheduleStatus,
 )
-from lesson_bot.domain.permissions import Action
+from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.domain.permissions import Action, Actor
 from lesson_bot.domain.recurrence import Occurrence as Firing
 from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, describe, preview, resolve_local
 from lesson_bot.domain.when import OneOff, WhenError, parse_when
+from lesson_bot.i18n import Translator
 from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.errors import InvalidInput, NotFound
+from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
 from lesson_bot.services.schedule_views import (
     Catalog,
     LessonChoice,
     LessonPlan,
     PlannedLesson,
     PlanPreview,
-    ScheduleLine,
     SchedulePreview,
     ScheduleView,
     SeriesChoice,
+    SeriesStopped,
     TimePreset,
     Upcoming,
-    UpcomingLesson,
     time_presets,
+)
+from lesson_bot.services.schedules_upcoming import (
+    called_meetings,
+    lesson_lines,
+    meeting_series,
+    stopped_series,
 )
 
 __all__ = ["LessonPlan", "SchedulePreview", "ScheduleService", "ScheduleView"]
@@ -52,10 +59,16 @@ PREVIEW_COUNT = 5
 class ScheduleService:
     """Use cases about schedules; every one is a secretary's (of that branch) or an admin's."""
 
-    def __init__(self, db: Database, clock: Clock, access: AccessControl) -> None:
+    def __init__(self, db: Database, clock: Clock, access: AccessControl, translator: Translator,
+                 types: MeetingTypes | None = None) -> None:
         self._db = db
         self._clock = clock
         self._access = access
+        self._translator = translator
+        self.types = types or MeetingTypes()  # names the types of meeting series
+
+    def _describe(self, rec: Recurrence, locale: str) -> str:
+        return describe(rec, self._translator.lang(locale))
 
     def _recurrence(self, branch: Branch, when: str, skip: frozenset[date], *, max_count: int | None,
                     ends_at: datetime | None, starts_on: date | None = None) -> Recurrence:
@@ -96,7 +109,7 @@ class ScheduleService:
         branch, skip = await self._branch(branch_id)
         rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
         firings = preview(rec, self._clock.now(), PREVIEW_COUNT)
-        return SchedulePreview(describe(rec, locale), tuple(f.local for f in firings))
+        return SchedulePreview(self._describe(rec, locale), tuple(f.local for f in firings))
 
     async def preview_plan(self, telegram_user_id: int, branch_id: int, series: str, when: str, *,
                            starts_on: date | None = None, locale: str = "zh-Hans") -> PlanPreview:
@@ -112,7 +125,7 @@ class ScheduleService:
         if not lessons:
             raise NotFound("series", series)
         firings = preview(rec, self._clock.now(), len(lessons))
-        return PlanPreview(series, describe(rec, locale),
+        return PlanPreview(series, self._describe(rec, locale),
                            tuple(PlannedLesson(f.local, lessons[f.seq - 1].title) for f in firings))
 
     async def create(self, telegram_user_id: int, branch_id: int, plan: LessonPlan, when: str, *,
@@ -136,7 +149,7 @@ class ScheduleService:
             self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id,
                                 {"schedule_id": schedule.id, "what": what, "when": when})
             firings: list[Firing] = preview(rec, self._clock.now(), PREVIEW_COUNT)
-            return ScheduleView(schedule.id, what, describe(rec, locale or branch.locale), schedule.status,
+            return ScheduleView(schedule.id, what, self._describe(rec, locale or branch.locale), schedule.status,
                                 tuple(f.local for f in firings))
 
     async def time_presets(self, telegram_user_id: int, branch_id: int) -> tuple[TimePreset, ...]:
@@ -201,57 +214,73 @@ class ScheduleService:
 
     async def upcoming(self, telegram_user_id: int, branch_id: int, *, limit: int = 10,
                        locale: str = "zh-Hans") -> Upcoming:
-        """The branch's next lesson deliveries across its active schedules, and those schedules."""
+        """The branch's next lesson deliveries and their schedules, its active meeting series and the meetings
+        called but not started; each part at most `limit` long."""
         await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
         branch, skip = await self._branch(branch_id)
         now = self._clock.now()
-        lessons: list[UpcomingLesson] = []
-        lines: list[ScheduleLine] = []
         async with self._db.transaction() as s:
-            schedules = (await s.execute(
-                select(Schedule).where(Schedule.branch_id == branch_id, Schedule.status == ScheduleStatus.ACTIVE,
-                                       Schedule.kind == ScheduleKind.LESSON).order_by(Schedule.id)
-            )).scalars().all()
-            for schedule in schedules:
-                try:
-                    rec = Recurrence(schedule.recurrence, schedule.timezone, schedule.starts_at, schedule.rule,
-                                     ends_at=schedule.ends_at, max_count=schedule.max_count, skip_dates=skip)
-                except RecurrenceError:
-                    log.exception("schedule %d cannot be walked", schedule.id)
-                    continue
-                titles, what = await _titles(s, schedule)
-                single = schedule.lesson_id is not None  # delivers its one lesson at every occurrence
-                found = [UpcomingLesson(schedule.id, f.local, titles[0] if single else titles[f.seq - 1])
-                         for f in preview(rec, now, limit) if single or f.seq <= len(titles)]
-                if found:
-                    lessons.extend(found)
-                    lines.append(ScheduleLine(schedule.id, what, describe(rec, locale),
-                                              rec.kind is not RecurrenceType.ONCE, found[0].local))
-        lessons.sort(key=lambda item: (item.local, item.schedule_id))
-        return Upcoming(branch.title, branch.timezone, tuple(lessons[:limit]), tuple(lines))
+            t = self._translator.lang(locale)
+            lessons, lines = await lesson_lines(s, branch_id, skip, now, limit, t)
+            series = await meeting_series(s, branch_id, skip, now, t, self.types)
+            meetings, more_meetings = await called_meetings(s, branch_id, now, branch.timezone, self.types, limit)
+        return Upcoming(branch.title, branch.timezone, tuple(lessons[:limit]), tuple(lines[:limit]),
+                        tuple(meetings), tuple(series[:limit]), more_schedules=max(0, len(lines) - limit),
+                        more_meetings=more_meetings, more_series=max(0, len(series) - limit))
 
     async def cancel(self, telegram_user_id: int, schedule_id: int) -> int:
-        """Stop a schedule; whatever it queued and is not sent yet is cancelled too. The rows cancelled."""
+        """Stop a schedule; whatever it queued and is not sent yet is cancelled too. The rows cancelled.
+        Conflict("schedule_cancelled") when it was cancelled already."""
+        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES,
+                                           await self._branch_of(schedule_id))
         async with self._db.transaction() as s:
-            schedule = await s.get(Schedule, schedule_id)
-            if schedule is None:
-                raise NotFound("schedule", schedule_id)
-            branch_id = schedule.branch_id
-        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        async with self._db.transaction() as s:
+            # As in stop_meetings: a second (stale) confirm changes and audits nothing.
+            cancelled = (await s.execute(
+                update(Schedule).where(Schedule.id == schedule_id, Schedule.status != ScheduleStatus.CANCELLED)
+                .values(status=ScheduleStatus.CANCELLED).returning(Schedule.id))).first()
+            if cancelled is None:
+                raise Conflict("schedule_cancelled", id=schedule_id)
             schedule = await s.get(Schedule, schedule_id)
             assert schedule is not None
-            schedule.status = ScheduleStatus.CANCELLED
-            occurrence_ids = select(Occurrence.id).where(Occurrence.schedule_id == schedule_id).scalar_subquery()
-            result = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.occurrence_id.in_(occurrence_ids), OutboxMessage.status == OutboxStatus.PENDING)
-                .values(status=OutboxStatus.CANCELLED).returning(OutboxMessage.id)
-            )
-            cancelled = len(result.all())
-            self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id,
-                                {"cancelled_schedule": schedule_id, "rows": cancelled})
-            return cancelled
+            return await self._withdraw(s, actor, schedule)
+
+    async def stop_meetings(self, telegram_user_id: int, schedule_id: int, *,
+                            locale: str = "zh-Hans") -> SeriesStopped:
+        """End a meeting series: it calls no further meeting. The meetings it already called stay (each has its
+        own cancel in /meetings). Conflict("series_stopped") when the series is no longer active."""
+        branch_id = await self._branch_of(schedule_id, ScheduleKind.MEETING)
+        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        async with self._db.transaction() as s:
+            # Only the tap that finds it active stops it: a second (stale) tap changes and audits nothing.
+            stopped = (await s.execute(
+                update(Schedule).where(Schedule.id == schedule_id, Schedule.status == ScheduleStatus.ACTIVE)
+                .values(status=ScheduleStatus.CANCELLED).returning(Schedule.id))).first()
+            if stopped is None:
+                raise Conflict("series_stopped", id=schedule_id)
+            schedule = await s.get(Schedule, schedule_id)
+            assert schedule is not None
+            await self._withdraw(s, actor, schedule)
+            return await stopped_series(s, schedule, self._clock.now(), self._translator.lang(locale), self.types)
+
+    async def _branch_of(self, schedule_id: int, kind: ScheduleKind | None = None) -> int:
+        async with self._db.transaction() as s:
+            schedule = await s.get(Schedule, schedule_id)
+            if schedule is None or (kind is not None and schedule.kind is not kind):
+                raise NotFound("schedule", schedule_id)
+            return schedule.branch_id
+
+    async def _withdraw(self, s: AsyncSession, actor: Actor, schedule: Schedule) -> int:
+        """Cancel what the schedule queued and is not sent yet, and audit the cancel; the rows cancelled."""
+        occurrence_ids = select(Occurrence.id).where(Occurrence.schedule_id == schedule.id).scalar_subquery()
+        result = await s.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.occurrence_id.in_(occurrence_ids), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.CANCELLED).returning(OutboxMessage.id)
+        )
+        cancelled = len(result.all())
+        self._access.record(s, actor, Action.MANAGE_SCHEDULES, schedule.branch_id,
+                            {"cancelled_schedule": schedule.id, "rows": cancelled})
+        return cancelled
 
     async def skip_date(self, telegram_user_id: int, branch_id: int, day: date, reason: str | None = None) -> None:
         """A holiday: the branch's recurring schedules do not fire on this local date."""
@@ -262,15 +291,6 @@ class ScheduleService:
             if exists is None:
                 s.add(SkipDate(branch_id=branch_id, day=day, reason=reason))
                 self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id, {"skip_date": day.isoformat()})
-
-
-async def _titles(s: AsyncSession, schedule: Schedule) -> tuple[list[str], str]:
-    """The titles a schedule delivers (its one lesson, or its series in order), and its name."""
-    if schedule.lesson_id is not None:
-        lesson = await s.get(Lesson, schedule.lesson_id)
-        title = lesson.title if lesson is not None else "?"
-        return [title], title
-    return [lesson.title for lesson in await lookup.series_lessons(s, schedule.series or "")], schedule.series or ""
 
 
 async def _resolve_plan(s: AsyncSession, plan: LessonPlan) -> tuple[int | None, str]:

@@ -69,7 +69,8 @@ def called_off(t: Lang, result: CalledOff) -> str:
     if result.withdrawn:
         lines.append(t.ngettext("{n} queued message withdrawn.", "{n} queued messages withdrawn.", result.withdrawn))
     if result.recurring:
-        lines.append(t._("The recurring series goes on: its next meeting will be called as usual."))
+        lines.append(t._("The recurring series goes on: its next meeting will be called as usual. To stop the whole "
+                         "series, use /upcoming."))
     return "\n".join(lines)
 
 
