@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
 from lesson_bot.bot.engine import build_engine
+from lesson_bot.cli import app
 from lesson_bot.delivery.cadence import CadenceReminders
 from lesson_bot.domain.enums import PartyStatus
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.meeting_notices import record_text
 from lesson_bot.services.views import Person
-from tests.bot.conftest import TIME_SCALE, Harness
+from tests.bot.conftest import ADMIN_ID, TIME_SCALE, Harness
+from tests.bot.test_meetings import at, deliver
 from tests.services.records_support import (
     ABSENT,
     HOST,
@@ -228,3 +234,73 @@ async def test_an_english_speaking_secretary_records_in_english(harness: Harness
     [report] = await h.say(sec, sec, "/cadence")
     assert report["text"].startswith("Meeting cadence of 一支部")
     assert "Branch committee meeting: ✅ held 1/1" in report["text"]
+
+
+async def test_me_counts_a_meetings_makeup_once_it_is_done(harness: Harness) -> None:
+    """孙八 missed the 支委会 and 赵六 was on leave: each one's /me shows one meeting still to make up and no meeting
+    points; once 孙八 taps 已学习 on his task, his /me shows it made up and 1 point, while 赵六 still owes hers.
+    张三, who attended, sees no make-up figures at all."""
+    h, sec = harness, SEC.telegram_user_id
+    branch_id = await _branch(h)
+    meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
+    await h.services.records.submit(sec, meeting_id, minutes="一、传达学习上级文件精神。", decisions=None)
+    absent, on_leave = ABSENT.telegram_user_id, ON_LEAVE.telegram_user_id
+    before = await h.last_message_id(absent)
+    async with _engine(h):
+        [task] = await _private(h, ABSENT, before)
+    [me] = await h.say(absent, absent, "/me")
+    assert "会议：出席 0，迟到 0，请假 0，缺席 1；已补学 0，待补学 1" in me["text"], me["text"]
+    assert "积分：0（课程 0 + 测验 0 + 会议 0）" in me["text"]
+    assert (await _tap(h, ABSENT, task))["text"] == "✅ 已记录您对“研究十二月工作”的补学，谢谢！"
+    [me] = await h.say(absent, absent, "/me")
+    assert "会议：出席 0，迟到 0，请假 0，缺席 1；已补学 1，待补学 0" in me["text"], me["text"]
+    assert "积分：1（课程 0 + 测验 0 + 会议 1）" in me["text"]
+    assert "参加会议 3 分，迟到 2 分，会议补学 1 分" in me["text"]
+    [me] = await h.say(on_leave, on_leave, "/me")
+    assert "会议：出席 0，迟到 0，请假 1，缺席 0；已补学 0，待补学 1" in me["text"], me["text"]
+    assert "积分：0（课程 0 + 测验 0 + 会议 0）" in me["text"]
+    [me] = await h.say(HOST.telegram_user_id, HOST.telegram_user_id, "/me")
+    assert "会议：出席 1，迟到 0，请假 0，缺席 0\n" in me["text"] and "待补学" not in me["text"], me["text"]
+    assert h.unhandled() == []
+
+
+@pytest.mark.parametrize(("language", "cli_lang", "attended"), [
+    ("zh-hans", "zh-Hans", "出席：孙八（线下）、张三、李四（迟到）、王五（代签）"),
+    ("en", "en", "Attended: 孙八 (offline), 张三, 李四 (late), 王五 (by proxy)"),
+])
+async def test_the_record_marks_who_signed_in_late_by_proxy_or_offline(
+        harness: Harness, language: str, cli_lang: str, attended: str) -> None:
+    """张三 signs in on time and 李四 late; the secretary records 王五 by 代签 and 孙八 offline in /attendance. Once
+    the window has closed, the record the secretary reviews marks each of them in their language, and
+    `lesson-bot meetings record` prints the same attendee line."""
+    h, sec = harness, SEC.telegram_user_id
+    branch_id = await _branch(h, language)
+    start = h.services.clock.now() - timedelta(minutes=5)
+    meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=start, closed=False,
+                                   topic="研究一月工作", signed=(HOST, RECORDER))  # 张三 on time, 李四 late
+    [sheet] = await h.say(sec, sec, "/attendance")
+    for verb, name in (("px", "王五"), ("off", "孙八")):  # 代签 / 线下 (the sheet's language is not the point here)
+        [data] = [b["callback_data"] for row in sheet["buttons"] for b in row
+                  if b["callback_data"].startswith(f"mt:{verb}:") and name in b["text"]]
+        await h.tap(sec, sheet["message_id"], sec, data)
+    at(h, start + timedelta(minutes=21))
+    await deliver(h)  # the window closes: the attendance is final
+    assert (await h.services.records.view(sec, meeting_id)).attendance_final
+    [menu] = await h.say(sec, sec, "/record")
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, menu)
+    await _private(h, SEC, before)  # the minutes prompt
+    [noted] = await h.say(sec, sec, "一、研究一月工作。")
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, noted)
+    [ask_decisions] = await _private(h, SEC, before)
+    before = await h.last_message_id(sec)
+    await _tap(h, SEC, ask_decisions)
+    record, _question = await _private(h, SEC, before, 2)
+    assert attended in record["text"], record["text"]
+    env = {"LESSON_BOT_DATABASE_URL": h.services.settings.database_url, "LESSON_BOT_ADMIN_IDS": str(ADMIN_ID)}
+    printed = await asyncio.to_thread(CliRunner().invoke, app, ["meetings", "record", str(meeting_id), "--lang",
+                                                                cli_lang], env=env)
+    assert printed.exit_code == 0, printed.output
+    assert attended in printed.output.splitlines(), printed.output
+    assert h.unhandled() == []

@@ -203,7 +203,7 @@ async def _party_group(m: Month) -> None:
     record = await record_meeting(m, SEC, "学习党章第二章", ["逐条学习党章第二章，王芳领学。"],
                                   ["每人写一篇学习体会。"])
     for field in ("应到：6 人（正式党员 6 人，预备党员 0 人）", "实到：4 人（正式党员 4 人，预备党员 0 人）",
-                  "出席：周杰、李明、王芳、钱伟", "缺席：吴敏；孙丽（家里有事）"):
+                  "出席：周杰（代签）、李明、王芳、钱伟（迟到）", "缺席：吴敏；孙丽（家里有事）"):
         assert field in record["text"], field
     assert "已标记为补录（会议结束 24 小时后才记录）" in record["saved"], record["saved"]
     m.at("2026-12-12 10:10")
@@ -306,12 +306,13 @@ async def _month_end(m: Month) -> None:
     assert sections["2026Q4"].split("\n")[1:] == ["• 支部党员大会: ❌ 逾期未开 0/1", "• 党课: ✅ 已开 1/1"]
     assert sections["2026"].split("\n")[1:] == ["• 组织生活会: ❌ 逾期未开 0/1"]
 
-    # Each member's own count: 周杰 present (代签) at the 党小组会 and absent from the 党课 (he made it up since);
-    # 钱伟 late, then on leave; 孙丽 absent twice (sitting in at the 支委会 counts for nothing); 卫东 late once.
-    for name, line in (("周杰", "会议：出席 1，迟到 0，请假 0，缺席 1"),
-                       ("钱伟", "会议：出席 0，迟到 1，请假 1，缺席 0"),
-                       ("孙丽", "会议：出席 0，迟到 0，请假 0，缺席 2"),
-                       ("卫东", "会议：出席 0，迟到 1，请假 0，缺席 0")):
+    # Each member's own count: 周杰 present (代签) at the 党小组会 and absent from the 党课 (he made it up since,
+    # by its lesson); 钱伟 late, then on leave (not made up); 孙丽 absent twice (sitting in at the 支委会 counts for
+    # nothing) and made up neither; 卫东 late once, with nothing to make up.
+    for name, line in (("周杰", "会议：出席 1，迟到 0，请假 0，缺席 1；已补学 1，待补学 0\n"),
+                       ("钱伟", "会议：出席 0，迟到 1，请假 1，缺席 0；已补学 0，待补学 1\n"),
+                       ("孙丽", "会议：出席 0，迟到 0，请假 0，缺席 2；已补学 0，待补学 2\n"),
+                       ("卫东", "会议：出席 0，迟到 1，请假 0，缺席 0\n")):
         [me] = await m.say(name, "/me")
         assert line in me["text"], (name, me["text"])
 
@@ -408,7 +409,7 @@ async def test_a_shorter_month_in_english(migrated_db_url: str) -> None:
         [ask_decisions] = await m.tap_next("Ben", noted, "Done")
         assert ask_decisions["text"].startswith("Now send the decisions")
         record, question = await m.tap_next("Ben", ask_decisions, "Done", count=2)
-        for line in ("Expected: 3 (3 full, 0 probationary)", "Attended: Anna, Ben",
+        for line in ("Expected: 3 (3 full, 0 probationary)", "Attended: Anna, Ben (late)",
                      "Absent: Cara (Travelling for work)", "Agreed the December plan."):
             assert line in record["text"], (line, record["text"])
         [saved] = await m.tap_next("Ben", question, "Submit")
@@ -451,6 +452,11 @@ async def test_a_shorter_month_in_english(migrated_db_url: str) -> None:
                      "• Party lecture: ✅ held 1/1"):
             assert line in report["text"], (line, report["text"])
         assert "2026-11" not in report["text"]  # the branch did not exist yet
-        [me] = await m.say("Eve", "/me")
-        assert "Meetings: 0 attended, 1 late, 0 on leave, 0 absent" in me["text"]
+        # Cara missed the 支委会 and made it up from the minutes; Dan, on leave, by studying the 党课's lesson.
+        done = "; made up 1, still to make up 0"
+        for name, line in (("Eve", "Meetings: 0 attended, 1 late, 0 on leave, 0 absent\n"),
+                           ("Cara", f"Meetings: 1 attended, 0 late, 0 on leave, 1 absent{done}"),
+                           ("Dan", f"Meetings: 0 attended, 0 late, 1 on leave, 0 absent{done}")):
+            [me] = await m.say(name, "/me")
+            assert line in me["text"], (name, me["text"])
         assert h.unhandled() == []

@@ -7,6 +7,8 @@
   Review answers (re-quiz of mistakes) are tallied apart and earn nothing: they would reward having been wrong.
 - Meetings the member was expected at, once their sign-in window has closed (domain/attendance.py decides who was
   expected and each one's standing): attended 3, late 2, excused (approved leave) 0, absent 0.
+- Meeting 补学: a member excused or absent who completes the meeting's make-up earns 1, as a lesson's make-up does:
+  credited, below attending. The standing stays what it was (absent is still absent); the make-up is counted apart.
 """
 
 from __future__ import annotations
@@ -30,10 +32,28 @@ class ScoringRules:
     late: int = 2
     excused: int = 0
     absent: int = 0
+    meeting_makeup: int = 1  # added to excused/absent when the member completed the meeting's 补学
 
     def for_attendance(self, status: Status) -> int:
         return {Status.PRESENT: self.attended, Status.LATE: self.late, Status.EXCUSED: self.excused,
                 Status.ABSENT: self.absent}[status]
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A meeting the member was expected at: their standing at its close, and whether they made it up since."""
+
+    status: Status
+    made_up: bool = False
+
+    @property
+    def owes_makeup(self) -> bool:
+        """Excused or absent: the meeting's 补学 is due from them."""
+        return self.status in (Status.EXCUSED, Status.ABSENT)
+
+
+def _standing(item: Status | Standing) -> Standing:
+    return item if isinstance(item, Standing) else Standing(item)
 
 
 @dataclass(frozen=True)
@@ -79,6 +99,12 @@ class MeetingTally:
     late: int = 0
     excused: int = 0
     absent: int = 0
+    made_up: int = 0  # of the excused and absent ones, those whose 补学 the member completed
+
+    @property
+    def to_make_up(self) -> int:
+        """Excused or absent, and not made up yet."""
+        return self.excused + self.absent - self.made_up
 
 
 @dataclass(frozen=True)
@@ -122,16 +148,21 @@ def quiz_tally(answers: Iterable[Answer]) -> QuizTally:
     return QuizTally(len(first), sum(a.correct for a in first), len(reviews), sum(a.correct for a in reviews))
 
 
-def meeting_tally(statuses: Iterable[Status]) -> MeetingTally:
-    statuses = list(statuses)
-    return MeetingTally(*(statuses.count(s) for s in (Status.PRESENT, Status.LATE, Status.EXCUSED, Status.ABSENT)))
+def meeting_tally(meetings: Iterable[Status | Standing]) -> MeetingTally:
+    standings = [_standing(m) for m in meetings]
+    statuses = [m.status for m in standings]
+    return MeetingTally(statuses.count(Status.PRESENT), statuses.count(Status.LATE), statuses.count(Status.EXCUSED),
+                        statuses.count(Status.ABSENT), sum(m.owes_makeup and m.made_up for m in standings))
 
 
 def score(modes: Mapping[int, ParticipationMode | None], answers: Iterable[Answer],
-          meetings: Iterable[Status], rules: ScoringRules | None = None) -> Points:
+          meetings: Iterable[Status | Standing], rules: ScoringRules | None = None) -> Points:
     """The member's points, with the breakdown."""
     rules = rules or ScoringRules()
     lessons = sum(rules.on_time_checkin if m is ParticipationMode.ON_TIME else rules.makeup_checkin
                   for m in modes.values() if m is not None)
     quiz = rules.right_answer * sum(a.correct for a in first_answers(answers) if a.lesson_version_id in modes)
-    return Points(lessons, quiz, sum(rules.for_attendance(s) for s in meetings))
+    standings = [_standing(m) for m in meetings]
+    attended = sum(rules.for_attendance(m.status) for m in standings)
+    made_up = rules.meeting_makeup * sum(m.owes_makeup and m.made_up for m in standings)
+    return Points(lessons, quiz, attended + made_up)

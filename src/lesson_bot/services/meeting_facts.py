@@ -1,6 +1,6 @@
 """A meeting's record as one view: every field of a 三会一课 record, with attendance as the meetings feature
 tallies it (services/meetings_views.meeting_tally: 应到 from the roster and the type's rule, 实到 the sign-ins,
-请假 approved leave, 缺席 the rest), and who completed their 补学.
+请假 approved leave, 缺席 the rest), how each attendee signed in (late, 代签, offline), and who completed their 补学.
 
 Shared by the record (/record), 补学 for absentees and the CLI.
 """
@@ -21,9 +21,10 @@ from lesson_bot.db.models import (
     Member,
     Membership,
     ParticipationEvent,
+    SignIn,
 )
 from lesson_bot.domain.attendance import Attendee, Status
-from lesson_bot.domain.enums import MeetingStatus, ParticipationKind
+from lesson_bot.domain.enums import MeetingStatus, ParticipationKind, SignInMethod
 from lesson_bot.services.meetings_views import display_name, meeting_tally
 
 
@@ -33,6 +34,14 @@ class Person:
     name: str
     telegram_user_id: int | None
     probationary: bool  # 预备党员 (else counted as 正式)
+
+
+@dataclass(frozen=True)
+class Attendant(Person):
+    """Someone who signed in, and how: late, and by which method (代签 and offline are a secretary's)."""
+
+    late: bool = False
+    method: SignInMethod = SignInMethod.BUTTON
 
 
 @dataclass(frozen=True)
@@ -73,8 +82,8 @@ class RecordView:
     cancelled: bool
     attendance_final: bool
     expected: tuple[Person, ...]
-    present: tuple[Person, ...]
-    guests: tuple[Person, ...]  # signed in without being expected (列席)
+    present: tuple[Attendant, ...]
+    guests: tuple[Attendant, ...]  # signed in without being expected (列席)
     absentees: tuple[Absentee, ...]
     minutes: str | None
     decisions: str | None
@@ -113,7 +122,7 @@ async def _members(s: AsyncSession, branch_id: int, member_ids: set[int]) -> dic
     return {member.id: (display_name(membership, member), member.telegram_user_id) for member, membership in rows}
 
 
-async def _made_up(s: AsyncSession, meeting: Meeting) -> dict[int, datetime]:
+async def made_up_at(s: AsyncSession, meeting: Meeting) -> dict[int, datetime]:
     """When each member completed the meeting's 补学: “已学习” on the task, or, for a 党课 with a lesson, the
     lesson's check-in after the meeting began (the lesson's own “✅ 已学习” is what the make-up copy asks for)."""
     done = {member_id: at for member_id, at in (await s.execute(
@@ -139,13 +148,20 @@ async def record_view(s: AsyncSession, meeting: Meeting) -> RecordView:
     branch = await s.get(Branch, meeting.branch_id)
     assert branch is not None
     result = await meeting_tally(s, meeting)
-    made_up = await _made_up(s, meeting)
+    made_up = await made_up_at(s, meeting)
+    signed = {member_id: (late, method) for member_id, late, method in (await s.execute(
+        select(SignIn.member_id, SignIn.late, SignIn.method).where(SignIn.meeting_id == meeting.id))).all()}
     roles = {m for m in (meeting.host_member_id, meeting.recorder_member_id) if m is not None}
     known = await _members(s, branch.id, {line.attendee.member_id for line in result.lines}
                            | {a.member_id for a in result.guests} | roles)
 
     def person(a: Attendee) -> Person:
         return Person(a.member_id, a.name, known[a.member_id][1] if a.member_id in known else None, a.probationary)
+
+    def attendant(a: Attendee) -> Attendant:
+        late, method = signed.get(a.member_id, (False, SignInMethod.BUTTON))
+        p = person(a)
+        return Attendant(p.member_id, p.name, p.telegram_user_id, p.probationary, late=late, method=method)
 
     def role(member_id: int | None) -> Person | None:
         if member_id is None or member_id not in known:
@@ -167,8 +183,8 @@ async def record_view(s: AsyncSession, meeting: Meeting) -> RecordView:
         lesson_id=meeting.lesson_id, cancelled=meeting.status is MeetingStatus.CANCELLED,
         attendance_final=meeting.attendance_closed_at is not None,
         expected=tuple(person(line.attendee) for line in result.lines),
-        present=tuple(person(line.attendee) for line in result.of(Status.PRESENT, Status.LATE)),
-        guests=tuple(person(a) for a in result.guests), absentees=absentees,
+        present=tuple(attendant(line.attendee) for line in result.of(Status.PRESENT, Status.LATE)),
+        guests=tuple(attendant(a) for a in result.guests), absentees=absentees,
         minutes=meeting.minutes, decisions=meeting.decisions,
         attachments=tuple(AttachmentView(a.id, a.kind, a.telegram_file_id, a.file_name, a.caption)
                           for a in attachments),

@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 
 from lesson_bot.delivery.meetings_texts import aside, listing
 from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
-from lesson_bot.services.meeting_facts import Absentee, Person, RecordView, split
+from lesson_bot.services.meeting_facts import Absentee, Attendant, Person, RecordView, split
 
 PIECE = 800  # raw characters of one long line per piece: escaped, it still fits a message
 CHUNK = MESSAGE_TEXT_MAX - 96
@@ -29,6 +30,21 @@ def local(at: datetime, zone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def names(t: Lang, people: Sequence[Person], empty: str = "—") -> str:
     return listing(t, (escape(p.name) for p in people)) or empty
+
+
+def marks(t: Lang, who: Attendant) -> str | None:
+    """How an attendee signed in, when it was not on time by themselves: 迟到, 代签, 线下."""
+    found = [t._("late")] if who.late else []
+    if who.method is SignInMethod.PROXY:
+        found.append(t._("by proxy"))
+    elif who.method is SignInMethod.OFFLINE:
+        found.append(t._("offline"))
+    return ("，" if t.locale == "zh-Hans" else ", ").join(found) or None
+
+
+def attendants(t: Lang, people: Sequence[Attendant], empty: str = "—") -> str:
+    """Names with their sign-in marks: 张三（迟到）、李四（代签）; Ben (late), Dan (by proxy)."""
+    return listing(t, (aside(t, escape(p.name), marks(t, p)) for p in people)) or empty
 
 
 def _with_reasons(t: Lang, people: Sequence[Absentee]) -> str:
@@ -82,9 +98,9 @@ def record_lines(t: Lang, types: MeetingTypes, view: RecordView) -> list[str]:
                      prob=probationary))
     lines.append(t._("Present: {n} ({full} full, {prob} probationary)", n=len(view.present),
                      full=present_full, prob=present_probationary))
-    lines.append(t._("Attended: {names}", names=names(t, view.present)))
+    lines.append(t._("Attended: {names}", names=attendants(t, view.present)))
     if view.guests:
-        lines.append(t._("Also attending (not expected): {names}", names=names(t, view.guests)))
+        lines.append(t._("Also attending (not expected): {names}", names=attendants(t, view.guests)))
     excused = [a for a in view.absentees if a.excused]
     absent = [a for a in view.absentees if not a.excused]
     if excused:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import (
@@ -42,6 +42,8 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches import branch_view
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import NotFound
+from lesson_bot.services.meeting_facts import made_up_at
+from lesson_bot.services.membership_periods import present_at
 from lesson_bot.services.views import BranchView
 
 EARLIER = 5  # earlier deliveries offered as buttons under /progress
@@ -62,6 +64,7 @@ class MyRecord:
     name: str
     reachable: bool  # the bot can message them in private
     branches: tuple[BranchRecord, ...]
+    rules: scoring.ScoringRules  # the weights the branches' points were computed with
 
 
 @dataclass(frozen=True)
@@ -121,8 +124,10 @@ def is_reachable(member: Member) -> bool:
 
 async def expected_members(session: AsyncSession, delivery: LessonDelivery) -> list[Expected]:
     """Who is expected to study a delivered group lesson, with how each studied it, in roster order."""
+    delivered_at = delivery.delivered_at
+    present = false() if delivered_at is None else present_at(delivered_at)
     rows = (await session.execute(
-        select(Membership, Member).join(Member, Member.id == Membership.member_id)
+        select(Membership, Member, present).join(Member, Member.id == Membership.member_id)
         .where(Membership.branch_id == delivery.branch_id, Membership.status == MembershipStatus.ACTIVE)
         .order_by(Membership.id)
     )).all()
@@ -136,12 +141,11 @@ async def expected_members(session: AsyncSession, delivery: LessonDelivery) -> l
     for member_id, mode in checkins:
         if mode in scoring.CREDITED and modes.get(member_id) is not ParticipationMode.ON_TIME:
             modes[member_id] = mode
-    delivered_at = delivery.delivered_at
     return [
         Expected(member.id, display_name(membership, member), member.telegram_user_id, member.username, member.locale,
                  is_reachable(member), modes.get(member.id))
-        for membership, member in rows
-        if (delivered_at is not None and membership.joined_at <= delivered_at) or modes.get(member.id) is not None
+        for membership, member, was_there in rows
+        if was_there or modes.get(member.id) is not None
     ]
 
 
@@ -173,15 +177,16 @@ class ProgressService:
                 .order_by(Membership.id)
             )).all()
             records = [await self._branch_record(s, member, membership, branch) for membership, branch in rows]
-            return MyRecord(member.full_name, is_reachable(member), tuple(records))
+            return MyRecord(member.full_name, is_reachable(member), tuple(records), self._rules)
 
     async def _branch_record(self, s: AsyncSession, member: Member, membership: Membership, branch: Branch
                              ) -> BranchRecord:
-        during = [*_group_deliveries(branch.id), LessonDelivery.delivered_at >= membership.joined_at]
-        if membership.left_at is not None:
-            during.append(LessonDelivery.delivered_at < membership.left_at)
-        delivered = (await s.execute(select(LessonDelivery.lesson_version_id).distinct().where(*during))
-                     ).scalars().all()
+        delivered = (await s.execute(
+            select(LessonDelivery.lesson_version_id).distinct()
+            .join(Membership, Membership.branch_id == LessonDelivery.branch_id)
+            .where(*_group_deliveries(branch.id), Membership.id == membership.id,
+                   present_at(LessonDelivery.delivered_at))
+        )).scalars().all()
         events = (await s.execute(
             select(ParticipationEvent).where(
                 ParticipationEvent.member_id == member.id,
@@ -198,21 +203,21 @@ class ProgressService:
                             scoring.meeting_tally(standings), scoring.score(modes, answers, standings, self._rules))
 
     async def _meetings(self, s: AsyncSession, member: Member, membership: Membership, branch: Branch
-                        ) -> list[attendance.Status]:
+                        ) -> list[scoring.Standing]:
         # Meetings whose sign-in window has closed (absentees are known then) while the member was on the roster,
         # at which they were expected; domain/attendance.py gives each one's standing.
         meetings = (await s.execute(
-            select(Meeting).where(Meeting.branch_id == branch.id, Meeting.status != MeetingStatus.CANCELLED,
-                                  Meeting.attendance_closed_at.is_not(None),
-                                  Meeting.starts_at >= membership.joined_at)
+            select(Meeting).join(Membership, Membership.branch_id == Meeting.branch_id)
+            .where(Meeting.branch_id == branch.id, Meeting.status != MeetingStatus.CANCELLED,
+                   Meeting.attendance_closed_at.is_not(None), Membership.id == membership.id,
+                   present_at(Meeting.starts_at))
             .order_by(Meeting.starts_at)
         )).scalars().all()
         me = attendance.Attendee(member.id, member.full_name, is_committee=membership.is_committee,
                                  party_group=membership.party_group)
         meetings = [m for m in meetings
                     if attendance.expected([me], attendance.MeetingRules.from_settings(m.settings).expected,
-                                           m.party_group)
-                    and (membership.left_at is None or m.starts_at < membership.left_at)]
+                                           m.party_group)]
         ids = [m.id for m in meetings]
         signed = dict((await s.execute(
             select(SignIn.meeting_id, SignIn.late).where(SignIn.member_id == member.id, SignIn.meeting_id.in_(ids))
@@ -221,11 +226,15 @@ class ProgressService:
             select(Rsvp.meeting_id).where(Rsvp.member_id == member.id, Rsvp.meeting_id.in_(ids),
                                           Rsvp.answer == RsvpAnswer.LEAVE, Rsvp.leave_status == LeaveStatus.APPROVED)
         )).scalars().all())
-        return [
+        statuses = [
             attendance.tally([me], {member.id: signed[m.id]} if m.id in signed else {},
                              {member.id} if m.id in excused else set()).lines[0].status
             for m in meetings
         ]
+        # Excused or absent: whether they completed the meeting's 补学 since (as the record and /makeups see it).
+        return [scoring.Standing(status, status in (attendance.Status.EXCUSED, attendance.Status.ABSENT)
+                                 and member.id in await made_up_at(s, m))
+                for m, status in zip(meetings, statuses, strict=True)]
 
     async def lesson_progress(self, telegram_user_id: int, branch_id: int, delivery_id: int | None = None
                               ) -> LessonProgress:

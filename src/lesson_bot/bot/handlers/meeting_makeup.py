@@ -18,6 +18,7 @@ from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.webhook_reply import answer_callback
 from lesson_bot.delivery.counts import label
 from lesson_bot.delivery.ports import Sent
+from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import Conflict
 from lesson_bot.services.meeting_makeup import NotAnAbsentee
 from lesson_bot.services.meeting_notices import local
@@ -68,10 +69,9 @@ async def on_lesson(update: Update, context: Context) -> None:
     await send_lesson(context, lesson.chat_id, lesson.payloads)
 
 
-async def _show(message: Message, context: Context, user_id: int, branch_id: int) -> None:
+async def _show(message: Message, context: Context, t: Lang, user_id: int, branch_id: int) -> None:
     items = await context.services.meeting_makeup.open_makeups(user_id, branch_id)
     branch = next(b for b in await context.services.branches.list_for(user_id) if b.id == branch_id)
-    t = context.services.translator.lang(await context.services.roster.locale_of(user_id) or branch.locale)
     types = context.services.meetings.types
     parts = texts.makeups(t, types, branch.title, items)
     buttons = [[InlineKeyboardButton(
@@ -90,7 +90,7 @@ async def cmd_makeups(update: Update, context: Context) -> None:
     branches = await context.services.branches.list_for(who)
     t = await context.lang(update)
     if len(branches) == 1:
-        await _show(message, context, who, branches[0].id)
+        await _show(message, context, t, who, branches[0].id)
     elif branches:
         await message.reply_text(roster_texts.import_choose_branch(t),
                                  reply_markup=keyboards.choose_branch("mkl", "show", 0, branches))
@@ -104,7 +104,8 @@ async def on_branch(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     await answer_callback(query)
     await query.edit_message_reply_markup(None)
-    await _show(query.message, context, query.from_user.id, int(query.data.rsplit(":", 1)[1]))
+    await _show(query.message, context, await context.lang(update), query.from_user.id,
+                int(query.data.rsplit(":", 1)[1]))
 
 
 async def on_send(update: Update, context: Context) -> None:

@@ -3,7 +3,7 @@ asked for it; deep link `start=mti<meeting>`), and /attendance for secretaries w
 
 from __future__ import annotations
 
-from telegram import Chat, Message, Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 from telegram.helpers import create_deep_linked_url
 
@@ -13,6 +13,7 @@ from lesson_bot.bot.handlers.meeting_rsvp import ask_in_private, private_lang
 from lesson_bot.bot.texts import meetings as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
 from lesson_bot.domain.enums import SignInMethod
+from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 
 KIND = "mt_code"
@@ -86,16 +87,14 @@ async def cmd_attendance(update: Update, context: Context) -> None:
     if not views:
         await message.reply_text(texts.no_meetings(t))
     elif len(views) == 1:
-        await _show(message, context, who, views[0].id, edit=False)
+        await _show(message, context, t, who, views[0].id, edit=False)
     else:
         await message.reply_text(texts.choose_meeting(t),
                                  reply_markup=keyboards.meetings(views, {v.id: texts.short(v) for v in views}))
 
 
-async def _show(message: Message, context: Context, user_id: int, meeting_id: int, *, edit: bool) -> None:
+async def _show(message: Message, context: Context, t: Lang, user_id: int, meeting_id: int, *, edit: bool) -> None:
     view = await context.services.signin.attendance(user_id, meeting_id)
-    t = context.services.translator.lang(view.meeting.locale if message.chat.type != Chat.PRIVATE else
-                                         await context.services.roster.locale_of(user_id))
     text = texts.attendance(t, view.meeting, view.tally, view.closed)
     markup = None if view.closed else keyboards.attendance(t, meeting_id, view.tally)
     if edit:
@@ -109,14 +108,15 @@ async def on_attendance_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     _, verb, meeting_id, *member = query.data.split(":")
+    t = await context.lang(update)
     if verb == "att":
         await query.answer()
-        await _show(query.message, context, query.from_user.id, int(meeting_id), edit=True)
+        await _show(query.message, context, t, query.from_user.id, int(meeting_id), edit=True)
         return
     method = SignInMethod.PROXY if verb == "px" else SignInMethod.OFFLINE
     result = await context.services.signin.record(query.from_user.id, int(meeting_id), [int(member[0])], method)
-    await query.answer(texts.recorded(await context.lang(update), result.recorded, result.already))
-    await _show(query.message, context, query.from_user.id, int(meeting_id), edit=True)
+    await query.answer(texts.recorded(t, result.recorded, result.already))
+    await _show(query.message, context, t, query.from_user.id, int(meeting_id), edit=True)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

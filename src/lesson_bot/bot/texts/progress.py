@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
+from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Lang
 from lesson_bot.services.progress import BranchRecord, DeliveryRef, LessonProgress, MyRecord
 
@@ -14,6 +15,15 @@ MISSING_BUDGET = 2000  # characters of missing names shown; the count says how m
 
 def _percent(right: int, answered: int) -> str:
     return f"{round(100 * right / answered)}%" if answered else "—"
+
+
+def _meetings(t: Lang, r: BranchRecord) -> str:
+    m = r.meetings
+    line = t._("Meetings: {attended} attended, {late} late, {excused} on leave, {absent} absent",
+               attended=m.attended, late=m.late, excused=m.excused, absent=m.absent)
+    if m.excused or m.absent:  # their 补学 is due: how much of it is done
+        line += t._("; made up {made_up}, still to make up {owed}", made_up=m.made_up, owed=m.to_make_up)
+    return line
 
 
 def _branch(t: Lang, r: BranchRecord) -> list[str]:
@@ -26,9 +36,7 @@ def _branch(t: Lang, r: BranchRecord) -> list[str]:
         t._("Quiz: {right}/{answered} first answers right ({percent}); reviews {review_right}/{review_answered} right",
             right=r.quiz.right, answered=r.quiz.answered, percent=_percent(r.quiz.right, r.quiz.answered),
             review_right=r.quiz.review_right, review_answered=r.quiz.review_answered),
-        t._("Meetings: {attended} attended, {late} late, {excused} on leave, {absent} absent",
-            attended=r.meetings.attended, late=r.meetings.late, excused=r.meetings.excused,
-            absent=r.meetings.absent),
+        _meetings(t, r),
         t._("Points: <b>{total}</b> (lessons {lessons} + quiz {quiz} + meetings {meetings})", total=p.total,
             lessons=p.lessons, quiz=p.quiz, meetings=p.meetings),
     ]
@@ -42,8 +50,19 @@ def my_record(t: Lang, record: MyRecord | None) -> str:
     lines = [t._("<b>Your record</b>, {name}", name=escape(record.name))]
     for branch in record.branches:
         lines += ["", *_branch(t, branch)]
-    lines += ["", t._("Points: on time 2, make-up 1, right first answer 1, meeting attended 3 (late 2).")]
-    return "\n".join(lines)
+    return "\n".join([*lines, "", *points_key(t, record.rules)])
+
+
+def points_key(t: Lang, rules: ScoringRules) -> list[str]:
+    """What each thing is worth, from the rules the points above were computed with."""
+    lines = [t._("Points: lesson on time {on_time}, make-up {makeup}; right first answer {right}; meeting attended "
+                 "{attended}, late {late}, made up {meeting_makeup}.", on_time=rules.on_time_checkin,
+                 makeup=rules.makeup_checkin, right=rules.right_answer, attended=rules.attended, late=rules.late,
+                 meeting_makeup=rules.meeting_makeup)]
+    if rules.excused or rules.absent:  # zero by default, and then not worth a line
+        lines.append(t._("A meeting missed on leave counts {excused}, one missed without leave {absent}.",
+                         excused=rules.excused, absent=rules.absent))
+    return lines
 
 
 def me_sent_privately(t: Lang) -> str:
