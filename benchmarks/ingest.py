@@ -6,7 +6,9 @@ process on CPU 1 (``lesson-bot run``, in webhook mode or with ``--polling``); th
 driver. Every configuration gets its own lessons, delivered beforehand the product's way (schedules, planner,
 dispatcher). Baselines (benchmarks/ingest_naive.py), run the same ways in the same run: a plain
 python-telegram-bot application that commits per update and answers each tap with its own request, with PTB's
-defaults ("naive_ptb") and with 256 updates at once ("naive_concurrent").
+defaults ("naive_ptb") and with 256 updates at once ("naive_concurrent"). A reference, webhook mode only:
+"ptb_ceiling" (benchmarks/ingest_ceiling.py), python-telegram-bot parsing and dispatching each update and answering
+taps in the reply, with no database: the fastest any PTB bot can take updates on this rig.
 
 Two measurements per configuration, on different lessons:
 
@@ -39,8 +41,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest_burst import measure
-from ingest_model import BASELINE, BASELINES, GOAL_RATE, STRONG_BASELINE, Config, Result
+from ingest_burst import Counter, measure, row_counter
+from ingest_model import BASELINE, BASELINES, CEILING, GOAL_RATE, PLAIN_BOTS, STRONG_BASELINE, Config, Result
 from ingest_report import print_report, summary
 from ingest_rig import (
     SandboxProcess,
@@ -83,6 +85,9 @@ async def _ready(control: ControlClient, config: Config, counters_before: dict[s
 
 
 def _bot_command(config: Config, db_url: str, sandbox: SandboxProcess, port: int) -> tuple[list[str], dict[str, str]]:
+    if config.bot == CEILING:
+        return [str(Path(__file__).with_name("ingest_ceiling.py")), "--api-root", sandbox.api_root,
+                "--token", sandbox.token, "--port", str(port), "--secret", SECRET], {}
     if config.bot in BASELINES:
         command = [str(Path(__file__).with_name("ingest_naive.py")), "--mode", config.mode, "--db", db_url,
                    "--api-root", sandbox.api_root, "--token", sandbox.token, "--port", str(port), "--secret", SECRET,
@@ -112,26 +117,27 @@ async def run_config(options: argparse.Namespace, config: Config, db_url: str, s
     engine = create_engine(db_url)
     port = free_port()
     command, env = _bot_command(config, db_url, sandbox, port)
-    count_sql = NAIVE_COUNT if config.bot in BASELINES else PRODUCT_COUNT
+    count = (_handled_counter(port) if config.bot == CEILING
+             else row_counter(engine, NAIVE_COUNT if config.bot in BASELINES else PRODUCT_COUNT))
     burst = actions_for(world, targets, range(first_lesson, first_lesson + options.lessons), seed=1)
     paced_range = range(first_lesson + options.lessons, first_lesson + options.lessons + options.paced_lessons)
     paced = actions_for(world, targets, paced_range, seed=2)
     try:
         before = (await control.counters())["requests"]
         log = logs / f"{config.name.replace(' ', '_')}.log"
-        with bot_process(command, env, wait_line=config.bot in BASELINES, log=log) as bot:
-            health_port = port if config.mode == "webhook" and config.bot not in BASELINES else None
+        with bot_process(command, env, wait_line=config.bot in PLAIN_BOTS, log=log) as bot:
+            health_port = port if config.mode == "webhook" and config.bot not in PLAIN_BOTS else None
             await _ready(control, config, before, health_port)
             progress(f"{config.name}: bot ready (pid {bot.pid}); burst of {len(burst.items):,} actions")
 
             def cpu() -> tuple[float | None, float | None]:
                 return cpu_seconds(bot.pid), cpu_seconds(sandbox.pid)
 
-            result.burst = await measure(control, engine, count_sql, burst, None, options.timeout, cpu)
+            result.burst = await measure(control, count, burst, None, options.timeout, cpu)
             progress(f"{config.name}: burst {result.burst.rate:,.0f} actions/s, p99 {result.burst.p99_ms} ms, "
                      f"{result.burst.committed:,} committed, webhook in flight {result.burst.in_flight}")
             if paced.items:
-                result.paced = await measure(control, engine, count_sql, paced, options.paced_rate,
+                result.paced = await measure(control, count, paced, options.paced_rate,
                                              options.timeout, cpu)
                 progress(f"{config.name}: paced at {options.paced_rate:g}/s: p50 {result.paced.p50_ms} ms, "
                          f"p99 {result.paced.p99_ms} ms")
@@ -142,6 +148,19 @@ async def run_config(options: argparse.Namespace, config: Config, db_url: str, s
         await control.aclose()
         await engine.dispose()
     return result
+
+
+def _handled_counter(port: int) -> Counter:
+    """The ceiling bot writes nothing: what it has handled is its own count (GET /count)."""
+    import httpx
+
+    async def count() -> int:
+        async with httpx.AsyncClient() as http:
+            answer = await http.get(f"http://127.0.0.1:{port}/count")
+            answer.raise_for_status()
+            return int(answer.json()["handled"])
+
+    return count
 
 
 async def drop_setup_updates(sandbox: SandboxProcess) -> None:
@@ -159,9 +178,11 @@ async def run_db(options: argparse.Namespace, kind: str, logs: Path) -> list[Res
     configs = [Config(kind, mode, "lesson_bot") for mode in options.modes] if "lesson_bot" in options.bots else []
     if kind in options.naive_db:
         configs += [Config(kind, mode, bot) for bot in BASELINES if bot in options.bots for mode in options.modes]
+        if CEILING in options.bots and "webhook" in options.modes:
+            configs.append(Config(kind, "webhook", CEILING))
     per_config = options.lessons + options.paced_lessons
-    product = [c for c in configs if c.bot not in BASELINES]
-    naive = [c for c in configs if c.bot in BASELINES]
+    product = [c for c in configs if c.bot not in PLAIN_BOTS]
+    naive = [c for c in configs if c.bot in PLAIN_BOTS]
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="ingest-") as folder, sandbox_process() as sandbox:
         async with database(kind, Path(folder)) as db_url:
@@ -190,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--db", default="sqlite,postgres", help="comma-separated: sqlite, postgres")
     parser.add_argument("--modes", default="webhook,polling", help="comma-separated: webhook, polling")
     parser.add_argument("--naive-db", default="sqlite", help="databases the baseline runs on (comma-separated)")
-    parser.add_argument("--bots", default=f"lesson_bot,{BASELINE},{STRONG_BASELINE}",
+    parser.add_argument("--bots", default=f"lesson_bot,{BASELINE},{STRONG_BASELINE},{CEILING}",
                         help="which bots run (comma-separated)")
     parser.add_argument("--groups", type=int, default=200)
     parser.add_argument("--members", type=int, default=10, help="members per group")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,12 +90,19 @@ async def count_rows(engine: AsyncEngine, sql: str) -> int:
         return int((await conn.execute(text(sql))).scalar_one())
 
 
-async def measure(control: ControlClient, engine: AsyncEngine, count_sql: str, actions: Actions,
-                  rate: float | None, timeout_s: float, cpu: Callable[[], tuple[float | None, float | None]]
-                  ) -> Outcome:
-    """Fire the burst; wait until `count_sql` counts every action and every tap has its answer (or the timeout)."""
+Counter = Callable[[], Awaitable[int]]  # how many actions the bot has done for good (committed, or handled)
+
+
+def row_counter(engine: AsyncEngine, sql: str) -> Counter:
+    """Actions done = rows `sql` counts in the bot's database."""
+    return lambda: count_rows(engine, sql)
+
+
+async def measure(control: ControlClient, count: Counter, actions: Actions, rate: float | None, timeout_s: float,
+                  cpu: Callable[[], tuple[float | None, float | None]]) -> Outcome:
+    """Fire the burst; wait until `count` counts every action and every tap has its answer (or the timeout)."""
     outcome = Outcome(len(actions.items), actions.taps, actions.votes)
-    before = await count_rows(engine, count_sql)
+    before = await count()
     await control.reset_answer_times()
     bot_cpu0, sandbox_cpu0 = cpu()
     start, outcome.refused = await fire(control, actions, rate)
@@ -110,7 +117,7 @@ async def measure(control: ControlClient, engine: AsyncEngine, count_sql: str, a
     while True:
         now = time.monotonic()
         if committed_at is None:
-            outcome.committed = await count_rows(engine, count_sql) - before
+            outcome.committed = await count() - before
             if outcome.committed >= expected_rows:
                 committed_at = time.monotonic()
         report = await control.answer_times()
@@ -139,7 +146,7 @@ async def measure(control: ControlClient, engine: AsyncEngine, count_sql: str, a
         outcome.elapsed_s = end - start
     else:
         outcome.elapsed_s = progressed_at - start
-    outcome.committed = await count_rows(engine, count_sql) - before
+    outcome.committed = await count() - before
     if bot_cpu0 is not None and bot_cpu1 is not None:
         outcome.bot_cpu_s = bot_cpu1 - bot_cpu0
     if sandbox_cpu0 is not None and sandbox_cpu1 is not None:

@@ -9,6 +9,8 @@ from ingest_burst import Outcome
 BASELINE = "naive_ptb"  # PTB's and SQLAlchemy's defaults: one update at a time
 STRONG_BASELINE = "naive_concurrent"  # the same handlers, 256 updates at once, one SQLite connection
 BASELINES = (BASELINE, STRONG_BASELINE)
+CEILING = "ptb_ceiling"  # PTB parsing and dispatching each update, nothing else: a reference, webhook mode only
+PLAIN_BOTS = (*BASELINES, CEILING)  # the bots that take the plain lessons' taps (not the product's)
 GOAL_RATE = 1000.0
 GOAL_P99_MS = 250.0
 GOAL_SPEEDUP = 5.0
@@ -18,11 +20,11 @@ GOAL_SPEEDUP = 5.0
 class Config:
     db: str
     mode: str
-    bot: str  # "lesson_bot" or one of BASELINES
+    bot: str  # "lesson_bot" or one of PLAIN_BOTS
 
     @property
     def name(self) -> str:
-        return f"{self.bot} {self.db} {self.mode}"
+        return f"{self.bot} {'no-db' if self.bot == CEILING else self.db} {self.mode}"
 
 
 @dataclass

@@ -8,7 +8,7 @@ import os
 import platform
 from typing import Any
 
-from ingest_model import BASELINE, GOAL_P99_MS, GOAL_RATE, GOAL_SPEEDUP, STRONG_BASELINE, Config, Result
+from ingest_model import BASELINE, CEILING, GOAL_P99_MS, GOAL_RATE, GOAL_SPEEDUP, STRONG_BASELINE, Config, Result
 
 
 def _num(value: float | None, spec: str) -> str:
@@ -86,6 +86,13 @@ def summary(options: argparse.Namespace, results: list[Result]) -> dict[str, Any
         out[f"naive_answer_p99_ms_sqlite_{mode}"] = (naive_result.paced.p99_ms
                                                      if naive_result and naive_result.paced else None)
     out["speedup_vs_naive"] = out["speedup_vs_naive_webhook"]
+    # The reference: PTB alone (parse, dispatch, answer in the reply; no database) on the same rig. Its ratio to the
+    # plain handler is the largest speed-up any python-telegram-bot bot could show here.
+    ceiling = next((r for r in results if r.config.bot == CEILING), None)
+    out["ceiling_updates_per_s_webhook"] = _rate(ceiling)
+    naive = out["naive_updates_per_s_sqlite_webhook"]
+    out["ceiling_speedup_vs_naive"] = (round(out["ceiling_updates_per_s_webhook"] / naive, 2)
+                                       if out["ceiling_updates_per_s_webhook"] and naive else None)
     out["bot_cpu_ms_per_action"] = {
         r.config.name: round(r.burst.bot_cpu_s / r.burst.actions * 1000, 3)
         for r in results if r.burst is not None and r.burst.bot_cpu_s is not None}
