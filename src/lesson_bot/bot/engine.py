@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot.app import api_urls
 from lesson_bot.bot.chat_events import BranchChatEvents
+from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.nudges import NudgeTexts
 from lesson_bot.delivery.cadence import ticks as record_ticks
@@ -27,8 +27,10 @@ def build_engine(services: Services, token: str, api_root: str, *, time_scale: f
     """The engine and the Bot it sends with (initialise the Bot before starting the engine, shut it down after)."""
     base_url, base_file_url = api_urls(api_root)
     config = DispatcherConfig()
+    # aiohttp, as for the Application: a send costs httpx about a millisecond of CPU, which a burst of taps pays
+    # for every live-count edit it causes (docs/ingest.md).
     bot = Bot(token, base_url=base_url, base_file_url=base_file_url,
-              request=HTTPXRequest(connection_pool_size=config.max_sending + 2))
+              request=AiohttpRequest(connection_pool_size=config.max_sending + 2))
     dispatcher = Dispatcher(services.db, TelegramSender(bot, services.settings.media_dir),
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
                             BranchChatEvents(services, bot), config,
