@@ -47,6 +47,7 @@ from ingest_report import print_report, summary
 from ingest_rig import (
     SandboxProcess,
     World,
+    affinity,
     bot_process,
     cpu_seconds,
     create_world,
@@ -128,7 +129,8 @@ async def run_config(options: argparse.Namespace, config: Config, db_url: str, s
         with bot_process(command, env, wait_line=config.bot in PLAIN_BOTS, log=log) as bot:
             health_port = port if config.mode == "webhook" and config.bot not in PLAIN_BOTS else None
             await _ready(control, config, before, health_port)
-            progress(f"{config.name}: bot ready (pid {bot.pid}); burst of {len(burst.items):,} actions")
+            progress(f"{config.name}: bot ready (pid {bot.pid} on CPU {affinity(bot.pid)}, sandbox on CPU "
+                     f"{affinity(sandbox.pid)}); burst of {len(burst.items):,} actions")
 
             def cpu() -> tuple[float | None, float | None]:
                 return cpu_seconds(bot.pid), cpu_seconds(sandbox.pid)

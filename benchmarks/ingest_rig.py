@@ -42,11 +42,23 @@ def progress(message: str) -> None:
     print(f"[{time.perf_counter() - _STARTED:6.1f} s] {message}", file=sys.stderr, flush=True)
 
 
+# The CPUs this run may use, read once before anything is pinned: the driver pins itself to CPU 0 first, and its
+# own affinity must not then hide CPU 1 from the bot (an earlier version ran the bot on CPU 0 beside the sandbox).
+CPUS = frozenset(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else frozenset()
+
+
 def pin(pid: int, cpu: int) -> None:
     """Keep a process on one CPU (when the machine has it)."""
-    cpus = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else set()
-    if cpu in cpus and len(cpus) > 1:
+    if cpu in CPUS and len(CPUS) > 1:
         os.sched_setaffinity(pid, {cpu})
+
+
+def affinity(pid: int) -> str:
+    """The CPUs a process may run on, for the report ("?" where the platform does not tell)."""
+    try:
+        return ",".join(str(c) for c in sorted(os.sched_getaffinity(pid)))
+    except (AttributeError, OSError):
+        return "?"
 
 
 def cpu_seconds(pid: int) -> float | None:
