@@ -25,6 +25,22 @@ async def register_webhook(bot: BotApplication, url: str, secret: str | None) ->
                               max_connections=WEBHOOK_MAX_CONNECTIONS)
 
 
+# Parts of a tapped message that no callback handler reads. A check-in tap's update carries the whole lesson
+# message it was tapped on, and turning its ~10 formatting entities and its keyboard into python-telegram-bot
+# objects was the largest share of parsing a burst of taps (docs/ingest.md). Handlers use the message's chat and id.
+UNREAD_TAPPED_MESSAGE_PARTS = ("entities", "caption_entities", "reply_markup")
+
+
+def without_unread_parts(data: Any) -> Any:
+    """The update with its tapped message's unread parts left out (anything else passes as it is)."""
+    query = data.get("callback_query") if isinstance(data, dict) else None
+    message = query.get("message") if isinstance(query, dict) else None
+    if isinstance(message, dict):
+        for key in UNREAD_TAPPED_MESSAGE_PARTS:
+            message.pop(key, None)
+    return data
+
+
 class NotAnUpdate(ValueError):
     """The webhook body is not a Telegram update."""
 
@@ -36,7 +52,7 @@ async def feed(bot: BotApplication, body: bytes) -> dict[str, Any] | None:
     response (bot/webhook_reply.py). The per-chat processor still keeps each chat's updates in order.
     """
     try:
-        update = Update.de_json(json.loads(body), bot.bot)
+        update = Update.de_json(without_unread_parts(json.loads(body)), bot.bot)
     except (ValueError, TypeError, KeyError) as exc:
         log.warning("webhook body is not an update: %r", body[:200])
         raise NotAnUpdate(str(exc)) from exc
