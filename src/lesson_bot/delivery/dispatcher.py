@@ -68,6 +68,9 @@ class Dispatcher:
                                       flush_at=self.config.max_sending // 2)
         self._sending = asyncio.Semaphore(self.config.max_sending)
         self._in_flight: set[int] = set()
+        # Chats with a row in flight: one at a time per chat, so messages of different kinds that fall due together
+        # (a late meeting notice and its sign-in opening) arrive in their due order, not in a race.
+        self._busy_chats: set[int] = set()
         self._tasks: set[asyncio.Task[None]] = set()
         self._wake = asyncio.Event()
         self.failed_rounds = 0  # rounds that hit a database error (the loop carries on)
@@ -168,7 +171,8 @@ class Dispatcher:
         now = self._clock.now()
         async with self._db.transaction() as s:
             await outbox.recover_expired(s, now)
-            candidates = [r for r in await outbox.eligible(s, now, self.config.batch) if r.id not in self._in_flight]
+            candidates = [r for r in await outbox.eligible(s, now, self.config.batch)
+                          if r.id not in self._in_flight and r.chat_id not in self._busy_chats]
             chosen = self._within_horizon(candidates)
             claimed = await outbox.claim(s, [r.id for r in chosen], self.worker,
                                          outbox.lease(now, self.config.lease_s))
@@ -195,6 +199,7 @@ class Dispatcher:
         item = Claimed(row.id, row.chat_id, row.kind, dict(row.payload), row.due_at, row.not_after, row.attempts,
                        row.branch_id)
         self._in_flight.add(row.id)
+        self._busy_chats.add(row.chat_id)
         task = asyncio.create_task(self._deliver(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -238,6 +243,7 @@ class Dispatcher:
             await self._retry(row, f"{type(exc).__name__}: {exc}")
         finally:
             self._in_flight.discard(row.id)
+            self._busy_chats.discard(row.chat_id)
 
     async def _moved(self, row: Claimed, new_chat_id: int) -> None:
         # Sends follow the group to the supergroup; edits of the old group's messages are closed (outbox.move_chat).
