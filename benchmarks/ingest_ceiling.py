@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import contextvars
 import json
 import signal
@@ -28,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, PollAnswerHandler
 
+from ingest_naive import _Server  # uvicorn without its own signal handling, as the baseline runs it
 from lesson_bot.runtime import run
 
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"
@@ -92,12 +92,6 @@ async def _answer(send: Send, status: int, payload: dict[str, Any] | None) -> No
         headers.append((b"content-type", b"application/json"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
-
-
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Any:
-        yield
 
 
 async def serve(options: argparse.Namespace) -> None:
