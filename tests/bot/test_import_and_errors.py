@@ -83,8 +83,11 @@ async def test_an_unexpected_failure_is_explained_reported_and_survived(harness:
     async with harness.services.db.transaction() as s:
         await s.execute(text("ALTER TABLE memberships RENAME TO memberships_broken"))
     before_admin = await harness.last_message_id(admin)
+    before_chat = await harness.last_message_id(chat_id)
     [sorry] = await harness.say(chat_id, li, "/roster")
     assert sorry["text"] == "抱歉，我这边出了点问题，已通知管理员，请稍后再试。"
+    await harness.barrier()  # every handler group that met the broken table has run its error handler
+    assert [m["text"] for m in await harness.bot_messages(chat_id, before_chat)] == [sorry["text"]]  # told once
     [report] = await harness.bot_messages(admin, before_admin)
     assert report["text"].startswith("⚠️ update ") and "OperationalError" in report["text"]
     assert any("unhandled error while handling update" in line for line in harness.unhandled())

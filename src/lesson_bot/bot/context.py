@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from telegram import Chat, Update
@@ -20,6 +21,10 @@ class BotData:
     """Application-wide data; python-telegram-bot builds it empty, bot.app fills it before start."""
 
     services: Services
+
+    def __init__(self) -> None:
+        # Updates whose failure the user and the admin chat have been told of (bot/errors.py): newest last.
+        self.errors_told: OrderedDict[int, None] = OrderedDict()
 
 
 class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]):

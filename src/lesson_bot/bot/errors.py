@@ -17,6 +17,8 @@ from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
+# A failing update is told of once, though each handler group it reached may fail and call on_error.
+REMEMBERED_UPDATES = 1000
 
 
 async def _lang(update: object, context: Context) -> Lang:
@@ -41,19 +43,36 @@ async def _tell(update: Update, context: Context, text: str) -> None:
         await context.bot.send_message(chat.id, text, reply_to_message_id=reply_to)
 
 
+def _first_report(update: object, context: Context) -> bool:
+    """Whether this update's failure is new to the user and the admin chat (and remember it)."""
+    if not isinstance(update, Update):
+        return True
+    told = context.bot_data.errors_told
+    if update.update_id in told:
+        return False
+    told[update.update_id] = None
+    if len(told) > REMEMBERED_UPDATES:
+        told.popitem(last=False)
+    return True
+
+
 async def on_error(update: object, context: Context) -> None:
-    """Answer the user, and log and report anything that is not an expected service failure."""
+    """Answer the user, and log and report anything that is not an expected service failure; the user and the
+    admin chat hear of a failing update once, however many of its handlers failed."""
     error = context.error
+    first = _first_report(update, context)
     t = await _lang(update, context)
     if isinstance(error, ServiceError):
         log.info("refused or invalid: %s", error)
-        if isinstance(update, Update):
+        if isinstance(update, Update) and first:
             await _tell(update, context, common.service_error(t, error))
         return
     payload = update.to_dict() if isinstance(update, Update) else repr(update)
     log.error(
         "unhandled error while handling update %s", json.dumps(payload, ensure_ascii=False, default=str), exc_info=error
     )
+    if not first:
+        return
     if isinstance(update, Update):
         try:
             await _tell(update, context, common.unexpected_error(t))
