@@ -21,6 +21,11 @@ from lesson_bot.sandbox.state import SandboxState, Tunables, build_state
 from lesson_bot.sandbox.webhook import WebhookPusher
 
 HOST = "127.0.0.1"
+# Longer than any client keeps an idle connection (httpx 5 s, aiohttp 15 s). With uvicorn's default of 5 s, equal to
+# httpx's, a client could send on a connection the same instant the server closed it: the call failed with
+# httpx.ReadError (seen once in benchmarks/ingest.py: a baseline's answerCallbackQuery). The side that keeps a
+# connection for less time must be the one that closes it.
+KEEP_ALIVE_S = 75
 
 
 @dataclass
@@ -88,7 +93,8 @@ async def run_sandbox(
     }
     pusher = WebhookPusher(state)
     app = SandboxServer(state, build_control_app(state, pusher, info))
-    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False)
+    config = uvicorn.Config(app, log_level=log_level, lifespan="off", access_log=False,
+                            timeout_keep_alive=KEEP_ALIVE_S)
     server = _EmbeddedServer(config)
     serve_task = asyncio.create_task(server.serve(sockets=[sock]))
     pusher_task = asyncio.create_task(pusher.run())
