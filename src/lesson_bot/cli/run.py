@@ -59,6 +59,7 @@ async def serve(settings: Settings, services: Services, *, polling: bool) -> Non
     server = _Server(uvicorn.Config(web, host=settings.web_host, port=settings.web_port,
                                     log_level="warning", lifespan="on"))
     engine, engine_bot = build_engine(services, settings.bot_token.get_secret_value(), settings.bot_api_base_url)
+    runtime.freeze_startup_heap()
     try:
         async with engine_bot:
             engine.start()
@@ -110,6 +111,7 @@ async def deliver(settings: Settings, services: Services, *, time_scale: float) 
     await prepare_database(services)
     engine, engine_bot = build_engine(services, settings.bot_token.get_secret_value(), settings.bot_api_base_url,
                                       time_scale=time_scale)
+    runtime.freeze_startup_heap()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
