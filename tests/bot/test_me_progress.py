@@ -44,8 +44,9 @@ async def test_a_secretary_reads_the_latest_lesson_and_an_earlier_one(harness: H
     text = report["text"]
     assert text.startswith("“中共一大：开天辟地的大事变”（第一党支部，2026-12-01 12:00 发送）")
     assert "已学习：1/3（按时 1，补学 0）" in text
-    assert "1. 1921年7月，中国共产党第一次全国代表大会在哪座城市开幕？：答对 1/2；选错最多：“广州”（1 人）" in text
-    assert "2. 中共一大最后一天的会议转移到了哪里举行？：答对 0/1；选错最多：“上海黄浦江上的一艘轮船”（1 人）" in text
+    assert "1. 1921年7月，中国共产党第一次全国代表大会在哪座城市开幕？\n    答对 1/2；选错最多：“广州”（1 人）" in text
+    assert ("2. 中共一大最后一天的会议转移到了哪里举行？\n"
+            "    答对 0/1；选错最多：“上海黄浦江上的一艘轮船”（1 人）") in text
     assert "未学习（2）：Li、Carol" in text
     [button] = report["buttons"][0]
     assert button["text"] == "12-01 南昌起义：打响第一枪"

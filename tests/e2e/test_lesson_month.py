@@ -82,7 +82,7 @@ def _progress(quiz: list[Message]) -> list[str]:
     lines = [f"已学习：{len(modes)}/{len(PEOPLE)}（按时 {modes.count('on_time')}，补学 {modes.count('makeup')}）"]
     for index, poll in enumerate(quiz):
         firsts = [answers[index] for answers in _first_answers().values() if index in answers]
-        line = f"{index + 1}. {poll['poll']['question']}：答对 {sum(firsts)}/{len(firsts)}"
+        line = f"{index + 1}. {poll['poll']['question']}\n    答对 {sum(firsts)}/{len(firsts)}"
         if firsts.count(W):
             line += f"；选错最多：“{poll['poll']['options'][wrong(poll)]['text']}”（{firsts.count(W)} 人）"
         lines.append(line)
@@ -383,8 +383,8 @@ async def test_in_english_a_member_studies_the_lesson_from_his_nudge(
         firsts = [a[0] for a in on_time.values()] + [makeup[0]]
         wrong_option = quiz[0]["poll"]["options"][wrong(quiz[0])]["text"]
         for line in (f"Studied: {len(on_time) + 1}/{len(names)} (on time {len(on_time)}, make-up 1)",
-                     f"1. {quiz[0]['poll']['question']}: {sum(firsts)}/{len(firsts)} right; most chosen wrong "
+                     f"1. {quiz[0]['poll']['question']}\n    {sum(firsts)}/{len(firsts)} right; most chosen wrong "
                      f"answer: “{wrong_option}” ({firsts.count(W)})",
-                     f"3. {quiz[2]['poll']['question']}: 1/1 right", "Not studied yet (1): Eve"):
+                     f"3. {quiz[2]['poll']['question']}\n    1/1 right", "Not studied yet (1): Eve"):
             assert line in report["text"], (line, report["text"])
         assert h.unhandled() == []

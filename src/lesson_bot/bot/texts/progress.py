@@ -113,8 +113,9 @@ def progress(t: Lang, view: LessonProgress) -> str:
         lines += ["", t._("<b>Quiz</b> (first answers)")]
     for q in view.questions:
         question = q.question if len(q.question) <= QUESTION_SHOWN else q.question[:QUESTION_SHOWN] + "…"
-        line = t._("{n}. {question}: {right}/{answered} right", n=q.index + 1, question=escape(question),
-                   right=q.right, answered=q.answered)
+        # The question on its own line (it ends in its own "？"), its figures indented under it.
+        lines.append(f"{q.index + 1}. {escape(question)}")
+        line = "    " + t._("{right}/{answered} right", right=q.right, answered=q.answered)
         if q.top_wrong is not None:
             line += t._("; most chosen wrong answer: “{option}” ({count})", option=escape(q.top_wrong),
                         count=q.top_wrong_count)
