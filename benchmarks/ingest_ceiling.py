@@ -27,7 +27,7 @@ from starlette.types import Receive, Scope, Send
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, PollAnswerHandler
 
-from ingest_naive import _Server  # uvicorn without its own signal handling, as the baseline runs it
+from ingest_naive import QuietServer
 from lesson_bot.runtime import run
 
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"
@@ -100,7 +100,7 @@ async def serve(options: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    server = _Server(uvicorn.Config(Endpoint(app, options.secret.encode()), host="127.0.0.1", port=options.port,
+    server = QuietServer(uvicorn.Config(Endpoint(app, options.secret.encode()), host="127.0.0.1", port=options.port,
                                     log_level="warning", access_log=False, lifespan="off", http="httptools"))
     async with app:
         serving = asyncio.create_task(server.serve())

@@ -107,7 +107,9 @@ def webhook_app(app: PlainApp, secret: str) -> Starlette:
     return Starlette(routes=[Route("/hook", hook, methods=["POST"])])
 
 
-class _Server(uvicorn.Server):
+class QuietServer(uvicorn.Server):
+    """uvicorn without its own signal handling: the rig stops these bots itself."""
+
     @contextlib.contextmanager
     def capture_signals(self) -> Any:
         yield
@@ -138,14 +140,14 @@ async def serve(options: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    server: _Server | None = None
+    server: QuietServer | None = None
     serving: asyncio.Task[None] | None = None
     async with app:
         if polling:
             assert app.updater is not None
             await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=True)
         else:
-            server = _Server(uvicorn.Config(webhook_app(app, options.secret), host="127.0.0.1", port=options.port,
+            server = QuietServer(uvicorn.Config(webhook_app(app, options.secret), host="127.0.0.1", port=options.port,
                                             log_level="warning", access_log=False, lifespan="off"))
             serving = asyncio.create_task(server.serve())
             while not server.started:
