@@ -24,7 +24,7 @@ from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import LessonDelivery, OutboxMessage, QuizPoll
 from lesson_bot.domain.enums import OutboxStatus
-from lesson_bot.services.schedules import LessonPlan
+from lesson_bot.services.schedules.plans import LessonPlan
 from lesson_bot.services.views import Person
 
 TIMEZONE = "Asia/Shanghai"

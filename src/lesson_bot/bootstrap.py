@@ -12,25 +12,25 @@ from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
 from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
-from lesson_bot.services.branches import BranchService
-from lesson_bot.services.cadence import CadenceService
+from lesson_bot.services.branches.registration import BranchService
+from lesson_bot.services.branches.roster import RosterService
 from lesson_bot.services.clock import Clock, SystemClock
-from lesson_bot.services.deliveries import DeliveryService
 from lesson_bot.services.dialogs import DialogService
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.makeup import MakeupService
-from lesson_bot.services.meeting_makeup import MeetingMakeupService
-from lesson_bot.services.meeting_records import MeetingRecordService
-from lesson_bot.services.meetings import MeetingService
-from lesson_bot.services.meetings_config import read_meeting_types
-from lesson_bot.services.meetings_rsvp import RsvpService
-from lesson_bot.services.meetings_signin import SignInService
-from lesson_bot.services.nudges import NudgeService
-from lesson_bot.services.participation import ParticipationRecorder
-from lesson_bot.services.progress import ProgressService
-from lesson_bot.services.reviews import ReviewService
-from lesson_bot.services.roster import RosterService
-from lesson_bot.services.schedules import ScheduleService
+from lesson_bot.services.lessons.deliveries import DeliveryService
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.lessons.makeup import MakeupService
+from lesson_bot.services.lessons.nudges import NudgeService
+from lesson_bot.services.lessons.progress import ProgressService
+from lesson_bot.services.lessons.reviews import ReviewService
+from lesson_bot.services.meetings.cadence import CadenceService
+from lesson_bot.services.meetings.calls import MeetingService
+from lesson_bot.services.meetings.config import read_meeting_types
+from lesson_bot.services.meetings.makeup import MeetingMakeupService
+from lesson_bot.services.meetings.records import MeetingRecordService
+from lesson_bot.services.meetings.rsvp import RsvpService
+from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.participation.recorder import ParticipationRecorder
+from lesson_bot.services.schedules.plans import ScheduleService
 
 
 def configure_ptb() -> None:

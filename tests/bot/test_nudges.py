@@ -11,7 +11,7 @@ import telegram
 
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.bot.texts.nudges import NudgeTexts
+from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
 from lesson_bot.delivery.dispatcher import Dispatcher
 from lesson_bot.delivery.nudges import NudgeJob
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lesson_bot.db.models import AuditEntry, OutboxMessage
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.domain.enums import OutboxStatus
-from lesson_bot.services.schedules import LessonPlan
+from lesson_bot.services.schedules.plans import LessonPlan
 from tests.bot.conftest import Harness
 from tests.bot.test_roster_flow import registered_branch
 from tests.bot.test_schedule_wizard import buttons, press

@@ -15,7 +15,7 @@ from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Meeting
-from lesson_bot.services.meetings import MeetingDraft
+from lesson_bot.services.meetings.calls import MeetingDraft
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 

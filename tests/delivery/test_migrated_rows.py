@@ -26,7 +26,7 @@ from lesson_bot.domain.enums import (
 )
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.library import LibraryService
+from lesson_bot.services.lessons.library import LibraryService
 from tests.conftest import REPO_ROOT
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

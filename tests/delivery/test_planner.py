@@ -12,15 +12,9 @@ from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, Occurrence, OutboxMessage, Schedule
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery.planner import Planner
-from lesson_bot.domain.enums import (
-    BranchStatus,
-    OccurrenceStatus,
-    RecurrenceType,
-    ScheduleKind,
-    ScheduleStatus,
-)
+from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.library import LibraryService
+from lesson_bot.services.lessons.library import LibraryService
 from tests.conftest import REPO_ROOT
 
 # Monday 2026-11-30 20:00 in Shanghai is 12:00 UTC.

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from lesson_bot.domain.enums import RecurrenceType
 from lesson_bot.domain.recurrence import Recurrence, describe, preview, resolve_local, validate
-from lesson_bot.domain.when import OneOff, Repeating, WhenError, parse_when
+from lesson_bot.domain.recurrence.when import OneOff, Repeating, WhenError, parse_when
 from lesson_bot.i18n import Translator
 
 ZONE = "Europe/Berlin"

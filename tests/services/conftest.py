@@ -12,11 +12,11 @@ from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
 from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
-from lesson_bot.services.branches import BranchService
+from lesson_bot.services.branches.registration import BranchService
+from lesson_bot.services.branches.roster import RosterService
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.deliveries import DeliveryService
-from lesson_bot.services.roster import RosterService
-from lesson_bot.services.schedules import ScheduleService
+from lesson_bot.services.lessons.deliveries import DeliveryService
+from lesson_bot.services.schedules.plans import ScheduleService
 from lesson_bot.services.views import Person
 
 ADMIN = Person(900, "Admin Wang", "admin_wang")

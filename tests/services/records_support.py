@@ -16,9 +16,9 @@ from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, PartyStatus, RsvpAnswer, SignInMethod
 from lesson_bot.domain.meeting_types import BUILTIN, type_settings
 from lesson_bot.i18n import Translator
-from lesson_bot.services.cadence import CadenceService
-from lesson_bot.services.meeting_makeup import MeetingMakeupService
-from lesson_bot.services.meeting_records import MeetingRecordService
+from lesson_bot.services.meetings.cadence import CadenceService
+from lesson_bot.services.meetings.makeup import MeetingMakeupService
+from lesson_bot.services.meetings.records import MeetingRecordService
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services
 

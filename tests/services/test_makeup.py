@@ -13,8 +13,8 @@ from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import NotFound
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.makeup import PAGE, MakeupService, NotConcerned
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.lessons.makeup import PAGE, MakeupService, NotConcerned
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.services.conftest import Services

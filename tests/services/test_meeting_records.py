@@ -12,12 +12,12 @@ from lesson_bot.domain.enums import AuditOutcome, ParticipationKind, Participati
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Conflict, Refused
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.meeting_facts import split
-from lesson_bot.services.meeting_makeup import NotAnAbsentee
-from lesson_bot.services.meeting_notices import record_text
-from lesson_bot.services.meeting_records import NewAttachment, NotHostOrRecorder
-from lesson_bot.services.participation import ParticipationRecorder
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.meetings.facts import split
+from lesson_bot.services.meetings.makeup import NotAnAbsentee
+from lesson_bot.services.meetings.notices import record_text
+from lesson_bot.services.meetings.records import NewAttachment, NotHostOrRecorder
+from lesson_bot.services.participation.recorder import ParticipationRecorder
 from tests.conftest import REPO_ROOT
 from tests.services.conftest import Services
 from tests.services.records_support import (

@@ -22,10 +22,10 @@ from lesson_bot.domain.enums import (
 from lesson_bot.domain.meeting_types import load_types
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Conflict, InvalidInput, Refused
-from lesson_bot.services.meetings import MeetingDraft, MeetingService
-from lesson_bot.services.meetings_rsvp import RsvpService
-from lesson_bot.services.meetings_signin import SignInService
-from lesson_bot.services.meetings_views import meeting_tally
+from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
+from lesson_bot.services.meetings.rsvp import RsvpService
+from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.meetings.views import meeting_tally
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services
 

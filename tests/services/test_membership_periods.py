@@ -13,12 +13,12 @@ from sqlalchemy import select
 from lesson_bot.db.models import Lesson, LessonDelivery, Meeting, Member, SignIn
 from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import MeetingStatus, MembershipStatus, ParticipationMode, SignInMethod
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.makeup import MakeupService, NotConcerned
-from lesson_bot.services.meetings_signin import SignInService
-from lesson_bot.services.meetings_views import meeting_tally
-from lesson_bot.services.participation import ParticipationRecorder
-from lesson_bot.services.progress import ProgressService
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.lessons.makeup import MakeupService, NotConcerned
+from lesson_bot.services.lessons.progress import ProgressService
+from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.meetings.views import meeting_tally
+from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.services.conftest import Services

@@ -10,8 +10,8 @@ from sqlalchemy import delete, func, select
 
 from lesson_bot.db.models import Lesson, LessonDelivery, Membership, ParticipationEvent, QuizPoll
 from lesson_bot.domain.enums import MembershipSource, MembershipStatus, ParticipationKind, ParticipationMode
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.participation import ParticipationRecorder, RecordFailed
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.participation.recorder import ParticipationRecorder, RecordFailed
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.services.conftest import Services

@@ -9,16 +9,10 @@ from sqlalchemy import select
 
 from lesson_bot.db.models import Lesson, LessonDelivery, LessonVersion, Meeting, Member, QuizPoll, Rsvp, SignIn
 from lesson_bot.db.uow import Database
-from lesson_bot.domain.enums import (
-    LeaveStatus,
-    MeetingStatus,
-    ParticipationMode,
-    RsvpAnswer,
-    SignInMethod,
-)
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.participation import ParticipationRecorder
-from lesson_bot.services.progress import ProgressService
+from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, ParticipationMode, RsvpAnswer, SignInMethod
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.lessons.progress import ProgressService
+from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.services.conftest import Services

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from lesson_bot.bot.texts.progress import my_record
+from lesson_bot.bot.texts.lessons.progress import my_record
 from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.domain.telegram_html import parse_html
 from lesson_bot.i18n import Translator
-from lesson_bot.services.progress import ProgressService
+from lesson_bot.services.lessons.progress import ProgressService
 from tests.services.conftest import Services
 from tests.services.test_progress import BOB, scenario
 

@@ -12,7 +12,7 @@ from lesson_bot.delivery.reviews import ReviewTicker
 from lesson_bot.domain.enums import OutboxStatus, ParticipationMode
 from lesson_bot.domain.review_rules import is_due
 from lesson_bot.i18n import Translator
-from lesson_bot.services.reviews import ReviewService, open_reviews
+from lesson_bot.services.lessons.reviews import ReviewService, open_reviews
 from tests.services.conftest import Services
 from tests.services.test_makeup import BOB, CAROL, GROUP, answered, deliver, setup_branch
 

@@ -16,10 +16,10 @@ from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, SignInMethod
 from lesson_bot.domain.permissions import GRANTS, Action
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Refused
-from lesson_bot.services.meetings import MeetingDraft, MeetingService
-from lesson_bot.services.meetings_rsvp import RsvpService
-from lesson_bot.services.meetings_signin import SignInService
-from lesson_bot.services.progress import ProgressService
+from lesson_bot.services.lessons.progress import ProgressService
+from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
+from lesson_bot.services.meetings.rsvp import RsvpService
+from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.views import Person
 from tests.services.conftest import ADMIN, Services
 from tests.services.records_support import record_services

@@ -13,9 +13,9 @@ from lesson_bot.db.models import OutboxMessage
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.errors import InvalidInput, NotFound, Refused
-from lesson_bot.services.library import LibraryService
-from lesson_bot.services.schedule_views import time_presets
-from lesson_bot.services.schedules import LessonPlan
+from lesson_bot.services.lessons.library import LibraryService
+from lesson_bot.services.schedules.plans import LessonPlan
+from lesson_bot.services.schedules.views import time_presets
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.services.conftest import Services

@@ -18,7 +18,7 @@ from lesson_bot.domain.meeting_types import (
     parse_duration,
     type_settings,
 )
-from lesson_bot.services.meetings_config import read_meeting_types
+from lesson_bot.services.meetings.config import read_meeting_types
 
 
 def test_the_builtins_follow_the_branch_work_regulations_defaults() -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lesson_bot.domain.enums import RecurrenceType
-from lesson_bot.domain.when import MAX_LENGTH, OneOff, Repeating, WhenError, parse_when
+from lesson_bot.domain.recurrence.when import MAX_LENGTH, OneOff, Repeating, WhenError, parse_when
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 6, 10, 15, 0, tzinfo=SHANGHAI)  # a Wednesday afternoon

@@ -12,23 +12,16 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
-from lesson_bot.bot.handlers import cadence as cadence_handlers
-from lesson_bot.bot.handlers import (
-    deliveries,
-    lessons,
-    makeup,
-    meeting_list,
-    meeting_makeup,
-    meetings,
-    membership,
-    private,
-    progress,
-    records,
-    register,
-    replies,
-    roster,
-    schedule,
-)
+from lesson_bot.bot.handlers import private, replies
+from lesson_bot.bot.handlers.branches import membership, register, roster
+from lesson_bot.bot.handlers.lessons import checkin as lessons
+from lesson_bot.bot.handlers.lessons import deliveries, makeup, progress
+from lesson_bot.bot.handlers.meetings import cadence as cadence_handlers
+from lesson_bot.bot.handlers.meetings import calls as meetings
+from lesson_bot.bot.handlers.meetings import listing as meeting_list
+from lesson_bot.bot.handlers.meetings import makeup as meeting_makeup
+from lesson_bot.bot.handlers.meetings import records
+from lesson_bot.bot.handlers.schedules import wizard as schedule
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.texts.admin import library_problems

@@ -9,7 +9,7 @@ from lesson_bot.bot.app import api_urls
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.bot.texts.nudges import NudgeTexts
+from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
 from lesson_bot.delivery.cadence import ticks as record_ticks
 from lesson_bot.delivery.counts import CountTicker
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig

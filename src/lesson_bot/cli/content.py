@@ -15,7 +15,7 @@ from lesson_bot.content.model import LessonDoc, Problem, utf16_len
 from lesson_bot.content.renderer import visible_text
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
-from lesson_bot.services.library import LibraryService, LibraryStatus
+from lesson_bot.services.lessons.library import LibraryService, LibraryStatus
 
 content_app = typer.Typer(help="Check and synchronise the lesson library.", no_args_is_help=True)
 

@@ -18,8 +18,8 @@ from lesson_bot.cli.common import AsOption, acting_user, call_service, console, 
 from lesson_bot.domain.cadence import State
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
-from lesson_bot.services.cadence import BranchCompliance
-from lesson_bot.services.meeting_notices import local, record_lines
+from lesson_bot.services.meetings.cadence import BranchCompliance
+from lesson_bot.services.meetings.notices import local, record_lines
 
 meetings_app = typer.Typer(help="Meeting records and 三会一课 cadence compliance.", no_args_is_help=True)
 LangOption = Annotated[str, typer.Option("--lang", help="en or zh-Hans")]

@@ -17,7 +17,7 @@ from lesson_bot.cli.common import (
     err_console,
     settings_or_exit,
 )
-from lesson_bot.services.schedules import LessonPlan
+from lesson_bot.services.schedules.plans import LessonPlan
 
 schedule_app = typer.Typer(help="Preview, add, plan, list and cancel lesson schedules; holidays.", no_args_is_help=True)
 WhenArgument = Annotated[

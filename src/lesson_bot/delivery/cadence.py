@@ -23,9 +23,9 @@ from lesson_bot.domain.cadence import Expectation
 from lesson_bot.domain.enums import MembershipStatus, Role
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Lang, Translator
-from lesson_bot.services.cadence import BranchCompliance, CadenceService
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.meeting_makeup import MeetingMakeupService
+from lesson_bot.services.meetings.cadence import BranchCompliance, CadenceService
+from lesson_bot.services.meetings.makeup import MeetingMakeupService
 
 log = logging.getLogger(__name__)
 DEFAULT_INTERVAL = timedelta(minutes=10)

@@ -34,7 +34,7 @@ async def lesson_for(session: AsyncSession, schedule: Schedule, seq: int) -> Les
 
 
 def checkin_data(delivery_id: int) -> str:
-    """The check-in button's callback data (bot/handlers/lessons.py parses it)."""
+    """The check-in button's callback data (bot/handlers/lessons/checkin.py parses it)."""
     return f"ls:done:{delivery_id}"
 
 

@@ -35,16 +35,10 @@ from lesson_bot.domain.enums import (
 )
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
-from lesson_bot.services import meetings_repeat
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.meetings import outbox_prefix
-from lesson_bot.services.meetings_views import (
-    MeetingView,
-    expected_attendees,
-    meeting_tally,
-    meeting_view,
-    secretaries,
-)
+from lesson_bot.services.meetings import repeat as meetings_repeat
+from lesson_bot.services.meetings.calls import outbox_prefix
+from lesson_bot.services.meetings.views import MeetingView, expected_attendees, meeting_tally, meeting_view, secretaries
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=15)  # a reminder later than this (the service was down) is missed, not sent

@@ -2,7 +2,7 @@
 
 Private nudges carry a 补学 button (`mk:start:<group delivery>`, handled by the make-up feature); the group
 mention replies to the lesson message; each reachable secretary gets a summary with a delivery's first round.
-Rows are kind "nudge" with the dedupe keys of services/nudges.py, so a repeated round adds nothing, and they may
+Rows are kind "nudge" with the dedupe keys of services/lessons/nudges.py, so a repeated round adds nothing, and they may
 not go once the branch's quiet hours begin (`not_after`): a nudge is never sent late into the night.
 """
 
@@ -16,13 +16,13 @@ from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.telegram_limits import CALLBACK_DATA_MAX_BYTES
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.nudges import KIND, NudgeRound, NudgeService, Person, dm_key, group_key, summary_key
+from lesson_bot.services.lessons.nudges import KIND, NudgeRound, NudgeService, Person, dm_key, group_key, summary_key
 
 EVERY = timedelta(seconds=60)
 
 
 class NudgeTexts(Protocol):
-    """The words of the nudges (bot/texts/nudges.py), in each reader's language."""
+    """The words of the nudges (bot/texts/lessons/nudges.py), in each reader's language."""
 
     def private(self, person: Person, round_: NudgeRound) -> tuple[str, str]:
         """The private nudge and its 补学 button's label."""

@@ -28,7 +28,7 @@ from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.review_rules import is_due, quiet_start_after
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.reviews import OpenReview, ReviewLesson, create_reviews, open_reviews
+from lesson_bot.services.lessons.reviews import OpenReview, ReviewLesson, create_reviews, open_reviews
 
 log = logging.getLogger(__name__)
 KIND = "lesson"

@@ -26,7 +26,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lesson_bot.domain.meeting_types import Expected
-from lesson_bot.domain.recurrence_clock import resolve_local
+from lesson_bot.domain.recurrence.clock import resolve_local
 
 DAY_MINUTES = 1440
 

@@ -13,17 +13,7 @@ from typing import Any
 from lesson_bot.sandbox.faults import FaultInjector
 from lesson_bot.sandbox.latency import AnswerTimes
 from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter
-from lesson_bot.sandbox.model import (
-    GROUP,
-    PRIVATE,
-    SUPERGROUP,
-    CallbackQuery,
-    Chat,
-    Message,
-    Poll,
-    StoredFile,
-    User,
-)
+from lesson_bot.sandbox.model import GROUP, PRIVATE, SUPERGROUP, CallbackQuery, Chat, Message, Poll, StoredFile, User
 from lesson_bot.sandbox.signals import Signal
 from lesson_bot.sandbox.updates import UpdateQueue
 

@@ -6,7 +6,8 @@ from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from lesson_bot.bot.context import Context
-from lesson_bot.bot.handlers import register, schedule
+from lesson_bot.bot.handlers.branches import register
+from lesson_bot.bot.handlers.schedules import wizard as schedule
 
 
 async def on_group_text(update: Update, context: Context) -> None:

@@ -9,14 +9,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstr
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lesson_bot.db.base import Base, BigIntPK, str_enum
-from lesson_bot.domain.enums import (
-    AuditOutcome,
-    BranchStatus,
-    MembershipSource,
-    MembershipStatus,
-    PartyStatus,
-    Role,
-)
+from lesson_bot.domain.enums import AuditOutcome, BranchStatus, MembershipSource, MembershipStatus, PartyStatus, Role
 
 
 class Branch(Base):
