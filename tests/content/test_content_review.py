@@ -123,6 +123,7 @@ def test_titles_lists_book_titles_and_names_of_theories_pass(library: Library) -
     body = (
         "毛泽东同志在会上发言，周恩来、朱德等同志表示支持。见《毛泽东选集》第一卷。"
         "学习习近平新时代中国特色社会主义思想，领会习近平总书记的讲话；陈独秀当时不在国内。"
+        "贺龙、叶挺、朱德、刘伯承等同志领导起义。"
     )
     assert check(library, replace_line(BASE_LESSON, 25, body)) == []
 
@@ -177,4 +178,4 @@ def test_the_real_library_passes_the_editorial_checks() -> None:
     load = review_library(load_library(REPO_ROOT / "content" / "lessons"))
     found = [str(p) for p in load.problems if Path(p.path).stem not in REWRITTEN_ELSEWHERE]
     assert found == []
-    assert len(load.lessons) >= 30
+    assert len(load.lessons) == len(load.files)
