@@ -38,6 +38,8 @@ _QUESTION_MARKS = re.compile(rf"(?<=[{_CJK}])[?？]{{2,}}|[?？]{{2,}}(?=[{_CJK}
 _PINYIN = re.compile(rf"[{_CJK}]\s*[（(]\s*[a-zü{TONE_MARKS}]*[{TONE_MARKS}][a-zü{TONE_MARKS} ]*[)）]", re.IGNORECASE)
 _LEADER = re.compile("|".join(LEADERS))
 _SOURCE_SPLIT = re.compile(r"[；;]")
+_SEPARATORS = "".join(LIST_SEPARATORS)
+_TITLE_AFTER = re.compile(rf"(?:[{_SEPARATORS}][{_CJK}]{{2,4}}?)*等?(?:{'|'.join(TITLES)})")
 
 
 @cache
@@ -118,19 +120,10 @@ def _inside_book_title(line: str, at: int) -> bool:
 
 
 def _titled(line: str, end: int) -> bool:
-    """Whether the leader's name ending at `end` is followed by a title, directly or at the end of a list."""
-    while True:
-        rest = line[end:]
-        if rest.startswith(TITLES) or rest.startswith(NAMED_AFTER):
-            return True
-        if rest.startswith("等") and rest[1:].startswith(TITLES):
-            return True
-        if rest.startswith(LIST_SEPARATORS):
-            following = _LEADER.match(rest, 1)
-            if following is not None:
-                end += following.end()
-                continue
-        return False
+    """Whether the leader's name ending at `end` is followed by a title, directly or at the end of a list of
+    names (毛泽东、周恩来等同志; 朱德、刘伯承等同志), or is part of the name of a theory."""
+    rest = line[end:]
+    return rest.startswith(NAMED_AFTER) or _TITLE_AFTER.match(rest) is not None
 
 
 def check_leaders(lesson: LessonDoc, lines: list[str]) -> list[Problem]:

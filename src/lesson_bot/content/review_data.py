@@ -27,7 +27,7 @@ NAMED_AFTER = (
 """A name inside the name of a theory needs no title: 习近平新时代中国特色社会主义思想, 毛泽东思想, 邓小平理论."""
 
 LIST_SEPARATORS = ("、", "和", "与", "及")
-"""Between names of one list: the title may come once, at its end."""
+"""Between names of one list (of 2-4 characters each): the title may come once, at its end."""
 
 MOJIBAKE = ("锛", "銆", "鍏", "鐨", "鏄", "鍦", "鈥", "â€", "Ã", "Â", "ï¼", "ã€")
 """Traces of UTF-8 text read as GBK (锛 for ，, 銆 for 、 and 。, 鈥 for “ ”) or as Latin-1 (â€, Ã, ï¼ ...)."""
