@@ -146,7 +146,7 @@ async def test_only_secretaries_may_schedule(harness: Harness) -> None:
 
 def _long_series(target: Path) -> Path:
     """A content folder with one series of ten lessons (copies of one lesson under new ids)."""
-    source = (REPO_ROOT / "content" / "lessons" / "red-first-congress.md").read_text(encoding="utf-8")
+    source = (REPO_ROOT / "content" / "lessons" / "red" / "red-first-congress.md").read_text(encoding="utf-8")
     lessons = target / "lessons"
     lessons.mkdir(parents=True)
     shutil.copytree(REPO_ROOT / "content" / "media", target / "media")

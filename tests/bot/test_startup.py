@@ -17,8 +17,8 @@ async def test_a_broken_lesson_is_skipped_and_the_admins_are_told(sqlite_templat
     content = tmp_path / "content"
     (content / "lessons").mkdir(parents=True)
     (content / "media").mkdir()
-    shutil.copy(REPO_ROOT / "content/lessons/red-zunyi-conference.md", content / "lessons")
-    good = (REPO_ROOT / "content/lessons/org-life-sanhui-yike.md").read_text(encoding="utf-8")
+    shutil.copy(REPO_ROOT / "content/lessons/red/red-zunyi-conference.md", content / "lessons")
+    good = (REPO_ROOT / "content/lessons/org-life/org-life-sanhui-yike.md").read_text(encoding="utf-8")
     (content / "lessons/org-life-sanhui-yike.md").write_text(good.replace("correct: 2\n", "correct: 9\n", 1),
                                                              encoding="utf-8")
     db = tmp_path / "bot.db"

@@ -24,7 +24,7 @@ language: zh-Hans
 minutes: 5
 summary: 遵义会议的经过和意义。
 tags: [党史, 长征]
-source: 《中国共产党历史》第一卷
+source: 《中国共产党历史》第一卷（中共党史出版社，2011年）
 media:
   - file: map.png
     caption: 遵义会议**会址**

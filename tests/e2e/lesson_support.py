@@ -17,12 +17,12 @@ from pathlib import Path
 from lesson_bot.bot.engine import build_engine
 from tests.bot.conftest import TIME_SCALE, start_harness
 from tests.conftest import REPO_ROOT
+from tests.e2e.english_lessons import write_english_series
 from tests.e2e.meeting_support import Message, Month
 
 SERIES = "消防安全三课"
 # The scenario's series, in order: (source lesson in content/, its number of quiz questions).
 SERIES_LESSONS = (("fire-extinguisher-use", 4), ("fire-call-119", 4), ("fire-initial-fire-escape", 3))
-ENGLISH = ("getting-started-how-lessons-work", "getting-started-home-fire-safety")
 LONG_PARAGRAPH = ("某小区居民发现楼道内电动自行车起火，立即拨打119，讲清了小区名称、楼栋号、起火部位和燃烧物，"
                   "并派人到小区门口接应消防车；消防员到场后迅速扑灭了火灾，没有造成人员伤亡。" * 4)
 
@@ -39,8 +39,7 @@ def scenario_content(folder: Path) -> Path:
         if position == 2:  # long enough to need two messages: the button goes on the last one
             text += "".join(f"\n\n## 案例{n}\n\n" + LONG_PARAGRAPH for n in range(1, 17))
         (lessons / f"{slug}.md").write_text(text, encoding="utf-8")
-    for slug in ENGLISH:
-        shutil.copyfile(REPO_ROOT / "content" / "lessons" / f"{slug}.md", lessons / f"{slug}.md")
+    write_english_series(lessons)
     return folder
 
 

@@ -62,7 +62,7 @@ async def test_review_on_demand_makes_one_review_delivery_per_lesson(services: S
     zunyi_review = by_title["遵义会议：生死攸关的转折点"]
     assert zunyi_review.questions == (0, 2) and zunyi_review.chat_id == BOB.telegram_user_id
     assert [p["params"]["question"] for p in zunyi_review.polls] == [
-        "遵义会议是在什么时间召开的？", "在遵义会议上，毛泽东被增选为什么职务？"]
+        "遵义会议是在什么时间召开的？", "在遵义会议上，毛泽东同志被增选为什么职务？"]
     assert zunyi_review.polls[1]["params"]["correct_option_ids"] == [2]
     assert all(p["params"]["is_anonymous"] is False for p in zunyi_review.polls)
     async with services.db.transaction() as s:

@@ -137,7 +137,7 @@ async def test_upcoming_merges_schedules_in_local_time(services: Services) -> No
     services.clock.set(datetime(2026, 12, 1, 13, 0, tzinfo=UTC))  # 21:00 in Beijing: tonight's is past
     later = await services.schedules.upcoming(SEC.telegram_user_id, branch_id, limit=10)
     assert [line.id for line in later.schedules] == [series.id]
-    assert len(later.lessons) == 4  # the series has four lessons, then it is done
+    assert len(later.lessons) == 6  # the series has six lessons, then it is done
 
 
 @pytest.mark.parametrize("who", [MEMBER, Person(103, "陌生人")])

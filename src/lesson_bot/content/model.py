@@ -52,6 +52,10 @@ class QuizQuestion:
     correct_index: int
     explanation: str
     line: int
+    option_lines: tuple[int, ...] = ()
+    """File line of each option, in order (empty when unknown)."""
+    explanation_line: int = 0
+    """File line of the explanation (0 when unknown)."""
 
 
 @dataclass(frozen=True)

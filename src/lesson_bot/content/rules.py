@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import cast
 
 from lesson_bot.content.fields import Reader
-from lesson_bot.content.frontmatter import YMap, YNode
+from lesson_bot.content.frontmatter import YMap, YNode, YSeq
 from lesson_bot.content.model import Language, MediaItem, MediaKind, QuizQuestion
 from lesson_bot.content.renderer import render_caption
 from lesson_bot.domain.telegram_limits import (
@@ -156,7 +156,10 @@ class LessonReader(Reader):
         )
         if text is None or options is None or correct is None or explanation is None:
             return None
-        return QuizQuestion(text, options, correct - 1, explanation, entry.line)
+        seq = entry.values.get("options")
+        option_lines = tuple(item.line for item in seq.items) if isinstance(seq, YSeq) else ()
+        explanation_line = lines.get("explanation", entry.line)
+        return QuizQuestion(text, options, correct - 1, explanation, entry.line, option_lines, explanation_line)
 
     def options(self, node: YNode | None, name: str, line: int) -> tuple[str, ...] | None:
         items = self.text_list(node, name, line, POLL_OPTION_MAX, telegram=True)

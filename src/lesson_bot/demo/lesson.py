@@ -32,7 +32,8 @@ class Branch:
 
 def read_lesson(lessons_dir: Path) -> LessonDoc:
     """The lesson the secretary will schedule, read from the library the bot loaded (title, series, quiz)."""
-    result = load_lesson_file(lessons_dir / f"{LESSON_SLUG}.md", lessons_dir.parent / "media")
+    path = next(lessons_dir.rglob(f"{LESSON_SLUG}.md"), lessons_dir / f"{LESSON_SLUG}.md")  # series sub-folders
+    result = load_lesson_file(path, lessons_dir.parent / "media")
     if result.lesson is None:
         raise RuntimeError(f"the demo's lesson {LESSON_SLUG} does not load: {result.problems}")
     return result.lesson
