@@ -1,4 +1,4 @@
-"""The standalone sandbox (`lesson-bot sandbox`, `python -m lesson_bot.sandbox`) and a plain PTB bot."""
+"""The standalone sandbox (`lesson-bot sandbox`, `python -m tgsandbox`) and a plain PTB bot."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import telegram
 
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 LESSON_BOT = [sys.executable, "-c", "from lesson_bot.cli import main; main()"]
 
@@ -59,9 +59,9 @@ async def test_cli_sandbox_serves_a_plain_ptb_bot() -> None:
 
 
 async def test_module_entry_point_takes_a_token() -> None:
-    """`python -m lesson_bot.sandbox --token T` accepts exactly that token."""
+    """`python -m tgsandbox --token T` accepts exactly that token."""
     token = "123456:sandbox-test-token"
-    with standalone(["-m", "lesson_bot.sandbox", "--token", token, "--time-scale", "10"]) as announced:
+    with standalone(["-m", "tgsandbox", "--token", token, "--time-scale", "10"]) as announced:
         assert announced["token"] == token
         async with telegram.Bot(token, base_url=announced["base_url"]) as bot:
             assert bot.bot.id == 123456
