@@ -34,7 +34,7 @@ from fanout_figures import GLOBAL_BURST, Figures, figures
 from fanout_phases import Phase, run_baseline, run_engine
 from fanout_rig import progress, sandbox_process
 from lesson_bot.delivery.ratelimit import Limits
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND
 
 GOAL_RATE_RATIO = 0.95
 GOAL_SHARE_429 = 0.001

@@ -16,9 +16,9 @@ import math
 from dataclasses import dataclass
 
 from fanout_phases import Phase
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND
 
-# The sandbox's global bucket holds one second's worth of messages (lesson_bot.sandbox.limits).
+# The sandbox's global bucket holds one second's worth of messages (tgsandbox.limits).
 GLOBAL_BURST = max(1, math.floor(GLOBAL_MESSAGES_PER_SECOND))
 
 

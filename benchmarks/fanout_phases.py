@@ -34,9 +34,9 @@ from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import OutboxStatus
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
-from lesson_bot.sandbox import ControlClient
 from lesson_bot.services.clock import SystemClock
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
+from tgsandbox import ControlClient
 
 DRAIN_TIMEOUT_S = 15.0
 READ_TIMEOUT_S = 10.0

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 READY_TIMEOUT_S = 30.0
 STOP_TIMEOUT_S = 10.0
@@ -60,7 +60,7 @@ def expected_labels(tag: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SandboxProcess:
-    """A standalone sandbox (``python -m lesson_bot.sandbox``): its URLs, token and process id."""
+    """A standalone sandbox (``python -m tgsandbox``): its URLs, token and process id."""
 
     pid: int
     base_url: str
@@ -82,7 +82,7 @@ class SandboxProcess:
 @contextlib.contextmanager
 def sandbox_process(time_scale: float) -> Iterator[SandboxProcess]:
     """Start a fresh sandbox with its flood limits on and time-scaled; stop it (and only it) afterwards."""
-    command = [sys.executable, "-m", "lesson_bot.sandbox", "--port", "0", "--time-scale", repr(time_scale)]
+    command = [sys.executable, "-m", "tgsandbox", "--port", "0", "--time-scale", repr(time_scale)]
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
         try:

@@ -59,7 +59,7 @@ from ingest_rig import (
 )
 from ingest_setup import Targets, actions_for, deliver_product_lessons, send_plain_lessons
 from lesson_bot.db.engine import create_engine
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 SECRET = "ingest-benchmark-secret"
 PRODUCT_COUNT = "SELECT count(*) FROM participation_events WHERE kind IN ('lesson_checkin', 'quiz_answer')"

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from ingest_setup import Actions
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 CHUNK = 500  # actions per bulk control call: small enough that delivery starts while the rest is queued
 PACE_TICK_S = 0.02

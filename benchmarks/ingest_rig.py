@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 
 import asyncpg
 
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 T = TypeVar("T")
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -123,7 +123,7 @@ def _stop(process: subprocess.Popen[str]) -> None:
 @contextlib.contextmanager
 def sandbox_process() -> Iterator[SandboxProcess]:
     """A fresh standalone sandbox on CPU 0, flood limits off (answers to taps are not flood-limited anyway)."""
-    command = [sys.executable, "-m", "lesson_bot.sandbox", "--port", "0", "--no-flood"]
+    command = [sys.executable, "-m", "tgsandbox", "--port", "0", "--no-flood"]
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=errors, text=True)
         try:

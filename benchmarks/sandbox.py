@@ -3,7 +3,7 @@
 Other benchmarks drive the bot against the sandbox; this one tells them where the sandbox's own ceiling is,
 so they know when they are measuring the sandbox rather than the bot.
 
-The sandbox runs in its own process (``python -m lesson_bot.sandbox --no-flood``), the baseline (a bare
+The sandbox runs in its own process (``python -m tgsandbox --no-flood``), the baseline (a bare
 Starlette route answering a constant Bot API JSON, served by the same uvicorn) in another, and the load
 comes from separate client processes, each running concurrent httpx.AsyncClient workers over keep-alive
 connections. Everything is on 127.0.0.1, and every phase is bounded both in requests and in seconds.
@@ -157,7 +157,7 @@ class Targets:
 
 def prepare_sandbox(ready: dict[str, Any]) -> Targets:
     """A member who started the bot and a full page of pending updates for getUpdates."""
-    from lesson_bot.sandbox import SyncControlClient
+    from tgsandbox import SyncControlClient
 
     control = SyncControlClient(ready["control_url"])
     try:
@@ -198,7 +198,7 @@ def run(options: argparse.Namespace) -> dict[str, dict[str, tuple[float, int]]]:
     sandbox_port, baseline_port = free_port(), free_port()
     sandbox_command = [
         "-m",
-        "lesson_bot.sandbox",
+        "tgsandbox",
         "--port",
         str(sandbox_port),
         "--token",

@@ -14,10 +14,10 @@ import pytest
 from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application, prepare
 from lesson_bot.config import load_settings
-from lesson_bot.sandbox import ControlClient, Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import FixedClock
 from tests.conftest import REPO_ROOT
+from tgsandbox import ControlClient, Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
 
 ADMIN_ID = 990001
 TIME_SCALE = 60.0  # the reply limiter's minute is a second here

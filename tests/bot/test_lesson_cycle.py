@@ -32,8 +32,6 @@ from lesson_bot.delivery.lesson_sent import lesson_sent
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import ParticipationKind, RecurrenceType, ScheduleKind, ScheduleStatus
-from lesson_bot.sandbox import Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.views import Person
 from lesson_bot.web.app import build_web_app
@@ -41,6 +39,8 @@ from tests.bot.conftest import Harness
 from tests.bot.test_roster_flow import registered_branch
 from tests.conftest import REPO_ROOT
 from tests.delivery.test_dispatcher import Events
+from tgsandbox import Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
 
 
 @dataclass

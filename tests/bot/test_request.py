@@ -9,8 +9,8 @@ import telegram
 from telegram.error import BadRequest, NetworkError, TimedOut
 
 from lesson_bot.bot.request import AiohttpRequest
-from lesson_bot.sandbox import Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
+from tgsandbox import Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
 
 
 @pytest.fixture

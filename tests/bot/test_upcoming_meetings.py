@@ -14,7 +14,7 @@ from sqlalchemy import select
 from lesson_bot.bot.handlers.schedules.upcoming import LIMIT
 from lesson_bot.db.models import AuditEntry, Meeting, Schedule
 from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, ScheduleKind, ScheduleStatus
-from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
+from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.services.meetings.calls import MeetingDraft
 from tests.bot.conftest import Harness
 from tests.bot.test_meetings import START, at, deliver, tap_next

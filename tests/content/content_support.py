@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lesson_bot.domain.telegram_limits import ALLOWED_HTML_ENTITIES, ALLOWED_HTML_TAGS
+from tgrules.limits import ALLOWED_HTML_ENTITIES, ALLOWED_HTML_TAGS
 
 BASE_LESSON = """\
 ---

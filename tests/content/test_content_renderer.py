@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from lesson_bot.content.renderer import render_caption, render_lesson
-from lesson_bot.domain.telegram_limits import CAPTION_MAX, MESSAGE_TEXT_MAX
 from tests.content.content_support import parse_telegram_html
+from tgrules.limits import CAPTION_MAX, MESSAGE_TEXT_MAX
 
 
 def render(body: str, *, language: str = "en", title: str = "Title") -> tuple[str, ...]:

@@ -28,7 +28,7 @@ from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import DispatcherConfig
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 TIME_SCALE = 20.0  # the sandbox's flood windows and the workers' limiter, shrunk alike
 PARTS = 4  # a lesson text and three quiz polls per group
@@ -154,7 +154,7 @@ class SandboxInfo:
 
 def start_sandbox(procs: Procs) -> SandboxInfo:
     """A standalone sandbox process, Telegram's flood limits on and time-scaled; its URLs once ready."""
-    args = [sys.executable, "-m", "lesson_bot.sandbox", "--port", "0", "--time-scale", str(TIME_SCALE)]
+    args = [sys.executable, "-m", "tgsandbox", "--port", "0", "--time-scale", str(TIME_SCALE)]
     proc = procs.start("sandbox", args, _child_env({}))
     announced: list[dict[str, Any]] = []
 

@@ -19,7 +19,6 @@ from sqlalchemy.engine import make_url
 
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
-from lesson_bot.sandbox import ControlClient
 from tests.delivery.procs import (
     MAX_DUPLICATES_PER_KILL,
     PARTS,
@@ -40,6 +39,7 @@ from tests.delivery.procs import (
     start_worker,
     statuses,
 )
+from tgsandbox import ControlClient
 
 pytestmark = pytest.mark.slow
 

@@ -21,9 +21,9 @@ from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
-from lesson_bot.sandbox import Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import SystemClock
+from tgsandbox import Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
 
 TIME_SCALE = 20.0
 

@@ -13,10 +13,10 @@ from lesson_bot.bot.engine import build_engine
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Branch, Schedule
 from lesson_bot.domain.enums import BranchStatus, RecurrenceType, ScheduleKind, ScheduleStatus
-from lesson_bot.sandbox import run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
+from tgsandbox import run_sandbox
+from tgsandbox.limits import FloodConfig
 
 
 async def test_a_due_lesson_arrives_in_the_group(sqlite_template: Path, tmp_path: Path,

@@ -29,12 +29,12 @@ from lesson_bot.delivery.lesson_sent import lesson_sent
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
-from lesson_bot.sandbox import Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.delivery.test_dispatcher import Events
+from tgsandbox import Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
 
 TIME_SCALE = 20.0
 

@@ -10,12 +10,12 @@ import time
 import pytest
 
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.domain.telegram_limits import (
+from tests.support import ManualClock as Clock
+from tgrules.limits import (
     CHAT_MESSAGES_PER_SECOND,
     GLOBAL_MESSAGES_PER_SECOND,
     GROUP_MESSAGES_PER_MINUTE,
 )
-from tests.support import ManualClock as Clock
 
 GROUP = -100123
 OTHER_GROUP = -100456

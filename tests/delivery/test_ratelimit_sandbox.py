@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND
-from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter
 from tests.support import ManualClock as Clock
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND
+from tgsandbox.limits import FloodConfig, FloodLimiter
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -14,7 +14,6 @@ import pytest
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
-from lesson_bot.sandbox import ControlClient
 from tests.delivery.procs import (
     LEADER_LINE,
     MAX_DUPLICATES_PER_KILL,
@@ -39,6 +38,7 @@ from tests.delivery.procs import (
     statuses,
     wait_until,
 )
+from tgsandbox import ControlClient
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -25,10 +25,10 @@ from lesson_bot.delivery.outbox import Claimed
 from lesson_bot.delivery.ports import Sent
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
-from lesson_bot.sandbox import Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import SystemClock
 from tests.delivery.test_dispatcher import Events, bot_texts, groups, lesson_parts, statuses
+from tgsandbox import Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
 
 TIME_SCALE = 20.0
 HOOK_WORKER = "on-sent hook"

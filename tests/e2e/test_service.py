@@ -15,8 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from lesson_bot.sandbox import SyncControlClient
 from tests.conftest import REPO_ROOT
+from tgsandbox import SyncControlClient
 
 TIMEOUT = 60
 
@@ -30,7 +30,7 @@ def _free_port() -> int:
 @pytest.fixture
 def sandbox() -> Iterator[dict[str, Any]]:
     """A standalone sandbox process (flood limits on, as Telegram); its announcement line."""
-    proc = subprocess.Popen([sys.executable, "-m", "lesson_bot.sandbox", "--port", "0"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-m", "tgsandbox", "--port", "0"], stdout=subprocess.PIPE,
                             text=True)
     try:
         assert proc.stdout is not None

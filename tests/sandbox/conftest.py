@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 import telegram
 
-from lesson_bot.sandbox import Sandbox, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
-from lesson_bot.sandbox.state import Tunables
+from tgsandbox import Sandbox, run_sandbox
+from tgsandbox.limits import FloodConfig
+from tgsandbox.state import Tunables
 
 
 @pytest.fixture

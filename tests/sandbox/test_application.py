@@ -23,8 +23,8 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from lesson_bot.sandbox import Sandbox
 from tests.sandbox.conftest import Branch
+from tgsandbox import Sandbox
 
 SECRET = "s3cret-token_ok"
 

@@ -11,10 +11,10 @@ import pytest
 import telegram
 from telegram.error import BadRequest
 
-from lesson_bot.domain.telegram_limits import ANSWER_CALLBACK_TEXT_MAX, MESSAGE_TEXT_MAX, WEBHOOK_SECRET_MAX
-from lesson_bot.sandbox import Sandbox
 from tests.sandbox.conftest import Branch
 from tests.sandbox.helpers import drain
+from tgrules.limits import ANSWER_CALLBACK_TEXT_MAX, MESSAGE_TEXT_MAX, WEBHOOK_SECRET_MAX
+from tgsandbox import Sandbox
 
 
 async def test_a_poll_may_have_a_single_option(bot: telegram.Bot, branch: Branch) -> None:

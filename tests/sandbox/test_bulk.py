@@ -15,10 +15,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from lesson_bot.sandbox import ControlApiError, Sandbox
-from lesson_bot.sandbox.latency import AnswerTimes, percentile
 from tests.sandbox.conftest import Branch
 from tests.sandbox.helpers import drain
+from tgsandbox import ControlApiError, Sandbox
+from tgsandbox.latency import AnswerTimes, percentile
 
 KEYBOARD = {"inline_keyboard": [[{"text": "已学习", "callback_data": "ls:done:1"}]]}
 

@@ -6,10 +6,10 @@ import httpx
 import pytest
 import telegram
 
-from lesson_bot.sandbox import ControlApiError, Sandbox, SyncControlClient
 from tests.sandbox.conftest import Branch
 from tests.sandbox.helpers import drain
 from tests.sandbox.test_rules import PNG
+from tgsandbox import ControlApiError, Sandbox, SyncControlClient
 
 
 async def test_new_member_yields_service_message_and_chat_member_for_admin_bots(
@@ -147,7 +147,7 @@ def sb_url_and_token() -> object:
     """A standalone sandbox process for the synchronous client."""
     from tests.sandbox.test_standalone import standalone
 
-    with standalone(["-m", "lesson_bot.sandbox", "--no-flood"]) as announced:
+    with standalone(["-m", "tgsandbox", "--no-flood"]) as announced:
         yield announced["control_url"], announced["token"]
 
 

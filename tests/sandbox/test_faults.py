@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lesson_bot.sandbox.faults import NO_FAULT, FaultDecision, FaultInjector, FaultRule
+from tgsandbox.faults import NO_FAULT, FaultDecision, FaultInjector, FaultRule
 
 
 def actions(injector: FaultInjector, method: str, count: int) -> list[str]:

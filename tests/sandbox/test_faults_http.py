@@ -9,8 +9,8 @@ import telegram
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
-from lesson_bot.sandbox import ControlApiError, Sandbox
-from lesson_bot.sandbox.faults import FaultInjector, FaultRule
+from tgsandbox import ControlApiError, Sandbox
+from tgsandbox.faults import FaultInjector, FaultRule
 
 # Generous next to a local answer, short next to the injected hold/latency below.
 IMPATIENT_READ_TIMEOUT_S = 0.3

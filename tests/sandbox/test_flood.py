@@ -17,11 +17,11 @@ import telegram
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
-from lesson_bot.sandbox import Sandbox
-from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter
 from tests.sandbox.conftest import Branch
 from tests.support import ManualClock as Clock
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
+from tgsandbox import Sandbox
+from tgsandbox.limits import FloodConfig, FloodLimiter
 
 
 @pytest.fixture(autouse=True)

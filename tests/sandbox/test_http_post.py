@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from lesson_bot.sandbox.http_post import PostError, PostPool
+from tgsandbox.http_post import PostError, PostPool
 
 
 async def _server(answers: list[bytes]) -> tuple[asyncio.Server, int, list[int]]:

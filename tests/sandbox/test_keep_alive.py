@@ -11,7 +11,7 @@ import asyncio
 
 import httpx
 
-from lesson_bot.sandbox import Sandbox
+from tgsandbox import Sandbox
 
 
 async def test_an_idle_connection_is_still_served_after_the_clients_keep_alive(sb: Sandbox) -> None:

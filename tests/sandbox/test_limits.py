@@ -8,9 +8,9 @@ import json
 import pytest
 from telegram.error import RetryAfter
 
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
-from lesson_bot.sandbox.limits import FloodConfig, FloodLimiter, retry_after_json
 from tests.support import ManualClock as Clock
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
+from tgsandbox.limits import FloodConfig, FloodLimiter, retry_after_json
 
 GROUP = -100123
 USER = 42

@@ -8,9 +8,9 @@ import pytest
 import telegram
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
 
-from lesson_bot.sandbox import Sandbox
 from tests.sandbox.conftest import Branch
 from tests.sandbox.helpers import drain
+from tgsandbox import Sandbox
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("已学习", callback_data="lesson:done:1")]])
 

@@ -8,8 +8,8 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import ChatMigrated
 
-from lesson_bot.sandbox import ControlApiError, Sandbox
 from tests.sandbox.conftest import Branch
+from tgsandbox import ControlApiError, Sandbox
 
 
 def _keyboard(label: str) -> InlineKeyboardMarkup:

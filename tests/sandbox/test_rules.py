@@ -10,7 +10,8 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken
 
-from lesson_bot.domain.telegram_limits import (
+from tests.sandbox.conftest import Branch
+from tgrules.limits import (
     CALLBACK_DATA_MAX_BYTES,
     CAPTION_MAX,
     MESSAGE_TEXT_MAX,
@@ -19,8 +20,7 @@ from lesson_bot.domain.telegram_limits import (
     POLL_QUESTION_MAX,
     QUIZ_EXPLANATION_MAX,
 )
-from lesson_bot.sandbox import Sandbox
-from tests.sandbox.conftest import Branch
+from tgsandbox import Sandbox
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

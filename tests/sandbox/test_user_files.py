@@ -9,9 +9,9 @@ import httpx
 import pytest
 import telegram
 
-from lesson_bot.sandbox import ControlApiError, Sandbox
 from tests.sandbox.conftest import Branch
 from tests.sandbox.helpers import drain
+from tgsandbox import ControlApiError, Sandbox
 
 MINUTES = b"%PDF-1.4\n% branch meeting minutes\n"
 

@@ -9,8 +9,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from lesson_bot.domain.telegram_html import parse_html
 from lesson_bot.i18n import SUPPORTED, Translator, catalog_path, normalize_locale
+from tgrules.html import parse_html
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "lesson_bot"
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}

@@ -10,7 +10,7 @@ from lesson_bot.bot.texts.lessons.progress import my_record
 from lesson_bot.domain import scoring
 from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import ParticipationMode
-from lesson_bot.domain.telegram_html import parse_html
+from tgrules.html import parse_html
 from lesson_bot.i18n import Translator
 from lesson_bot.services.lessons.progress import BranchRecord, MyRecord
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lesson_bot.domain.telegram_html import HtmlParseError, ParsedText, parse_html, utf16_len
+from tgrules.html import HtmlParseError, ParsedText, parse_html, utf16_len
 
 
 def entity(type_: str, offset: int, length: int, **extra: object) -> dict[str, object]:

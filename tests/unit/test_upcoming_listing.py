@@ -9,8 +9,8 @@ import pytest
 
 from lesson_bot.bot.texts.schedules.upcoming import listing
 from lesson_bot.domain.meeting_types import MeetingTypes
-from lesson_bot.domain.telegram_html import parse_html, utf16_len
-from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
+from tgrules.html import parse_html, utf16_len
+from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Translator
 from lesson_bot.services.schedules.views import CalledMeeting, MeetingSeries, ScheduleLine, Upcoming, UpcomingLesson
 

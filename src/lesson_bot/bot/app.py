@@ -25,7 +25,7 @@ from lesson_bot.bot.handlers.schedules import wizard as schedule
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.texts.admin import library_problems
-from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
+from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 
 log = logging.getLogger(__name__)
 REPLY_RETRIES = 3

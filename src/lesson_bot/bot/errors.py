@@ -12,9 +12,9 @@ from telegram.error import TelegramError
 
 from lesson_bot.bot.context import Context
 from lesson_bot.bot.texts import common
-from lesson_bot.domain.telegram_limits import ANSWER_CALLBACK_TEXT_MAX, MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import ServiceError
+from tgrules.limits import ANSWER_CALLBACK_TEXT_MAX, MESSAGE_TEXT_MAX
 
 log = logging.getLogger(__name__)
 # A failing update is told of once, though each handler group it reached may fail and call on_error.

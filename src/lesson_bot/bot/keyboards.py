@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from lesson_bot.domain.telegram_limits import CALLBACK_DATA_MAX_BYTES
 from lesson_bot.i18n import Lang
 from lesson_bot.services.views import BranchView
+from tgrules.limits import CALLBACK_DATA_MAX_BYTES
 
 COMMON_ZONES = ("Asia/Shanghai", "Asia/Hong_Kong", "Asia/Urumqi", "UTC")
 

@@ -9,8 +9,8 @@ import re
 
 import typer
 
-from lesson_bot.sandbox.app import run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
+from tgsandbox.app import run_sandbox
+from tgsandbox.limits import FloodConfig
 
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lesson_bot.content.markdown import Issue, Line, Seg, Stack, Tag, parse_body, parse_inline
 from lesson_bot.content.model import utf16_len
-from lesson_bot.domain.telegram_limits import CAPTION_MAX, MESSAGE_TEXT_MAX
+from tgrules.limits import CAPTION_MAX, MESSAGE_TEXT_MAX
 
 _ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
 _FORMATTING = frozenset({"b", "i", "s", "u"})

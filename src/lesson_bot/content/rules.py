@@ -13,7 +13,7 @@ from lesson_bot.content.fields import Reader
 from lesson_bot.content.frontmatter import YMap, YNode, YSeq
 from lesson_bot.content.model import Language, MediaItem, MediaKind, QuizQuestion
 from lesson_bot.content.renderer import render_caption
-from lesson_bot.domain.telegram_limits import (
+from tgrules.limits import (
     CAPTION_MAX,
     POLL_OPTION_MAX,
     POLL_OPTIONS_MAX,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from lesson_bot.domain.attendance import Status, Tally
 from lesson_bot.domain.meeting_types import Expected, format_duration
-from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
+from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.views import MeetingView
 

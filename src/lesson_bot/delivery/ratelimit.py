@@ -1,6 +1,6 @@
 """The delivery rate limiter: books a send slot per outgoing message so the bot stays inside Telegram's limits.
 
-The rules are the sandbox's (``lesson_bot.sandbox.limits``, which imitates Telegram), at ``safety`` x the configured
+The rules are the sandbox's (``tgsandbox.limits``, which imitates Telegram), at ``safety`` x the configured
 rates (1 by default) and with every window and interval divided by ``time_scale``:
 
 * **Overall**: Telegram (and the sandbox) allow a bucket of ``global_burst`` messages (one second's worth)
@@ -50,7 +50,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from lesson_bot.domain.telegram_limits import (
+from tgrules.limits import (
     CHAT_MESSAGES_PER_SECOND,
     GLOBAL_MESSAGES_PER_SECOND,
     GROUP_MESSAGES_PER_MINUTE,

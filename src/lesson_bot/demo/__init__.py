@@ -23,8 +23,8 @@ from lesson_bot.config import load_settings
 from lesson_bot.demo.lesson import Branch, lesson_cycle
 from lesson_bot.demo.meeting import meeting
 from lesson_bot.demo.scene import Scene
-from lesson_bot.sandbox import ControlClient, run_sandbox
-from lesson_bot.sandbox.limits import FloodConfig
+from tgsandbox import ControlClient, run_sandbox
+from tgsandbox.limits import FloodConfig
 from lesson_bot.services.clock import Clock
 
 ROSTER_CSV = (

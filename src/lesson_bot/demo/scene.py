@@ -12,7 +12,7 @@ from typing import Any
 from rich.console import Console
 from rich.markup import escape
 
-from lesson_bot.sandbox import ControlClient
+from tgsandbox import ControlClient
 
 Message = dict[str, Any]
 LONG_TEXT_LINES = 12  # a message longer than this is shortened in the narration (the chat has it whole)

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from lesson_bot.domain.telegram_html import parse_html, utf16_len
-from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
+from tgrules.html import parse_html, utf16_len
+from tgrules.limits import MESSAGE_TEXT_MAX
 
 _HOURS_RE = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
 # Telegram publishes no cap on mentions per message; a modest one keeps each message readable and well clear of

@@ -16,7 +16,7 @@ from lesson_bot.delivery.meetings_texts import aside, listing
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
-from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
+from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.facts import Absentee, Attendant, Person, RecordView, split
 

@@ -7,8 +7,8 @@ from datetime import date
 from html import escape
 
 from lesson_bot.bot.texts.schedules.wizard import local_time
-from lesson_bot.domain.telegram_html import parse_html, utf16_len
-from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX
+from tgrules.html import parse_html, utf16_len
+from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.schedules.views import MeetingSeries, ScheduleLine, SeriesStopped, Upcoming
 
