@@ -14,12 +14,12 @@ from sqlalchemy import select
 from lesson_bot.bot.handlers.schedules.upcoming import LIMIT
 from lesson_bot.db.models import AuditEntry, Meeting, Schedule
 from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, ScheduleKind, ScheduleStatus
-from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.services.meetings.calls import MeetingDraft
 from tests.bot.conftest import Harness
 from tests.bot.test_meetings import START, at, deliver, tap_next
 from tests.bot.test_roster_flow import registered_branch
 from tests.bot.test_schedule_wizard import buttons, press
+from tgrules.limits import MESSAGE_TEXT_MAX
 
 TOPIC = "学习党的二十大精神"
 REFUSED = "抱歉，只有本支部书记或管理员可以执行此操作。"

@@ -10,9 +10,9 @@ from lesson_bot.bot.texts.lessons.progress import my_record
 from lesson_bot.domain import scoring
 from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import ParticipationMode
-from tgrules.html import parse_html
 from lesson_bot.i18n import Translator
 from lesson_bot.services.lessons.progress import BranchRecord, MyRecord
+from tgrules.html import parse_html
 
 AT = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 RULES = scoring.ScoringRules(on_time_checkin=5, makeup_checkin=4, right_answer=7, attended=10, late=6, excused=0,

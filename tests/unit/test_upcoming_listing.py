@@ -9,10 +9,10 @@ import pytest
 
 from lesson_bot.bot.texts.schedules.upcoming import listing
 from lesson_bot.domain.meeting_types import MeetingTypes
-from tgrules.html import parse_html, utf16_len
-from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Translator
 from lesson_bot.services.schedules.views import CalledMeeting, MeetingSeries, ScheduleLine, Upcoming, UpcomingLesson
+from tgrules.html import parse_html, utf16_len
+from tgrules.limits import MESSAGE_TEXT_MAX
 
 NOW = datetime(2026, 12, 7, 20, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DESCRIPTION = "每周一、周三、周五 20:00（Asia/Shanghai），至2027年12月31日，共 52 次，跳过 3 个假日"

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from lesson_bot.domain.attendance import Status, Tally
 from lesson_bot.domain.meeting_types import Expected, format_duration
-from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.views import MeetingView
+from tgrules.limits import MESSAGE_TEXT_MAX
 
 
 def listing(t: Lang, items: Iterable[str], *, with_notes: bool = False) -> str:

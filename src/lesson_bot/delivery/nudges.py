@@ -14,9 +14,9 @@ from typing import Any, Protocol
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import OutboxItem
-from tgrules.limits import CALLBACK_DATA_MAX_BYTES
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.lessons.nudges import KIND, NudgeRound, NudgeService, Person, dm_key, group_key, summary_key
+from tgrules.limits import CALLBACK_DATA_MAX_BYTES
 
 EVERY = timedelta(seconds=60)
 

@@ -23,9 +23,9 @@ from lesson_bot.config import load_settings
 from lesson_bot.demo.lesson import Branch, lesson_cycle
 from lesson_bot.demo.meeting import meeting
 from lesson_bot.demo.scene import Scene
+from lesson_bot.services.clock import Clock
 from tgsandbox import ControlClient, run_sandbox
 from tgsandbox.limits import FloodConfig
-from lesson_bot.services.clock import Clock
 
 ROSTER_CSV = (
     "姓名,Telegram,角色,状态,党小组\n"

@@ -16,9 +16,9 @@ from lesson_bot.delivery.meetings_texts import aside, listing
 from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
-from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.facts import Absentee, Attendant, Person, RecordView, split
+from tgrules.limits import MESSAGE_TEXT_MAX
 
 PIECE = 800  # raw characters of one long line per piece: escaped, it still fits a message
 CHUNK = MESSAGE_TEXT_MAX - 96

@@ -7,10 +7,10 @@ from datetime import date
 from html import escape
 
 from lesson_bot.bot.texts.schedules.wizard import local_time
-from tgrules.html import parse_html, utf16_len
-from tgrules.limits import MESSAGE_TEXT_MAX
 from lesson_bot.i18n import Lang
 from lesson_bot.services.schedules.views import MeetingSeries, ScheduleLine, SeriesStopped, Upcoming
+from tgrules.html import parse_html, utf16_len
+from tgrules.limits import MESSAGE_TEXT_MAX
 
 NAME_MAX = 60  # a schedule's lesson or series name, as listed
 TOPIC_MAX = 40  # a meeting's topic, as listed (the full one is in /meetings)
