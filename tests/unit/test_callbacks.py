@@ -76,7 +76,7 @@ def test_every_kind_round_trips(value: cb.Callback) -> None:
     ("mls:rs:11:2", cb.MeetingList("rs", 11, 2)),
     ("rc:redo:6", cb.RecordStep("redo", 6)),
     ("rc:pick:11", cb.RecordPick(11)),
-    ("rc:view:11", cb.RecordView(11)),
+    ("rc:view:11", cb.RecordShow(11)),
     ("rc:ok:11:1767225600", cb.RecordConfirm(11, 1767225600)),
     ("mk:mt:11", cb.MeetingMakeupDone(11)),
     ("mk:ml:11", cb.MeetingMakeupLesson(11)),

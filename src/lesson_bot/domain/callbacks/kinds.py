@@ -232,7 +232,7 @@ class RecordPick(Callback):
 
 @kind("rc", "view")
 @dataclass(frozen=True)
-class RecordView(Callback):
+class RecordShow(Callback):
     """/record: show a meeting's record."""
 
     meeting: int
