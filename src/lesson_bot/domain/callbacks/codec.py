@@ -154,7 +154,7 @@ def kind(prefix: str, *verbs: str) -> Callable[[type[C]], type[C]]:
 
 def decode(data: str) -> Callback | None:
     """The tap `data` as whichever kind it is; None for anything malformed, unknown or over 64 bytes."""
-    if len(data) > CALLBACK_DATA_MAX_BYTES:  # characters: never fewer than the bytes
+    if len(data.encode()) > CALLBACK_DATA_MAX_BYTES:
         return None
     pieces = data.split(":")
     cls = _REGISTRY.get((pieces[0], pieces[1])) if len(pieces) > 1 else None
