@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
-from lesson_bot.bot.handlers import private, replies
+from lesson_bot.bot.handlers import dialog_taps, private, replies
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
 from lesson_bot.bot.handlers.lessons import deliveries, makeup, progress
@@ -101,7 +101,7 @@ def _register(application: BotApplication) -> None:
                               *schedule.handlers(),
                               *meeting_list.handlers(),
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
-                              *replies.handlers()])
+                              *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)
 

@@ -13,11 +13,14 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from lesson_bot.domain import callbacks
+from lesson_bot.domain.callbacks import LessonDone, Rsvp, SignIn
+
 MAX_CONCURRENT_UPDATES = 256
 
 # Taps that only record what one member did (check-in, RSVP, sign-in): their order matters per member, not across
 # the group, so a busy group's taps are handled side by side and reach the recorder's batches together.
-PER_MEMBER_TAPS = ("ls:done:", "mt:rsvp:", "mt:in:")
+PER_MEMBER_TAPS = (LessonDone, Rsvp, SignIn)
 
 
 def ordering_key(update: object) -> int:
@@ -25,7 +28,7 @@ def ordering_key(update: object) -> int:
     that records only their own action)."""
     if isinstance(update, Update):
         query = update.callback_query
-        if query is not None and (query.data or "").startswith(PER_MEMBER_TAPS):
+        if query is not None and isinstance(callbacks.decode(query.data or ""), PER_MEMBER_TAPS):
             return query.from_user.id
         if update.effective_chat is not None:
             return update.effective_chat.id

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.content.renderer import render_caption, render_lesson
 from lesson_bot.db.models import Lesson, LessonVersion, MediaFile, Schedule
+from lesson_bot.domain.callbacks import LessonDone
 
 MEDIA_METHOD = {
     "photo": ("sendPhoto", "photo"),
@@ -33,14 +34,9 @@ async def lesson_for(session: AsyncSession, schedule: Schedule, seq: int) -> Les
     return await session.get(LessonVersion, lesson.current_version_id)
 
 
-def checkin_data(delivery_id: int) -> str:
-    """The check-in button's callback data (bot/handlers/lessons/checkin.py parses it)."""
-    return f"ls:done:{delivery_id}"
-
-
 def checkin_markup(label: str, delivery_id: int) -> dict[str, Any]:
     """The lesson message's keyboard: one check-in button (its label carries the live count once there is one)."""
-    return {"inline_keyboard": [[{"text": label, "callback_data": checkin_data(delivery_id)}]]}
+    return {"inline_keyboard": [[{"text": label, "callback_data": LessonDone(delivery_id).encode()}]]}
 
 
 def lesson_payloads(version: LessonVersion, *, delivery_id: int | None = None, button: str | None = None,

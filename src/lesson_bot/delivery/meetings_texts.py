@@ -12,6 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from lesson_bot.domain.attendance import Status, Tally
+from lesson_bot.domain.callbacks import Rsvp, RsvpDecision, RsvpLeave, SignIn
 from lesson_bot.domain.meeting_types import Expected, format_duration
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.views import MeetingView
@@ -77,7 +78,7 @@ def card(t: Lang, view: MeetingView) -> str:
 
 
 def rsvp_buttons(t: Lang, meeting_id: int) -> dict[str, Any]:
-    return buttons([(t._("Attend"), f"mt:rsvp:{meeting_id}"), (t._("Ask for leave"), f"mt:leave:{meeting_id}")])
+    return buttons([(t._("Attend"), Rsvp(meeting_id).encode()), (t._("Ask for leave"), RsvpLeave(meeting_id).encode())])
 
 
 def notice(t: Lang, view: MeetingView, deadline: datetime, now: datetime) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def notice(t: Lang, view: MeetingView, deadline: datetime, now: datetime) -> dic
         markup = rsvp_buttons(t, view.id)
     else:
         ask = t._("Tap “Attend”. For leave, please tell the secretary directly.")
-        markup = buttons([(t._("Attend"), f"mt:rsvp:{view.id}")])
+        markup = buttons([(t._("Attend"), Rsvp(view.id).encode())])
     return message("\n".join([t._("📣 <b>Meeting notice</b>"), card(t, view), "", ask]), markup)
 
 
@@ -115,7 +116,7 @@ def sign_in_open(t: Lang, view: MeetingView, closes: datetime) -> dict[str, Any]
     lines = [t._("✍️ <b>Sign-in is open</b> until {closes}.", closes=closes.strftime("%H:%M")), card(t, view)]
     if view.sign_in_code:
         lines.append(t._("This meeting uses a code: tap “Sign in”, then send me the code shown at the meeting."))
-    return message("\n".join(lines), buttons([(t._("Sign in"), f"mt:in:{view.id}")]))
+    return message("\n".join(lines), buttons([(t._("Sign in"), SignIn(view.id).encode())]))
 
 
 def leave_request(t: Lang, view: MeetingView, rsvp_id: int, name: str, reason: str) -> dict[str, Any]:
@@ -124,7 +125,8 @@ def leave_request(t: Lang, view: MeetingView, rsvp_id: int, name: str, reason: s
         t._("🙋 <b>Leave request</b> from {name}", name=escape(name)), card(t, view),
         t._("Reason: {reason}", reason=escape(reason)),
     ])
-    return message(text, buttons([(t._("Approve"), f"mt:ok:{rsvp_id}"), (t._("Reject"), f"mt:no:{rsvp_id}")]))
+    return message(text, buttons([(t._("Approve"), RsvpDecision("ok", rsvp_id).encode()),
+                                  (t._("Reject"), RsvpDecision("no", rsvp_id).encode())]))
 
 
 def leave_decided(t: Lang, view: MeetingView, approved: bool, by: str) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from typing import Any, Protocol
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.domain.callbacks import MakeupStart
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.lessons.nudges import KIND, NudgeRound, NudgeService, Person, dm_key, group_key, summary_key
-from tgrules.limits import CALLBACK_DATA_MAX_BYTES
 
 EVERY = timedelta(seconds=60)
 
@@ -37,12 +37,6 @@ class NudgeTexts(Protocol):
         ...
 
 
-def makeup_callback(group_delivery_id: int) -> str:
-    data = f"mk:start:{group_delivery_id}"
-    assert len(data.encode()) <= CALLBACK_DATA_MAX_BYTES
-    return data
-
-
 def _message(text: str, meta: dict[str, Any], **params: Any) -> dict[str, Any]:
     return {"method": "sendMessage", "params": {"text": text, "parse_mode": "HTML", **params}, "meta": {"nudge": meta}}
 
@@ -58,7 +52,7 @@ def items_for(round_: NudgeRound, texts: NudgeTexts, now: datetime) -> list[Outb
     for person in round_.private:
         assert person.telegram_user_id is not None
         text, button = texts.private(person, round_)
-        markup = {"inline_keyboard": [[{"text": button, "callback_data": makeup_callback(d)}]]}
+        markup = {"inline_keyboard": [[{"text": button, "callback_data": MakeupStart(d).encode()}]]}
         key = dm_key(d, person.member_id)
         items.append(item(key, person.telegram_user_id,
                           _message(text, {"delivery": d, "member": person.member_id}, reply_markup=markup), key))

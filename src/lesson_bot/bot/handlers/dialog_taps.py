@@ -1,10 +1,13 @@
-"""The wizard a button tap belongs to: every wizard (register, schedule, meeting) refuses the same two taps."""
+"""The wizard a button tap belongs to: every wizard (register, schedule, meeting) refuses the same two taps; and a
+tap whose data is no kind of button this bot sends (forged, or from a format long gone) is answered like an
+expired one."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from telegram import CallbackQuery
+from telegram import CallbackQuery, Update
+from telegram.ext import BaseHandler, CallbackQueryHandler
 
 from lesson_bot.bot.context import Context
 from lesson_bot.bot.texts import onboarding
@@ -24,3 +27,15 @@ async def tapped_dialog(query: CallbackQuery, context: Context, t: Lang, dialog_
         await query.answer(onboarding.dialog_not_yours(t), show_alert=True)
         return None
     return dialog
+
+
+async def on_unknown_tap(update: Update, context: Context) -> None:
+    """A tap no handler's pattern took: its data does not decode, so there is nothing to act on."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(onboarding.dialog_expired(await context.lang(update)), show_alert=True)
+
+
+def handlers() -> list[BaseHandler[Update, Context, None]]:
+    """Registered after every other tap handler of its group."""
+    return [CallbackQueryHandler(on_unknown_tap)]

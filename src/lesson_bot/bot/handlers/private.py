@@ -8,6 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts import common, onboarding
+from lesson_bot.domain.callbacks import LanguageSet
 
 
 async def cmd_start(update: Update, context: Context) -> None:
@@ -47,7 +48,7 @@ async def on_lang_button(update: Update, context: Context) -> None:
     """lang:set:<locale>"""
     query = update.callback_query
     assert query is not None and query.data is not None
-    locale = await context.services.roster.set_locale(person(update), query.data.rsplit(":", 1)[-1])
+    locale = await context.services.roster.set_locale(person(update), LanguageSet.parse(query.data).locale)
     t = context.services.translator.lang(locale)
     await query.answer()
     await query.edit_message_text(common.lang_set(t))
@@ -58,5 +59,5 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CommandHandler("start", cmd_start, filters.ChatType.PRIVATE),
         CommandHandler("help", cmd_help),
         CommandHandler("lang", cmd_lang, filters.ChatType.PRIVATE),
-        CallbackQueryHandler(on_lang_button, pattern=r"^lang:set:"),
+        CallbackQueryHandler(on_lang_button, pattern=LanguageSet.pattern),
     ]

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from lesson_bot.delivery.meetings_texts import aside, listing
 from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.domain.callbacks import MeetingMakeupDone, MeetingMakeupLesson, RecordConfirm
 from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Lang
@@ -168,7 +169,7 @@ def confirm_request(t: Lang, types: MeetingTypes, view: RecordView, chat_id: int
                 "not, tell the secretary.", role=role)
     texts = record_text(t, types, view)
     texts = [intro + "\n\n" + texts[0], *texts[1:]] if len(intro) + len(texts[0]) < CHUNK else [intro, *texts]
-    markup = keyboard([(t._("Confirm"), f"rc:ok:{view.meeting_id}:{view.stamp}")])
+    markup = keyboard([(t._("Confirm"), RecordConfirm(view.meeting_id, view.stamp).encode())])
     return _items(f"rc:ask:{view.meeting_id}:{view.stamp}:{chat_id}", chat_id, texts, markup, now, view.branch_id)
 
 
@@ -179,11 +180,11 @@ def makeup_task(t: Lang, types: MeetingTypes, view: RecordView, chat_id: int, no
     intro = t._("<b>Make-up</b>: you missed the {type} “{topic}” on {when}. Please study what it covered "
                 "and tap “Studied” when you are done.", type=kind, topic=escape(view.topic),
                 when=local(view.starts_at, view.timezone))
-    buttons = [(t._("Studied"), f"mk:mt:{view.meeting_id}")]
+    buttons = [(t._("Studied"), MeetingMakeupDone(view.meeting_id).encode())]
     if lesson_title is not None:
         texts = [intro + "\n\n" + t._("The lecture's lesson: “{title}”. Tap “Study the lesson” to receive it here.",
                                       title=escape(lesson_title))]
-        rows = [[(t._("Study the lesson"), f"mk:ml:{view.meeting_id}")], buttons]
+        rows = [[(t._("Study the lesson"), MeetingMakeupLesson(view.meeting_id).encode())], buttons]
     else:
         body = [intro, "", t._("<b>Minutes</b>"), *_body(view.minutes or "")]
         if view.decisions:

@@ -10,6 +10,7 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.handlers.dialog_taps import tapped_dialog
 from lesson_bot.bot.links import join_link
 from lesson_bot.bot.texts import onboarding
+from lesson_bot.domain.callbacks import Register
 from lesson_bot.i18n import Lang
 from lesson_bot.services.branches.registration import check_timezone, clean_title
 from lesson_bot.services.dialogs import DialogState
@@ -91,9 +92,10 @@ async def on_button(update: Update, context: Context) -> None:
     """reg:title|tz|cancel:<dialog>[:zone]"""
     query = update.callback_query
     assert query is not None and query.data is not None and query.message is not None
-    _, verb, dialog_id, *rest = query.data.split(":", 3)
+    tap = Register.parse(query.data)
+    verb, dialog_id, zone = tap.verb, tap.dialog, tap.zone
     t = await context.lang(update)
-    dialog = await tapped_dialog(query, context, t, int(dialog_id))
+    dialog = await tapped_dialog(query, context, t, dialog_id)
     if dialog is None:
         return
     await query.answer()
@@ -106,12 +108,12 @@ async def on_button(update: Update, context: Context) -> None:
         await context.services.dialogs.advance(dialog.id, "timezone", {"title": title})
         assert isinstance(query.message, Message)
         await _ask_timezone(query.message, context, t, dialog.id, title)
-    elif verb == "tz" and rest:
-        await _finish(update, context, dialog, check_timezone(rest[0]))
+    elif verb == "tz" and zone is not None:
+        await _finish(update, context, dialog, check_timezone(zone))
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("register", cmd_register, filters.ChatType.GROUPS),
-        CallbackQueryHandler(on_button, pattern=r"^reg:"),
+        CallbackQueryHandler(on_button, pattern=Register.pattern),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Chat, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
@@ -10,6 +12,7 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.links import join_link
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts import roster as texts
+from lesson_bot.domain.callbacks import RosterBranch
 from lesson_bot.services.branches.registration import Target
 from lesson_bot.services.views import BranchView, Person
 
@@ -54,7 +57,8 @@ async def cmd_roster(update: Update, context: Context) -> None:
         await _show_roster(message, context, who.telegram_user_id, branches[0].id)
     elif branches:
         await message.reply_text(
-            texts.import_choose_branch(t), reply_markup=keyboards.choose_branch("roster", "show", 0, branches)
+            texts.import_choose_branch(t),
+            reply_markup=keyboards.choose_branch(partial(RosterBranch, "show", 0), branches),
         )
     else:
         await message.reply_text(texts.no_branches_to_manage(t))
@@ -64,7 +68,8 @@ async def on_roster_button(update: Update, context: Context) -> None:
     """roster:show:0:<branch> and roster:import:<dialog>:<branch>"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _, verb, dialog_id, branch_id = query.data.split(":")
+    tap = RosterBranch.parse(query.data)
+    verb, dialog_id, branch_id = tap.verb, tap.dialog, tap.branch
     await query.answer()
     await query.edit_message_reply_markup(None)
     if verb == "show":
@@ -99,7 +104,8 @@ async def on_csv(update: Update, context: Context) -> None:
             message.chat.id, who.telegram_user_id, "import", "branch", {"file_id": document.file_id}
         )
         await message.reply_text(
-            texts.import_choose_branch(t), reply_markup=keyboards.choose_branch("roster", "import", dialog.id, branches)
+            texts.import_choose_branch(t),
+            reply_markup=keyboards.choose_branch(partial(RosterBranch, "import", dialog.id), branches),
         )
 
 
@@ -170,6 +176,6 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CommandHandler("removesecretary", cmd_remove_secretary, groups),
         CommandHandler(["join", "addsecretary", "removesecretary", "register"], cmd_group_only, private),
         CommandHandler("branches", cmd_branches),
-        CallbackQueryHandler(on_roster_button, pattern=r"^roster:(show|import):"),
+        CallbackQueryHandler(on_roster_button, pattern=RosterBranch.pattern),
         MessageHandler(private & filters.Document.ALL, on_csv),
     ]

@@ -13,10 +13,9 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, PollAnswerHandler
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts.lessons import checkin as texts
 from lesson_bot.bot.webhook_reply import answer_callback
+from lesson_bot.domain.callbacks import LessonDone
 from lesson_bot.services.participation.recorder import RecordFailed
 from lesson_bot.services.views import Person
-
-CHECKIN = r"^ls:done:\d+$"
 
 
 async def on_checkin(update: Update, context: Context) -> None:
@@ -26,7 +25,7 @@ async def on_checkin(update: Update, context: Context) -> None:
     chat_id = query.message.chat.id if query.message is not None else None
     recorder = context.services.participation
     try:
-        outcome = await recorder.record_checkin(int(query.data.rsplit(":", 1)[1]), chat_id, person(update))
+        outcome = await recorder.record_checkin(LessonDone.parse(query.data).delivery, chat_id, person(update))
     except RecordFailed:  # already logged with the request by the recorder; the member is asked to tap again
         t = context.services.translator.lang(query.from_user.language_code)
         await answer_callback(query, texts.record_failed(t), show_alert=True)
@@ -47,4 +46,4 @@ async def on_poll_answer(update: Update, context: Context) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    return [CallbackQueryHandler(on_checkin, pattern=CHECKIN), PollAnswerHandler(on_poll_answer)]
+    return [CallbackQueryHandler(on_checkin, pattern=LessonDone.pattern), PollAnswerHandler(on_poll_answer)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Chat, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -9,6 +11,7 @@ from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.texts.lessons import deliveries as texts
+from lesson_bot.domain.callbacks import DeliveriesBranch
 
 DAYS = 7
 
@@ -34,7 +37,7 @@ async def cmd_deliveries(update: Update, context: Context) -> None:
     else:
         t = await context.lang(update)
         await message.reply_text(roster_texts.import_choose_branch(t),
-                                 reply_markup=keyboards.choose_branch("deliv", "show", 0, branches))
+                                 reply_markup=keyboards.choose_branch(partial(DeliveriesBranch, 0), branches))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -43,8 +46,9 @@ async def on_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _show(query.message, context, query.from_user.id, int(query.data.rsplit(":", 1)[-1]))
+    await _show(query.message, context, query.from_user.id, DeliveriesBranch.parse(query.data).branch)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    return [CommandHandler("deliveries", cmd_deliveries), CallbackQueryHandler(on_button, pattern=r"^deliv:show:")]
+    return [CommandHandler("deliveries", cmd_deliveries),
+            CallbackQueryHandler(on_button, pattern=DeliveriesBranch.pattern)]

@@ -23,25 +23,23 @@ from lesson_bot.bot.webhook_reply import answer_callback
 from lesson_bot.delivery.counts import label
 from lesson_bot.delivery.ports import Sent
 from lesson_bot.delivery.reviews import intro_payload
+from lesson_bot.domain.callbacks import Callback, MakeupPage, MakeupStart
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.lessons.makeup import BranchLessons, NotConcerned
 
-START = r"^mk:start:\d+$"
-PAGE = r"^mk:page:\d+:\d+$"
 
-
-def _button(text: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=keyboards.data(*parts))
+def _button(text: str, tap: Callback) -> InlineKeyboardButton:
+    return keyboards.button(text, tap)
 
 
 def _lessons_keyboard(t: Lang, view: BranchLessons) -> InlineKeyboardMarkup | None:
-    rows = [[_button(texts.makeup_button(t, line), "mk", "start", line.delivery_id)] for line in view.missed]
+    rows = [[_button(texts.makeup_button(t, line), MakeupStart(line.delivery_id))] for line in view.missed]
     pages = []
     if view.page > 0:
-        pages.append(_button(texts.previous_page(t), "mk", "page", view.branch_id, view.page - 1))
+        pages.append(_button(texts.previous_page(t), MakeupPage(view.branch_id, view.page - 1)))
     if view.page < view.pages - 1:
-        pages.append(_button(texts.next_page(t), "mk", "page", view.branch_id, view.page + 1))
+        pages.append(_button(texts.next_page(t), MakeupPage(view.branch_id, view.page + 1)))
     if pages:
         rows.append(pages)
     return InlineKeyboardMarkup(rows) if rows else None
@@ -87,7 +85,8 @@ async def on_page(update: Update, context: Context) -> None:
     """mk:page:<branch>:<page>"""
     query = update.callback_query
     assert query is not None and query.data is not None
-    _mk, _page, branch_id, page = query.data.split(":")
+    tap = MakeupPage.parse(query.data)
+    branch_id, page = tap.branch, tap.page
     view = await context.services.makeup.branch_lessons(query.from_user.id, int(branch_id), int(page))
     t = await context.lang(update)
     await query.answer()
@@ -103,7 +102,7 @@ async def on_start(update: Update, context: Context) -> None:
         await answer_callback(query, texts.makeup_in_group(t), show_alert=True)
         return
     try:
-        lesson = await context.services.makeup.start(person(update), int(query.data.rsplit(":", 1)[1]), label(t))
+        lesson = await context.services.makeup.start(person(update), MakeupStart.parse(query.data).delivery, label(t))
     except NotConcerned as refused:
         await answer_callback(query, texts.makeup_not_yours(t, refused.title), show_alert=True)
         return
@@ -137,6 +136,6 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("lessons", cmd_lessons),
         CommandHandler("review", cmd_review),
-        CallbackQueryHandler(on_start, pattern=START),
-        CallbackQueryHandler(on_page, pattern=PAGE),
+        CallbackQueryHandler(on_start, pattern=MakeupStart.pattern),
+        CallbackQueryHandler(on_page, pattern=MakeupPage.pattern),
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -10,6 +12,8 @@ from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.texts.lessons import progress as texts
+from lesson_bot.domain import callbacks
+from lesson_bot.domain.callbacks import ProgressBranch, ProgressEarlier
 from lesson_bot.services.lessons.progress import LessonProgress
 
 
@@ -42,7 +46,7 @@ def _earlier(view: LessonProgress) -> InlineKeyboardMarkup | None:
         return None
     return InlineKeyboardMarkup([
         [InlineKeyboardButton(texts.earlier_button(ref, view.branch.timezone),
-                              callback_data=keyboards.data("prog", "show", view.branch.id, ref.id))]
+                              callback_data=ProgressEarlier(view.branch.id, ref.id).encode())]
         for ref in view.earlier
     ])
 
@@ -67,7 +71,7 @@ async def cmd_progress(update: Update, context: Context) -> None:
         await _show(message, context, who, branches[0].id, None)
     elif branches:
         await message.reply_text(roster_texts.import_choose_branch(await context.lang(update)),
-                                 reply_markup=keyboards.choose_branch("prog", "branch", 0, branches))
+                                 reply_markup=keyboards.choose_branch(partial(ProgressBranch, 0), branches))
     else:
         await message.reply_text(roster_texts.no_branches_to_manage(await context.lang(update)))
 
@@ -76,10 +80,10 @@ async def on_button(update: Update, context: Context) -> None:
     """prog:branch:0:<branch> (the picker) and prog:show:<branch>:<delivery> (an earlier lesson)."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _, verb, first, second = query.data.split(":")
+    tap = callbacks.parse(query.data, ProgressBranch, ProgressEarlier)
     await query.answer()
     await query.edit_message_reply_markup(None)
-    branch_id, delivery_id = (int(second), None) if verb == "branch" else (int(first), int(second))
+    branch_id, delivery_id = tap.branch, tap.delivery if isinstance(tap, ProgressEarlier) else None
     await _show(query.message, context, query.from_user.id, branch_id, delivery_id)
 
 
@@ -87,5 +91,5 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("me", cmd_me),
         CommandHandler("progress", cmd_progress),
-        CallbackQueryHandler(on_button, pattern=r"^prog:(branch|show):"),
+        CallbackQueryHandler(on_button, pattern=callbacks.any_of(ProgressBranch, ProgressEarlier)),
     ]

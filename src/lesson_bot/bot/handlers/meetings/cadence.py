@@ -7,10 +7,10 @@ from __future__ import annotations
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
-from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts.meetings import records as texts
 from lesson_bot.bot.webhook_reply import answer_callback
+from lesson_bot.domain.callbacks import Cadence
 from lesson_bot.i18n import Lang
 
 PAGE = 10
@@ -23,13 +23,13 @@ async def _detail(message: Message, context: Context, t: Lang, user_id: int, bra
 
 
 def _overview_markup(ids: list[tuple[int, str]], page: int, pages: int) -> InlineKeyboardMarkup:
-    rows = [[InlineKeyboardButton(title[:40], callback_data=keyboards.data("cad", "br", branch_id))]
+    rows = [[InlineKeyboardButton(title[:40], callback_data=Cadence("br", branch_id).encode())]
             for branch_id, title in ids]
     nav = []
     if page > 0:
-        nav.append(InlineKeyboardButton("◀", callback_data=keyboards.data("cad", "page", page - 1)))
+        nav.append(InlineKeyboardButton("◀", callback_data=Cadence("page", page - 1).encode()))
     if page < pages - 1:
-        nav.append(InlineKeyboardButton("▶", callback_data=keyboards.data("cad", "page", page + 1)))
+        nav.append(InlineKeyboardButton("▶", callback_data=Cadence("page", page + 1).encode()))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)
@@ -67,7 +67,8 @@ async def on_button(update: Update, context: Context) -> None:
     """cad:page:<n> and cad:br:<branch>"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _cad, verb, arg = query.data.split(":")
+    tap = Cadence.parse(query.data)
+    verb, arg = tap.verb, tap.arg
     t = await context.lang(update)
     await answer_callback(query)
     if verb == "page":
@@ -78,4 +79,4 @@ async def on_button(update: Update, context: Context) -> None:
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    return [CommandHandler("cadence", cmd_cadence), CallbackQueryHandler(on_button, pattern=r"^cad:(page|br):\d+$")]
+    return [CommandHandler("cadence", cmd_cadence), CallbackQueryHandler(on_button, pattern=Cadence.pattern)]

@@ -19,6 +19,7 @@ from lesson_bot.bot.handlers.meetings import rsvp as meeting_rsvp
 from lesson_bot.bot.handlers.meetings import signin as meeting_signin
 from lesson_bot.bot.texts.meetings import calls as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
+from lesson_bot.domain.callbacks import MeetingStep
 from lesson_bot.domain.enums import BranchStatus
 from lesson_bot.domain.meeting_types import parse_duration
 from lesson_bot.i18n import Lang
@@ -57,10 +58,10 @@ async def on_button(update: Update, context: Context) -> None:
     """mtw:<verb>:<dialog>[:<arg>]"""
     query = update.callback_query
     assert query is not None and query.data is not None
-    _, verb, dialog_id, *rest = query.data.split(":", 3)
-    arg = rest[0] if rest else ""
+    tap = MeetingStep.parse(query.data)
+    verb, dialog_id, arg = tap.verb, tap.dialog, tap.arg or ""
     t = await context.lang(update)
-    dialog = await tapped_dialog(query, context, t, int(dialog_id), (KIND,))
+    dialog = await tapped_dialog(query, context, t, dialog_id, (KIND,))
     if dialog is None:
         return
     await query.answer()
@@ -182,7 +183,7 @@ async def _typed(context: Context, t: Lang, dialog: DialogState, text: str) -> N
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("meeting", cmd_meeting),
-        CallbackQueryHandler(on_button, pattern=r"^mtw:"),
+        CallbackQueryHandler(on_button, pattern=MeetingStep.pattern),
         *meeting_rsvp.handlers(),
         *meeting_signin.handlers(),
     ]

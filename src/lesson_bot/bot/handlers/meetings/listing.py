@@ -11,16 +11,17 @@ from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot.context import Context, person
-from lesson_bot.bot.keyboards import data
+from lesson_bot.bot.keyboards import button
 from lesson_bot.bot.texts.meetings import listing as texts
+from lesson_bot.domain.callbacks import MeetingList
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.agenda import AgendaLine
 
 PRESETS: tuple[tuple[int, ...], ...] = ((1440, 60), (60,), (1440,), ())  # minutes before the start
 
 
-def _b(text: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text[:64], callback_data=data("mls", *parts))
+def _b(text: str, verb: str, key: int, preset: int | None = None) -> InlineKeyboardButton:
+    return button(text[:64], MeetingList(verb, key, preset))
 
 
 async def _listing(context: Context, t: Lang, who: int, branch_id: int,
@@ -54,9 +55,9 @@ async def on_button(update: Update, context: Context) -> None:
     """mls:<verb>:<id>[:<preset>]"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _, verb, key, *rest = query.data.split(":")
+    tap = MeetingList.parse(query.data)
     t = await context.lang(update)
-    text, markup = await _answer(context, t, query.from_user.id, verb, int(key), int(rest[0]) if rest else 0)
+    text, markup = await _answer(context, t, query.from_user.id, tap.verb, tap.key, tap.preset or 0)
     await query.answer()
     try:
         await query.edit_message_text(text, reply_markup=markup)
@@ -95,4 +96,4 @@ async def _line(context: Context, who: int, branch_id: int, meeting_id: int) -> 
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    return [CommandHandler("meetings", cmd_meetings), CallbackQueryHandler(on_button, pattern=r"^mls:")]
+    return [CommandHandler("meetings", cmd_meetings), CallbackQueryHandler(on_button, pattern=MeetingList.pattern)]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -18,6 +19,7 @@ from lesson_bot.bot.texts.meetings import records as texts
 from lesson_bot.bot.webhook_reply import answer_callback
 from lesson_bot.delivery.counts import label
 from lesson_bot.delivery.ports import Sent
+from lesson_bot.domain.callbacks import MakeupsBranch, MakeupTasksSend, MeetingMakeupDone, MeetingMakeupLesson
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import Conflict
 from lesson_bot.services.meetings.makeup import NotAnAbsentee
@@ -28,9 +30,10 @@ async def on_studied(update: Update, context: Context) -> None:
     """mk:mt:<meeting>: the absentee studied what the meeting covered."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    meeting_id = MeetingMakeupDone.parse(query.data).meeting
     t = await context.lang(update)
     try:
-        done = await context.services.meeting_makeup.complete(person(update), int(query.data.rsplit(":", 1)[1]))
+        done = await context.services.meeting_makeup.complete(person(update), meeting_id)
     except NotAnAbsentee as exc:
         await answer_callback(query, texts.not_absentee(t, exc.topic), show_alert=True)
         return
@@ -54,13 +57,13 @@ async def on_lesson(update: Update, context: Context) -> None:
     """mk:ml:<meeting>: the 党课's lesson, here in private, credited as make-up."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    meeting_id = MeetingMakeupLesson.parse(query.data).meeting
     t = await context.lang(update)
     if query.message is None or query.message.chat.type != Chat.PRIVATE:
         await answer_callback(query, lesson_texts.makeup_in_group(t), show_alert=True)
         return
     try:
-        lesson = await context.services.meeting_makeup.lesson(person(update), int(query.data.rsplit(":", 1)[1]),
-                                                              label(t))
+        lesson = await context.services.meeting_makeup.lesson(person(update), meeting_id, label(t))
     except NotAnAbsentee as exc:
         await answer_callback(query, texts.not_absentee(t, exc.topic), show_alert=True)
         return
@@ -76,7 +79,7 @@ async def _show(message: Message, context: Context, t: Lang, user_id: int, branc
     parts = texts.makeups(t, types, branch.title, items)
     buttons = [[InlineKeyboardButton(
         texts.send_tasks_button(t, f"{local(i.starts_at, i.timezone, '%m-%d')} {texts.type_name(t, types, i.type)}"),
-        callback_data=keyboards.data("mk", "send", i.meeting_id))] for i in items if i.open]
+        callback_data=MakeupTasksSend(i.meeting_id).encode())] for i in items if i.open]
     for part in parts[:-1]:
         await message.reply_text(part)
     await message.reply_text(parts[-1], reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)
@@ -93,7 +96,7 @@ async def cmd_makeups(update: Update, context: Context) -> None:
         await _show(message, context, t, who, branches[0].id)
     elif branches:
         await message.reply_text(roster_texts.import_choose_branch(t),
-                                 reply_markup=keyboards.choose_branch("mkl", "show", 0, branches))
+                                 reply_markup=keyboards.choose_branch(partial(MakeupsBranch, 0), branches))
     else:
         await message.reply_text(roster_texts.no_branches_to_manage(t))
 
@@ -105,16 +108,17 @@ async def on_branch(update: Update, context: Context) -> None:
     await answer_callback(query)
     await query.edit_message_reply_markup(None)
     await _show(query.message, context, await context.lang(update), query.from_user.id,
-                int(query.data.rsplit(":", 1)[1]))
+                MakeupsBranch.parse(query.data).branch)
 
 
 async def on_send(update: Update, context: Context) -> None:
     """mk:send:<meeting>: a secretary sends the make-up tasks now."""
     query = update.callback_query
     assert query is not None and query.data is not None
+    meeting_id = MakeupTasksSend.parse(query.data).meeting
     t = await context.lang(update)
     try:
-        queued = await context.services.meeting_makeup.assign(query.from_user.id, int(query.data.rsplit(":", 1)[1]))
+        queued = await context.services.meeting_makeup.assign(query.from_user.id, meeting_id)
     except Conflict:
         await answer_callback(query, texts.no_minutes(t), show_alert=True)
         return
@@ -124,8 +128,8 @@ async def on_send(update: Update, context: Context) -> None:
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("makeups", cmd_makeups),
-        CallbackQueryHandler(on_studied, pattern=r"^mk:mt:\d+$"),
-        CallbackQueryHandler(on_lesson, pattern=r"^mk:ml:\d+$"),
-        CallbackQueryHandler(on_send, pattern=r"^mk:send:\d+$"),
-        CallbackQueryHandler(on_branch, pattern=r"^mkl:show:0:\d+$"),
+        CallbackQueryHandler(on_studied, pattern=MeetingMakeupDone.pattern),
+        CallbackQueryHandler(on_lesson, pattern=MeetingMakeupLesson.pattern),
+        CallbackQueryHandler(on_send, pattern=MakeupTasksSend.pattern),
+        CallbackQueryHandler(on_branch, pattern=MakeupsBranch.pattern),
     ]

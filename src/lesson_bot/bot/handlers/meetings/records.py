@@ -26,6 +26,7 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts.meetings import records as texts
 from lesson_bot.bot.webhook_reply import answer_callback
+from lesson_bot.domain.callbacks import Callback, RecordConfirm, RecordPick, RecordShow, RecordStep
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import Conflict
@@ -36,19 +37,19 @@ KIND = "record"
 DONE_WORDS = {"完成", "done", "/done"}
 
 
-def _button(text: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=keyboards.data(*parts))
+def _button(text: str, tap: Callback) -> InlineKeyboardButton:
+    return keyboards.button(text, tap)
 
 
 def _step_keyboard(t: Lang, dialog_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(t._("Done"), "rc", "next", dialog_id),
-                                  _button(t._("Cancel"), "rc", "cancel", dialog_id)]])
+    return InlineKeyboardMarkup([[_button(t._("Done"), RecordStep("next", dialog_id)),
+                                  _button(t._("Cancel"), RecordStep("cancel", dialog_id))]])
 
 
 def _review_keyboard(t: Lang, dialog_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button(t._("Submit"), "rc", "submit", dialog_id)],
-                                 [_button(t._("Start over"), "rc", "redo", dialog_id),
-                                  _button(t._("Cancel"), "rc", "cancel", dialog_id)]])
+    return InlineKeyboardMarkup([[_button(t._("Submit"), RecordStep("submit", dialog_id))],
+                                 [_button(t._("Start over"), RecordStep("redo", dialog_id)),
+                                  _button(t._("Cancel"), RecordStep("cancel", dialog_id))]])
 
 
 def _draft(view: RecordView, data: dict[str, Any]) -> RecordView:
@@ -72,8 +73,8 @@ async def cmd_record(update: Update, context: Context) -> None:
         await message.reply_text(texts.nothing_to_record(t))
         return
     types = context.services.meetings.types
-    rows = [[_button(texts.meeting_button(t, types, line)[:60], "rc", "pick", line.meeting_id),
-             *([_button(t._("View"), "rc", "view", line.meeting_id)] if line.recorded else [])] for line in lines]
+    rows = [[_button(texts.meeting_button(t, types, line)[:60], RecordPick(line.meeting_id)),
+             *([_button(t._("View"), RecordShow(line.meeting_id))] if line.recorded else [])] for line in lines]
     await message.reply_text(texts.choose_meeting(t), reply_markup=InlineKeyboardMarkup(rows))
 
 
@@ -81,7 +82,7 @@ async def on_pick(update: Update, context: Context) -> None:
     """rc:pick:<meeting>: start the draft (the service checks the caller may record it)."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    meeting_id = int(query.data.rsplit(":", 1)[1])
+    meeting_id = RecordPick.parse(query.data).meeting
     view = await context.services.records.begin(query.from_user.id, meeting_id)
     t = await context.lang(update)
     await answer_callback(query)
@@ -96,7 +97,7 @@ async def on_view(update: Update, context: Context) -> None:
     """rc:view:<meeting>: the whole record as it stands, with who still owes the 补学."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    view = await context.services.records.view(query.from_user.id, int(query.data.rsplit(":", 1)[1]))
+    view = await context.services.records.view(query.from_user.id, RecordShow.parse(query.data).meeting)
     t = await context.lang(update)
     await answer_callback(query)
     for part in texts.record_text(t, context.services.meetings.types, view):
@@ -107,7 +108,7 @@ async def _dialog(update: Update, context: Context) -> DialogState | None:
     """The caller's record dialog named by the tapped button, or None (told it expired)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    dialog = await context.services.dialogs.get(int(query.data.split(":")[2]))
+    dialog = await context.services.dialogs.get(RecordStep.parse(query.data).dialog)
     if dialog is None or dialog.user_id != query.from_user.id or dialog.kind != KIND:
         await answer_callback(query, onboarding.dialog_expired(await context.lang(update)), show_alert=True)
         return None
@@ -138,7 +139,7 @@ async def on_step(update: Update, context: Context) -> None:
     dialog = await _dialog(update, context)
     if dialog is None:
         return
-    verb = query.data.split(":")[1]
+    verb = RecordStep.parse(query.data).verb
     t = await context.lang(update)
     await answer_callback(query)
     await query.edit_message_reply_markup(None)
@@ -202,7 +203,8 @@ async def on_confirm(update: Update, context: Context) -> None:
     """rc:ok:<meeting>:<stamp>: the host or recorder confirms the version they were sent."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    _rc, _ok, meeting_id, stamp = query.data.split(":")
+    tap = RecordConfirm.parse(query.data)
+    meeting_id, stamp = tap.meeting, tap.stamp
     t = await context.lang(update)
     try:
         done = await context.services.records.confirm(query.from_user.id, int(meeting_id), int(stamp))
@@ -227,8 +229,8 @@ def input_handlers() -> list[BaseHandler[Update, Context, None]]:
 def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("record", cmd_record),
-        CallbackQueryHandler(on_pick, pattern=r"^rc:pick:\d+$"),
-        CallbackQueryHandler(on_view, pattern=r"^rc:view:\d+$"),
-        CallbackQueryHandler(on_step, pattern=r"^rc:(next|submit|redo|cancel):\d+$"),
-        CallbackQueryHandler(on_confirm, pattern=r"^rc:ok:\d+:\d+$"),
+        CallbackQueryHandler(on_pick, pattern=RecordPick.pattern),
+        CallbackQueryHandler(on_view, pattern=RecordShow.pattern),
+        CallbackQueryHandler(on_step, pattern=RecordStep.pattern),
+        CallbackQueryHandler(on_confirm, pattern=RecordConfirm.pattern),
     ]

@@ -11,6 +11,7 @@ from telegram.helpers import create_deep_linked_url
 
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts.meetings import calls as texts
+from lesson_bot.domain.callbacks import Rsvp, RsvpDecision, RsvpLeave
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import Conflict
@@ -38,7 +39,7 @@ async def on_rsvp(update: Update, context: Context) -> None:
     """mt:rsvp:<meeting> — 参加."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    outcome = await context.services.rsvp.attend(person(update), int(query.data.split(":")[2]), _chat_of(update))
+    outcome = await context.services.rsvp.attend(person(update), Rsvp.parse(query.data).meeting, _chat_of(update))
     t = await context.lang(update)
     await query.answer(texts.rsvp_answer(t, outcome.status), show_alert=outcome.status == "closed")
 
@@ -47,7 +48,7 @@ async def on_leave(update: Update, context: Context) -> None:
     """mt:leave:<meeting> — 请假: the reason is asked in private (after a start through the deep link if needed)."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    meeting_id = int(query.data.split(":")[2])
+    meeting_id = RsvpLeave.parse(query.data).meeting
     ask = await context.services.rsvp.ask_leave(person(update), meeting_id, _chat_of(update))
     t = await context.lang(update)
     if ask.status not in ("ask", "pending"):
@@ -113,10 +114,11 @@ async def on_decide(update: Update, context: Context) -> None:
     """mt:ok|no:<rsvp> — a secretary approves or rejects."""
     query = update.callback_query
     assert query is not None and query.data is not None and query.message is not None
-    _, verb, rsvp_id = query.data.split(":")
+    tap = RsvpDecision.parse(query.data)
+    verb, rsvp_id = tap.verb, tap.rsvp
     t = await context.lang(update)
     try:
-        decision = await context.services.rsvp.decide(query.from_user.id, int(rsvp_id), approve=verb == "ok")
+        decision = await context.services.rsvp.decide(query.from_user.id, rsvp_id, approve=verb == "ok")
     except Conflict:
         await query.answer(texts.leave_conflict(t), show_alert=True)
         return
@@ -130,7 +132,7 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("start", cmd_start_leave, private & filters.Regex(rf"^/start {START_PREFIX}\d+$")),
-        CallbackQueryHandler(on_rsvp, pattern=r"^mt:rsvp:\d+$"),
-        CallbackQueryHandler(on_leave, pattern=r"^mt:leave:\d+$"),
-        CallbackQueryHandler(on_decide, pattern=r"^mt:(ok|no):\d+$"),
+        CallbackQueryHandler(on_rsvp, pattern=Rsvp.pattern),
+        CallbackQueryHandler(on_leave, pattern=RsvpLeave.pattern),
+        CallbackQueryHandler(on_decide, pattern=RsvpDecision.pattern),
     ]

@@ -12,6 +12,7 @@ from lesson_bot.bot.handlers.meetings import keyboards
 from lesson_bot.bot.handlers.meetings.rsvp import ask_in_private, private_lang
 from lesson_bot.bot.texts.meetings import calls as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
+from lesson_bot.domain.callbacks import MeetingAttendance, SignIn
 from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
@@ -24,7 +25,7 @@ async def on_tap(update: Update, context: Context) -> None:
     """mt:in:<meeting> — the 签到 button."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    meeting_id = int(query.data.split(":")[2])
+    meeting_id = SignIn.parse(query.data).meeting
     chat_id = None if query.message is None else query.message.chat.id
     outcome = await context.services.signin.tap(person(update), meeting_id, chat_id)
     t = await context.lang(update)
@@ -107,14 +108,15 @@ async def on_attendance_button(update: Update, context: Context) -> None:
     """mt:att:<meeting> (show) and mt:px|off:<meeting>:<member> (代签 / offline)."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _, verb, meeting_id, *member = query.data.split(":")
+    tap = MeetingAttendance.parse(query.data)
+    verb, meeting_id, member = tap.verb, tap.meeting, [] if tap.member is None else [tap.member]
     t = await context.lang(update)
     if verb == "att":
         await query.answer()
         await _show(query.message, context, t, query.from_user.id, int(meeting_id), edit=True)
         return
     method = SignInMethod.PROXY if verb == "px" else SignInMethod.OFFLINE
-    result = await context.services.signin.record(query.from_user.id, int(meeting_id), [int(member[0])], method)
+    result = await context.services.signin.record(query.from_user.id, int(meeting_id), member, method)
     await query.answer(texts.recorded(t, result.recorded, result.already))
     await _show(query.message, context, t, query.from_user.id, int(meeting_id), edit=True)
 
@@ -125,6 +127,6 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
         CommandHandler("start", cmd_start_code, private & filters.Regex(rf"^/start {START_PREFIX}\d+$")),
         CommandHandler("signin", cmd_signin, private),
         CommandHandler("attendance", cmd_attendance),
-        CallbackQueryHandler(on_tap, pattern=r"^mt:in:\d+$"),
-        CallbackQueryHandler(on_attendance_button, pattern=r"^mt:(att|px|off):"),
+        CallbackQueryHandler(on_tap, pattern=SignIn.pattern),
+        CallbackQueryHandler(on_attendance_button, pattern=MeetingAttendance.pattern),
     ]

@@ -3,7 +3,7 @@ meetings called and its meeting series, with stop (confirmed)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -13,6 +13,7 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.handlers.schedules import keyboards as kb
 from lesson_bot.bot.texts.schedules import upcoming as texts
 from lesson_bot.bot.texts.schedules import wizard as wizard_texts
+from lesson_bot.domain.callbacks import Upcoming
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import Conflict
 
@@ -46,10 +47,8 @@ async def on_button(update: Update, context: Context) -> None:
     """up:back:<branch> | up:cx|cxok|ms|msok:<branch>:<schedule> | up:sk|skok:<branch>:<schedule>:<yyyymmdd>"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _, verb, branch, *rest = query.data.split(":")
-    branch_id, who = int(branch), query.from_user.id
-    schedule_id = int(rest[0]) if rest else 0
-    day = datetime.strptime(rest[1], "%Y%m%d").date() if len(rest) > 1 else None  # noqa: DTZ007 (a local date)
+    tap = Upcoming.parse(query.data)
+    verb, branch_id, who, schedule_id, day = tap.verb, tap.branch, query.from_user.id, tap.schedule or 0, tap.day
     t = await context.lang(update)
     text, markup = await _answer(context, t, who, verb, branch_id, schedule_id, day)
     await query.answer()
@@ -111,4 +110,4 @@ async def _stop(context: Context, t: Lang, who: int, verb: str, branch_id: int,
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:
-    return [CommandHandler("upcoming", cmd_upcoming), CallbackQueryHandler(on_button, pattern=r"^up:")]
+    return [CommandHandler("upcoming", cmd_upcoming), CallbackQueryHandler(on_button, pattern=Upcoming.pattern)]

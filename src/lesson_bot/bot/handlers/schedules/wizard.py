@@ -18,6 +18,7 @@ from lesson_bot.bot.handlers.dialog_taps import tapped_dialog
 from lesson_bot.bot.handlers.schedules import upcoming as schedule_upcoming
 from lesson_bot.bot.handlers.schedules.steps import KINDS, PLAN, SCHEDULE, Flow
 from lesson_bot.bot.texts.schedules import wizard as texts
+from lesson_bot.domain.callbacks import ScheduleStep
 from lesson_bot.services.errors import ServiceError
 
 
@@ -63,15 +64,16 @@ async def on_button(update: Update, context: Context) -> None:
     """sch:<verb>:<dialog>[:<arg>]"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
-    _, verb, dialog_id, *rest = query.data.split(":", 3)
+    tap = ScheduleStep.parse(query.data)
+    verb, dialog_id, arg = tap.verb, tap.dialog, "" if tap.arg is None else str(tap.arg)
     t = await context.lang(update)
-    dialog = await tapped_dialog(query, context, t, int(dialog_id), KINDS)
+    dialog = await tapped_dialog(query, context, t, dialog_id, KINDS)
     if dialog is None:
         return
     if dialog.data.get("msg") != query.message.message_id:
         await query.answer(texts.not_current(t), show_alert=True)
         return
-    screen = await Flow(context, t, query.from_user.id, dialog).tap(verb, rest[0] if rest else "")
+    screen = await Flow(context, t, query.from_user.id, dialog).tap(verb, arg)
     await query.answer()
     try:
         await query.edit_message_text(screen.text, reply_markup=screen.markup)
@@ -103,6 +105,6 @@ def handlers() -> list[BaseHandler[Update, Context, None]]:
     return [
         CommandHandler("schedule", cmd_schedule),
         CommandHandler("plan", cmd_plan),
-        CallbackQueryHandler(on_button, pattern=r"^sch:"),
+        CallbackQueryHandler(on_button, pattern=ScheduleStep.pattern),
         *schedule_upcoming.handlers(),
     ]
