@@ -25,13 +25,12 @@ from telegram.request import HTTPXRequest
 
 from fanout_rig import Arrivals, Counters, SandboxProcess, check_arrivals, create_groups, lesson_payloads, progress
 from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.db import migrate
+from lesson_bot.db import migrate, outbox
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE

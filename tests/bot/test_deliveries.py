@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from lesson_bot.db import outbox as db_outbox
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from tests.bot.conftest import Harness
 from tests.bot.test_roster_flow import registered_branch
@@ -19,7 +20,7 @@ async def test_a_secretary_reads_the_ledger_in_the_group(harness: Harness) -> No
     assert branch is not None
     now = datetime.now(UTC)
     async with harness.services.db.transaction() as s:
-        await outbox.enqueue(s, [
+        await db_outbox.enqueue(s, [
             OutboxItem(f"t{i}", chat_id, "lesson", {"method": "sendMessage", "params": {"text": "x"}},
                        now - timedelta(minutes=i), f"t{i}", branch_id=branch.id) for i in range(2)])
     async with harness.services.db.transaction() as s:

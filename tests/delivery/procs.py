@@ -22,11 +22,11 @@ from typing import IO, Any
 
 from sqlalchemy import func, select
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import DispatcherConfig
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome
 from lesson_bot.sandbox import ControlClient
 

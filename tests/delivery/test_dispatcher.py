@@ -13,12 +13,12 @@ import telegram
 from sqlalchemy import func, select
 
 from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.db import outbox
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.sandbox import Sandbox, run_sandbox

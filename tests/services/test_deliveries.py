@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from lesson_bot.db import outbox as db_outbox
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services
@@ -20,7 +21,7 @@ async def test_the_ledger_counts_each_fate_and_lists_the_problems(services: Serv
     items = [OutboxItem(f"k{i}", -100, "lesson", {"method": "sendMessage", "params": {"text": "x"}},
                         now - timedelta(hours=i), f"g{i}", branch_id=branch.id) for i in range(5)]
     async with services.db.transaction() as s:
-        await outbox.enqueue(s, items)
+        await db_outbox.enqueue(s, items)
     async with services.db.transaction() as s:
         rows = await outbox.eligible(s, now, 10)
         ids = sorted(r.id for r in rows)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Lesson, LessonDelivery, ParticipationEvent, QuizPoll
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
+from lesson_bot.domain.messages import Sent
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.lessons.library import LibraryService

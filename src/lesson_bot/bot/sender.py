@@ -14,7 +14,7 @@ from typing import Any
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from lesson_bot.delivery.ports import ChatGone, ChatMoved, Rejected, RetryLater, Sent, Transient
+from lesson_bot.domain.messages import ChatGone, ChatMoved, Rejected, RetryLater, Sent, Transient
 
 MEDIA_PARAMS = ("photo", "document", "video")
 NOT_MODIFIED = "message is not modified"

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Member, Membership
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.meetings_texts import aside
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.cadence import Expectation
 from lesson_bot.domain.enums import MembershipStatus, Role
 from lesson_bot.domain.meeting_types import MeetingTypes

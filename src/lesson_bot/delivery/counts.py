@@ -21,10 +21,11 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, LessonDelivery, OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import compose, outbox
-from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.delivery import compose
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.clock import Clock
 

@@ -23,11 +23,12 @@ from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import counts, outbox
 from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Transient
+from lesson_bot.delivery.ports import ChatEvents, Sender
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
 from lesson_bot.delivery.recorder import SentHook as SentHook  # re-exported: hooks are typed against it
 from lesson_bot.delivery.recorder import SentRecorder
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.domain.messages import ChatGone, ChatMoved, Rejected, RetryLater, Transient
 from lesson_bot.services.clock import Clock
 
 log = logging.getLogger(__name__)

@@ -22,8 +22,8 @@ from lesson_bot.db.models import LessonDelivery, MediaFile, Membership, QuizPoll
 from lesson_bot.db.upsert import insert_new
 from lesson_bot.delivery.dispatcher import SentHook
 from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import MembershipStatus
+from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import Clock
 
 

@@ -17,13 +17,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Meeting, Member, ParticipationEvent, Rsvp
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
 from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import missed_window
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.attendance import MeetingRules, Status, due_reminders, window
 from lesson_bot.domain.enums import (
     BranchStatus,

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Member, Membership
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.domain.enums import MembershipStatus, Role
 from lesson_bot.i18n import Translator
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from lesson_bot.db import outbox
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.telegram_limits import CALLBACK_DATA_MAX_BYTES
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.lessons.nudges import KIND, NudgeRound, NudgeService, Person, dm_key, group_key, summary_key

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Occurrence, Schedule, SkipDate
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery import compose, counts, outbox
+from lesson_bot.delivery import compose, counts
 from lesson_bot.delivery.dispatcher import missed_window
 from lesson_bot.domain.enums import (
     BranchStatus,

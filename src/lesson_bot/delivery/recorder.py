@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import Claimed, SentRecord
-from lesson_bot.delivery.ports import Sent
+from lesson_bot.domain.messages import Sent
 
 log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 8

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.review_rules import is_due, quiet_start_after
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.clock import Clock

@@ -23,8 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Membership, ParticipationEvent
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import compose, lesson_sent
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import MembershipStatus, ParticipationKind, ParticipationMode
+from lesson_bot.domain.messages import Sent
 from lesson_bot.services import lookup
 from lesson_bot.services.branches.membership import present_at, was_present
 from lesson_bot.services.clock import Clock

@@ -22,8 +22,8 @@ from sqlalchemy.orm import aliased
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Member, ParticipationEvent, QuizPoll
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import lesson_sent
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
+from lesson_bot.domain.messages import Sent
 from lesson_bot.domain.review_rules import Answer, Mistake, open_mistake
 from lesson_bot.services import lookup
 from lesson_bot.services.clock import Clock

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Meeting, Member, OutboxMessage, Rsvp
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import BranchStatus, LeaveStatus, OutboxStatus, RsvpAnswer
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.meetings.views import MeetingView

@@ -27,10 +27,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Lesson, Meeting, Schedule
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
 from lesson_bot.domain.attendance import Attendee, leave_deadline
 from lesson_bot.domain.enums import BranchStatus, MeetingStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.domain.meeting_types import Expected, MeetingTypeDef, MeetingTypes, type_settings

@@ -15,10 +15,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Lesson, LessonDelivery, LessonVersion, Meeting, Member, ParticipationEvent
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery import compose, outbox
+from lesson_bot.delivery import compose
 from lesson_bot.domain.enums import MeetingStatus, ParticipationKind, ParticipationMode
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action

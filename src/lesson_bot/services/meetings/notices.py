@@ -12,8 +12,8 @@ from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery.meetings_texts import aside, listing
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.telegram_limits import MESSAGE_TEXT_MAX

@@ -21,8 +21,8 @@ from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.lessons import makeup as texts
 from lesson_bot.bot.webhook_reply import answer_callback
 from lesson_bot.delivery.counts import label
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.delivery.reviews import intro_payload
+from lesson_bot.domain.messages import Sent
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.lessons.makeup import BranchLessons, NotConcerned

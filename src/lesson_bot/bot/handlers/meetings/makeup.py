@@ -17,7 +17,7 @@ from lesson_bot.bot.texts.lessons import makeup as lesson_texts
 from lesson_bot.bot.texts.meetings import records as texts
 from lesson_bot.bot.webhook_reply import answer_callback
 from lesson_bot.delivery.counts import label
-from lesson_bot.delivery.ports import Sent
+from lesson_bot.domain.messages import Sent
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import Conflict
 from lesson_bot.services.meetings.makeup import NotAnAbsentee
