@@ -33,6 +33,7 @@ from lesson_bot.db.uow import Database
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import OutboxStatus
+from lesson_bot.domain.messages import part_from_payload
 from lesson_bot.domain.telegram_limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 from lesson_bot.sandbox import ControlClient
 from lesson_bot.services.clock import SystemClock
@@ -125,7 +126,8 @@ async def _dispatch(db: Database, sandbox: SandboxProcess, control: ControlClien
     # inserted due in an hour (the insert takes seconds on a loaded machine), then all made due lead_s from now.
     placeholder = datetime.now(UTC) + timedelta(hours=1)
     items = [
-        OutboxItem(f"{tag}:{chat}:{seq}", chat, "lesson", payload, placeholder, f"{tag}:{chat}", seq=seq)
+        OutboxItem.of(f"{tag}:{chat}:{seq}", chat, "lesson", part_from_payload(payload), placeholder, f"{tag}:{chat}",
+                      seq=seq)
         for chat in chats
         for seq, payload in enumerate(lesson_payloads(tag))
     ]

@@ -183,6 +183,7 @@ def _without_reply(payload: dict[str, Any], old_chat_id: int) -> dict[str, Any] 
     if "reply_to_message_id" not in params and not old_reply:
         return None
     params.pop("reply_to_message_id", None)
+    params.pop("allow_sending_without_reply", None)
     if old_reply:
         params.pop("reply_parameters")
     return {**payload, "params": params}

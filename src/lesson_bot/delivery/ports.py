@@ -1,20 +1,19 @@
 """What the delivery engine needs from Telegram, without knowing python-telegram-bot (bot/sender.py implements it).
 What a send became (`Sent`, or a `DeliveryError`) is in lesson_bot/domain/messages.py.
 
-A payload is a Bot API call as data: {"method": "sendMessage" | "sendPoll" | "sendPhoto" | "sendDocument" |
-"sendVideo", "params": {...}}. A media param may be {"path": "<file>"} (uploaded) or a file_id string.
+The dispatcher reads each outbox row's payload back into a typed message (domain/messages.py `from_payload`) and
+hands that to the sender.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Protocol
 
-from lesson_bot.domain.messages import Sent
+from lesson_bot.domain.messages import Message, Sent
 
 
 class Sender(Protocol):
-    async def send(self, chat_id: int, payload: Mapping[str, Any]) -> Sent: ...
+    async def send(self, chat_id: int, message: Message) -> Sent: ...
 
 
 class ChatEvents(Protocol):
