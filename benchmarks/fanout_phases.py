@@ -25,15 +25,15 @@ from telegram.request import HTTPXRequest
 
 from fanout_rig import Arrivals, Counters, SandboxProcess, check_arrivals, create_groups, lesson_payloads, progress
 from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.db import migrate
+from lesson_bot.db import migrate, outbox
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import OutboxStatus
+from lesson_bot.domain.messages import part_from_payload
 from lesson_bot.services.clock import SystemClock
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 from tgsandbox import ControlClient
@@ -126,7 +126,8 @@ async def _dispatch(db: Database, sandbox: SandboxProcess, control: ControlClien
     # inserted due in an hour (the insert takes seconds on a loaded machine), then all made due lead_s from now.
     placeholder = datetime.now(UTC) + timedelta(hours=1)
     items = [
-        OutboxItem(f"{tag}:{chat}:{seq}", chat, "lesson", payload, placeholder, f"{tag}:{chat}", seq=seq)
+        OutboxItem.of(f"{tag}:{chat}:{seq}", chat, "lesson", part_from_payload(payload), placeholder, f"{tag}:{chat}",
+                      seq=seq)
         for chat in chats
         for seq, payload in enumerate(lesson_payloads(tag))
     ]

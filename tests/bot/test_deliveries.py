@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from lesson_bot.db import outbox as db_outbox
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.domain.messages import Text
 from tests.bot.conftest import Harness
 from tests.bot.test_roster_flow import registered_branch
 
@@ -19,8 +21,8 @@ async def test_a_secretary_reads_the_ledger_in_the_group(harness: Harness) -> No
     assert branch is not None
     now = datetime.now(UTC)
     async with harness.services.db.transaction() as s:
-        await outbox.enqueue(s, [
-            OutboxItem(f"t{i}", chat_id, "lesson", {"method": "sendMessage", "params": {"text": "x"}},
+        await db_outbox.enqueue(s, [
+            OutboxItem(f"t{i}", chat_id, "lesson", Text("x", html=False),
                        now - timedelta(minutes=i), f"t{i}", branch_id=branch.id) for i in range(2)])
     async with harness.services.db.transaction() as s:
         first, second = sorted(r.id for r in await outbox.eligible(s, now, 10))

@@ -26,13 +26,14 @@ from lesson_bot.bot.app import build_application
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Lesson, LessonDelivery, Membership, ParticipationEvent, Schedule
-from lesson_bot.delivery.counts import CountTicker
 from lesson_bot.delivery.dispatcher import Dispatcher
-from lesson_bot.delivery.lesson_sent import lesson_sent
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
+from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import ParticipationKind, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.messages import from_payload
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.views import Person
 from lesson_bot.web.app import build_web_app
 from tests.bot.conftest import Harness
@@ -129,8 +130,8 @@ async def test_a_button_copied_into_another_group_is_refused(harness: Harness) -
     async with engine_parts(h.sb, h.services) as engine:
         delivery_id = await deliver(h.services, engine, chat_id)
         keyboard = {"inline_keyboard": (await lesson_message(h.sb, chat_id))["buttons"]}
-        copy = await engine.sender.send(other, {"method": "sendMessage", "params": {
-            "text": "转发的课程", "reply_markup": keyboard}})
+        copy = await engine.sender.send(other, from_payload({"method": "sendMessage", "params": {
+            "text": "转发的课程", "reply_markup": keyboard}}))
         assert copy.message_id is not None
         answer = await h.tap(other, copy.message_id, zhao, f"ls:done:{delivery_id}")
     assert answer["show_alert"] is True

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import DeliveryLogEntry, Lesson, LessonDelivery, OutboxMessage, Schedule
-from lesson_bot.delivery.counts import KIND as COUNT_KIND
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.services.lessons.counts import KIND as COUNT_KIND
 from tests.bot.conftest import Harness
 from tests.bot.test_lesson_cycle import Engine, deliver, engine_parts, lesson_message
 from tests.bot.test_roster_flow import registered_branch

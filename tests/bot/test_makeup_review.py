@@ -15,12 +15,12 @@ from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.db.models import Lesson, LessonDelivery, ParticipationEvent, Schedule
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.lesson_sent import lesson_sent
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.delivery.reviews import ReviewTicker
+from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.lessons.review_ticks import ReviewTicker
 from tests.bot.conftest import TIME_SCALE, Harness
 from tests.bot.test_roster_flow import registered_branch
 

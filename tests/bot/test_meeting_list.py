@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
-from lesson_bot.delivery.meetings import MeetingTicker
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.meetings.calls import MeetingDraft
+from lesson_bot.services.meetings.ticks import MeetingTicker
 from tests.bot.conftest import Harness, start_harness
 from tests.bot.test_meetings import START, at, bot_texts, button, deliver
 from tests.bot.test_roster_flow import registered_branch

@@ -12,9 +12,9 @@ from typing import Any
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.delivery.dispatcher import Dispatcher
-from lesson_bot.delivery.meetings import MeetingTicker
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.meetings.ticks import MeetingTicker
 from tests.bot.conftest import TIME_SCALE, Harness, start_harness
 from tests.bot.test_roster_flow import registered_branch
 

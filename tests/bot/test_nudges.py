@@ -13,9 +13,9 @@ from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
 from lesson_bot.delivery.dispatcher import Dispatcher
-from lesson_bot.delivery.nudges import NudgeJob
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.lessons.nudge_ticks import NudgeJob
 from lesson_bot.services.views import Person
 from tests.bot.conftest import TIME_SCALE, Harness
 from tests.bot.test_roster_flow import registered_branch

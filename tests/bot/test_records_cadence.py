@@ -14,9 +14,9 @@ from typer.testing import CliRunner
 
 from lesson_bot.bot.engine import build_engine
 from lesson_bot.cli import app
-from lesson_bot.delivery.cadence import CadenceReminders
 from lesson_bot.domain.enums import PartyStatus
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.meetings.cadence_reminders import CadenceReminders
 from lesson_bot.services.meetings.notices import record_text
 from lesson_bot.services.views import Person
 from tests.bot.conftest import ADMIN_ID, TIME_SCALE, Harness

@@ -22,12 +22,13 @@ from typing import IO, Any
 
 from sqlalchemy import func, select
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import DispatcherConfig
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome
+from lesson_bot.domain.messages import part_from_payload
 from tgsandbox import ControlClient
 
 TIME_SCALE = 20.0  # the sandbox's flood windows and the workers' limiter, shrunk alike
@@ -210,7 +211,8 @@ def lesson_items(chats: Iterable[int], batch: str, due: datetime) -> list[Outbox
             for n in range(1, PARTS)
         ]
         items += [
-            OutboxItem(f"{batch}:{chat}:{seq}", chat, "lesson", payload, due, f"{batch}:{chat}", seq=seq)
+            OutboxItem.of(f"{batch}:{chat}:{seq}", chat, "lesson", part_from_payload(payload), due, f"{batch}:{chat}",
+                          seq=seq)
             for seq, payload in enumerate(payloads)
         ]
     return items

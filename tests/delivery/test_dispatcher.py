@@ -13,14 +13,15 @@ import telegram
 from sqlalchemy import func, select
 
 from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.db import outbox
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.domain.messages import from_payload, part_from_payload
 from lesson_bot.services.clock import SystemClock
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
@@ -76,7 +77,8 @@ def lesson_parts(chat_id: int, key: str, due: datetime) -> list[OutboxItem]:
                                           "correct_option_ids": [1], "is_anonymous": False}}
         for n in (1, 2, 3)
     ]
-    return [OutboxItem(f"{key}:{chat_id}:{i}", chat_id, "lesson", payload, due, f"{key}:{chat_id}", seq=i)
+    return [OutboxItem.of(f"{key}:{chat_id}:{i}", chat_id, "lesson", part_from_payload(payload), due,
+                          f"{key}:{chat_id}", seq=i)
             for i, payload in enumerate(parts)]
 
 
@@ -172,9 +174,9 @@ async def test_after_a_migration_edits_of_old_messages_are_closed_and_sends_move
     reason, never applied to the new chat's message of the same id; a send moves there without its reply."""
     [chat] = await groups(rig.sb, 1)
     lesson = {"method": "sendMessage", "params": {"text": "第一课", "reply_markup": button("已学习")}}
-    old = await rig.sender.send(chat, lesson)
+    old = await rig.sender.send(chat, from_payload(lesson))
     new_chat = int((await rig.sb.control.migrate(chat))["chat_id"])
-    while (later := await rig.sender.send(new_chat, lesson)).message_id != old.message_id:
+    while (later := await rig.sender.send(new_chat, from_payload(lesson))).message_id != old.message_id:
         assert later.message_id is not None and old.message_id is not None and later.message_id < old.message_id
     now = datetime.now(UTC)
     edit = {"method": "editMessageReplyMarkup", "params": {"message_id": old.message_id,
@@ -182,8 +184,8 @@ async def test_after_a_migration_edits_of_old_messages_are_closed_and_sends_move
     nudge = {"method": "sendMessage", "params": {"text": "请学习第一课", "reply_to_message_id": old.message_id,
                                                  "allow_sending_without_reply": True}}
     async with rig.db.transaction() as s:
-        await outbox.enqueue(s, [OutboxItem("count:1:1", chat, "count", edit, now, "count:1", 1),
-                                 OutboxItem("nudge:1", chat, "nudge", nudge, now, "nudge:1")])
+        await outbox.enqueue(s, [OutboxItem.of("count:1:1", chat, "count", part_from_payload(edit), now, "count:1", 1),
+                                 OutboxItem.of("nudge:1", chat, "nudge", part_from_payload(nudge), now, "nudge:1")])
     await rig.dispatcher.settle()
     assert set(rig.events.moved) == {(chat, new_chat)}  # each row in flight to the old id hears it
     messages = (await rig.sb.control.transcript(new_chat))["messages"]
@@ -209,8 +211,9 @@ async def test_a_message_past_its_grace_window_is_missed_not_sent(rig: Rig) -> N
     """A reminder found after its window (e.g. the service was down) is recorded as missed and never sent."""
     [chat] = await groups(rig.sb, 1)
     due = datetime.now(UTC) - timedelta(hours=2)
-    late = OutboxItem("reminder:1", chat, "reminder", {"method": "sendMessage", "params": {"text": "1小时后开会"}},
-                      due, "reminder:1", not_after=due + timedelta(minutes=30))
+    late = OutboxItem.of("reminder:1", chat, "reminder",
+                         part_from_payload({"method": "sendMessage", "params": {"text": "1小时后开会"}}),
+                         due, "reminder:1", not_after=due + timedelta(minutes=30))
     async with rig.db.transaction() as s:
         await outbox.enqueue(s, [late])
     await rig.dispatcher.settle()

@@ -23,13 +23,14 @@ from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Lesson, LessonDelivery, LessonVersion, MediaFile, OutboxMessage, QuizPoll, Schedule
-from lesson_bot.delivery.counts import CountTicker
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.lesson_sent import lesson_sent
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
+from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.messages import from_payload
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.delivery.test_dispatcher import Events
@@ -206,5 +207,5 @@ async def test_an_edit_that_changes_nothing_counts_as_done(rig: Rig) -> None:
     [lesson] = [m for m in await _bot_messages(rig, group.chat_id) if m["message_id"] == delivery.message_id]
     payload = {"method": "editMessageReplyMarkup",
                "params": {"message_id": delivery.message_id, "reply_markup": {"inline_keyboard": lesson["buttons"]}}}
-    sent = await rig.sender.send(group.chat_id, payload)
+    sent = await rig.sender.send(group.chat_id, from_payload(payload))
     assert sent.message_id == delivery.message_id

@@ -8,12 +8,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from lesson_bot.db import outbox as db_outbox
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, DeliveryLogEntry, LessonDelivery, OutboxMessage, Schedule
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import counts, outbox
-from lesson_bot.delivery.counts import CountTicker
-from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.delivery import outbox
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.domain.enums import (
     BranchStatus,
@@ -24,8 +24,11 @@ from lesson_bot.domain.enums import (
     ScheduleKind,
     ScheduleStatus,
 )
+from lesson_bot.domain.messages import part_from_payload
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.lessons import counts
+from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.lessons.library import LibraryService
 from tests.conftest import REPO_ROOT
 
@@ -73,9 +76,9 @@ async def test_an_upgrade_moves_sends_closes_old_edits_and_leaves_rows_in_flight
     reply = {"method": "sendMessage", "params": {"text": "请学习", "reply_parameters": {"message_id": 7}}}
     busy = {"method": "sendMessage", "params": {"text": "在路上"}}
     async with db.transaction() as s:
-        await outbox.enqueue(s, [OutboxItem("count:x", OLD, "count", edit, NOW, "count:x"),
-                                 OutboxItem("nudge:x", OLD, "nudge", reply, NOW, "nudge:x"),
-                                 OutboxItem("busy:x", OLD, "notice", busy, NOW, "busy:x")])
+        await db_outbox.enqueue(s, [OutboxItem.of("count:x", OLD, "count", part_from_payload(edit), NOW, "count:x"),
+                                 OutboxItem.of("nudge:x", OLD, "nudge", part_from_payload(reply), NOW, "nudge:x"),
+                                 OutboxItem.of("busy:x", OLD, "notice", part_from_payload(busy), NOW, "busy:x")])
         busy_id = (await s.execute(select(OutboxMessage.id).where(OutboxMessage.kind == "notice"))).scalar_one()
         assert await outbox.claim(s, [busy_id], "elsewhere", NOW + timedelta(minutes=2)) == {busy_id}
     async with db.transaction() as s:

@@ -16,15 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.bot.sender import TelegramSender
+from lesson_bot.db import outbox
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import SystemClock
 from tests.delivery.test_dispatcher import Events, bot_texts, groups, lesson_parts, statuses
 from tgsandbox import Sandbox, run_sandbox

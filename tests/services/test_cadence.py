@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
-from lesson_bot.delivery.cadence import CadenceReminders
 from lesson_bot.domain.cadence import State
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Refused
+from lesson_bot.services.meetings.cadence_reminders import CadenceReminders
 from tests.services.conftest import ADMIN, Services
 from tests.services.records_support import OUTSIDER, SEC, add_meeting, branch_with_committee, record_services
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from lesson_bot.db import outbox as db_outbox
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.domain.messages import Text
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services
 
@@ -17,10 +19,10 @@ async def test_the_ledger_counts_each_fate_and_lists_the_problems(services: Serv
     """Sent, deferred and retried attempts are counted; failed and missed rows are listed with their reason."""
     branch = await services.branches.register(SEC, -100, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
     now = services.clock.now()
-    items = [OutboxItem(f"k{i}", -100, "lesson", {"method": "sendMessage", "params": {"text": "x"}},
+    items = [OutboxItem(f"k{i}", -100, "lesson", Text("x", html=False),
                         now - timedelta(hours=i), f"g{i}", branch_id=branch.id) for i in range(5)]
     async with services.db.transaction() as s:
-        await outbox.enqueue(s, items)
+        await db_outbox.enqueue(s, items)
     async with services.db.transaction() as s:
         rows = await outbox.eligible(s, now, 10)
         ids = sorted(r.id for r in rows)

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Lesson, LessonDelivery, ParticipationEvent, QuizPoll
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
+from lesson_bot.domain.messages import Sent
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.lessons.library import LibraryService
@@ -134,10 +134,11 @@ async def test_a_makeup_delivery_is_private_and_carries_the_whole_lesson(service
     group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
     lesson = await MakeupService(services.db, services.clock).start(BOB, group, BUTTON)
     assert lesson.chat_id == BOB.telegram_user_id and lesson.already is None
-    methods = [p["method"] for p in lesson.payloads]
+    payloads = [p.to_payload() for p in lesson.parts]
+    methods = [p["method"] for p in payloads]
     assert methods[0] == "sendMessage" and methods[-3:] == ["sendPoll"] * 3
-    assert "遵义会议" in lesson.payloads[0]["params"]["text"]
-    texts = [p for p in lesson.payloads if p["method"] == "sendMessage"]
+    assert "遵义会议" in payloads[0]["params"]["text"]
+    texts = [p for p in payloads if p["method"] == "sendMessage"]
     assert texts[-1]["params"]["reply_markup"]["inline_keyboard"][0][0] == {
         "text": BUTTON, "callback_data": f"ls:done:{lesson.delivery_id}"}
     async with services.db.transaction() as s:
@@ -155,10 +156,11 @@ async def test_recording_what_was_sent_makes_the_quiz_answerable(services: Servi
     group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
     makeup = MakeupService(services.db, services.clock)
     lesson = await makeup.start(BOB, group, BUTTON)
+    payloads = [p.to_payload() for p in lesson.parts]
     sent = [Sent(100 + i, {"poll_id": f"poll-{i}"} if p["method"] == "sendPoll" else {})
-            for i, p in enumerate(lesson.payloads)]
-    await makeup.record_sent(list(zip(lesson.payloads, sent, strict=True)))
-    button_at = max(i for i, p in enumerate(lesson.payloads) if p["method"] == "sendMessage")
+            for i, p in enumerate(payloads)]
+    await makeup.record_sent(list(zip(lesson.parts, sent, strict=True)))
+    button_at = max(i for i, p in enumerate(payloads) if p["method"] == "sendMessage")
     async with services.db.transaction() as s:
         row = await s.get(LessonDelivery, lesson.delivery_id)
         assert row is not None and row.delivered_at == services.clock.now() and row.message_id == 100 + button_at
@@ -176,8 +178,9 @@ async def test_studying_again_after_a_checkin_is_allowed_and_says_so(services: S
     await checked_in(services, BOB, group, services.clock.now() + timedelta(hours=2))
     lesson = await MakeupService(services.db, services.clock).start(BOB, group, BUTTON)
     assert lesson.already is ParticipationMode.ON_TIME
-    assert not any("reply_markup" in p["params"] for p in lesson.payloads)  # nothing to check in to again
-    assert [p["method"] for p in lesson.payloads].count("sendPoll") == 3
+    payloads = [p.to_payload() for p in lesson.parts]
+    assert not any("reply_markup" in p["params"] for p in payloads)  # nothing to check in to again
+    assert [p["method"] for p in payloads].count("sendPoll") == 3
 
 
 async def test_someone_not_in_the_branch_at_the_time_is_refused(services: Services) -> None:

@@ -172,7 +172,7 @@ async def test_absentees_of_a_party_lecture_get_its_lesson_without_waiting_for_m
     assert lesson.title in task.payload["params"]["text"]
     delivery = await makeup.lesson(ABSENT, meeting_id, "✅ 已学习")
     assert delivery.title == lesson.title and delivery.already is None
-    assert delivery.payloads[0]["meta"]["delivery"] == delivery.delivery_id
+    assert delivery.parts[0].to_payload()["meta"]["delivery"] == delivery.delivery_id
     async with services.db.transaction() as s:
         row = await s.get(LessonDelivery, delivery.delivery_id)
         assert row is not None and row.mode is ParticipationMode.MAKEUP and row.chat_id == ABSENT.telegram_user_id

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import AuditEntry, Meeting, OutboxMessage, ParticipationEvent, SignIn
-from lesson_bot.delivery.meetings import MeetingTicker
 from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import (
     AuditOutcome,
@@ -25,6 +24,7 @@ from lesson_bot.services.errors import Conflict, InvalidInput, Refused
 from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.meetings.ticks import MeetingTicker
 from lesson_bot.services.meetings.views import meeting_tally
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
 from lesson_bot.db.models import Meeting, OutboxMessage, Rsvp
-from lesson_bot.delivery.nudges import NudgeJob
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, RsvpAnswer
 from lesson_bot.domain.nudge_rules import NudgeRules
 from lesson_bot.i18n import Translator
+from lesson_bot.services.lessons.nudge_ticks import NudgeJob
 from lesson_bot.services.lessons.nudges import NudgeService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person

@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 
 from lesson_bot.db.models import LessonDelivery, OutboxMessage
-from lesson_bot.delivery.reviews import ReviewTicker
 from lesson_bot.domain.enums import OutboxStatus, ParticipationMode
 from lesson_bot.domain.review_rules import is_due
 from lesson_bot.i18n import Translator
+from lesson_bot.services.lessons.review_ticks import ReviewTicker
 from lesson_bot.services.lessons.reviews import ReviewService, open_reviews
 from tests.services.conftest import Services
 from tests.services.test_makeup import BOB, CAROL, GROUP, answered, deliver, setup_branch
@@ -61,10 +61,11 @@ async def test_review_on_demand_makes_one_review_delivery_per_lesson(services: S
     by_title = {lesson.title: lesson for lesson in request.lessons}
     zunyi_review = by_title["遵义会议：生死攸关的转折点"]
     assert zunyi_review.questions == (0, 2) and zunyi_review.chat_id == BOB.telegram_user_id
-    assert [p["params"]["question"] for p in zunyi_review.polls] == [
+    polls = [p.to_payload() for p in zunyi_review.polls]
+    assert [p["params"]["question"] for p in polls] == [
         "遵义会议是在什么时间召开的？", "在遵义会议上，毛泽东同志被增选为什么职务？"]
-    assert zunyi_review.polls[1]["params"]["correct_option_ids"] == [2]
-    assert all(p["params"]["is_anonymous"] is False for p in zunyi_review.polls)
+    assert polls[1]["params"]["correct_option_ids"] == [2]
+    assert all(p["params"]["is_anonymous"] is False for p in polls)
     async with services.db.transaction() as s:
         rows = (await s.execute(select(LessonDelivery).where(LessonDelivery.mode == ParticipationMode.REVIEW))
                 ).scalars().all()

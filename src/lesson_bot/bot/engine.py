@@ -10,17 +10,17 @@ from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
-from lesson_bot.delivery.cadence import ticks as record_ticks
-from lesson_bot.delivery.counts import CountTicker
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.engine import Engine
 from lesson_bot.delivery.leader import Leadership
-from lesson_bot.delivery.lesson_sent import lesson_sent
-from lesson_bot.delivery.meetings import MeetingTicker
-from lesson_bot.delivery.nudges import NudgeJob
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.delivery.reviews import ReviewTicker
+from lesson_bot.delivery.recorder import lesson_sent
+from lesson_bot.delivery.ticks import ticks as record_ticks
+from lesson_bot.services.lessons.counts import CountTicker
+from lesson_bot.services.lessons.nudge_ticks import NudgeJob
+from lesson_bot.services.lessons.review_ticks import ReviewTicker
+from lesson_bot.services.meetings.ticks import MeetingTicker
 
 
 def build_engine(services: Services, token: str, api_root: str, *, time_scale: float = 1.0) -> tuple[Engine, Bot]:

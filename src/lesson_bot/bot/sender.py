@@ -1,5 +1,5 @@
-"""The delivery engine's Sender, on python-telegram-bot: Bot API calls described as data (parameters by their Bot
-API names, which python-telegram-bot's methods share), errors classified.
+"""The delivery engine's Sender, on python-telegram-bot: the one place where a typed outgoing message
+(domain/messages.py) becomes a Bot API call, and the errors are classified.
 
 It uses its own Bot (own connection pool, no AIORateLimiter): broadcasts are paced by the engine's limiter and
 never queue in front of the direct replies the Application sends.
@@ -7,30 +7,36 @@ never queue in front of the direct replies the Application sends.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from lesson_bot.delivery.ports import ChatGone, ChatMoved, Rejected, RetryLater, Sent, Transient
+from lesson_bot.domain.messages import (
+    ChatGone,
+    ChatMoved,
+    EditButtons,
+    Keyboard,
+    Media,
+    Poll,
+    Rejected,
+    RetryLater,
+    Sent,
+    Text,
+    Transient,
+)
+from lesson_bot.domain.messages import Message as OutMessage
 
-MEDIA_PARAMS = ("photo", "document", "video")
 NOT_MODIFIED = "message is not modified"
 GONE_400 = ("chat not found", "user not found", "group chat was deactivated", "peer_id_invalid")
 
 
-def _prepare(params: Mapping[str, Any], media_root: Path | None) -> dict[str, Any]:
-    prepared = dict(params)
-    for key in MEDIA_PARAMS:
-        value = prepared.get(key)
-        if isinstance(value, dict) and "path" in value:
-            path = Path(value["path"])
-            if media_root is not None and not path.is_absolute():
-                path = media_root / path
-            prepared[key] = InputFile(path.read_bytes(), filename=path.name)
-    return prepared
+def _markup(buttons: Keyboard) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, url=b.url) if b.url is not None
+                                  else InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+                                 for row in buttons])
 
 
 def _result(message: Message) -> dict[str, Any]:
@@ -51,32 +57,51 @@ def _seconds(value: object) -> float:
 
 
 class TelegramSender:
-    """Sends outbox payloads with a plain python-telegram-bot Bot."""
+    """Sends typed messages (the outbox's, and private lessons answered directly) with a plain python-telegram-bot
+    Bot."""
 
     def __init__(self, bot: Bot, media_root: Path | None = None) -> None:
         self._bot = bot
         self._media_root = media_root
 
-    def _method(self, name: str) -> Callable[..., Awaitable[Message | bool]]:
-        methods: dict[str, Callable[..., Awaitable[Message | bool]]] = {
-            "sendMessage": self._bot.send_message,
-            "sendPoll": self._bot.send_poll,
-            "sendPhoto": self._bot.send_photo,
-            "sendDocument": self._bot.send_document,
-            "sendVideo": self._bot.send_video,
-            "editMessageReplyMarkup": self._bot.edit_message_reply_markup,
-        }
-        if name not in methods:
-            raise Rejected(f"the delivery engine does not send {name!r}")
-        return methods[name]
+    def _media(self, media: Media) -> InputFile | str:
+        if media.file_id:
+            return media.file_id
+        path = Path(str(media.path))
+        if self._media_root is not None and not path.is_absolute():
+            path = self._media_root / path
+        return InputFile(path.read_bytes(), filename=path.name)
 
-    async def send(self, chat_id: int, payload: Mapping[str, Any]) -> Sent:
-        method = self._method(str(payload["method"]))
-        params = _prepare(payload.get("params", {}), self._media_root)
-        if isinstance(params.get("reply_markup"), dict):
-            params["reply_markup"] = InlineKeyboardMarkup.de_json(params["reply_markup"], self._bot)
+    def _call(self, chat_id: int, message: OutMessage) -> Awaitable[Message | bool]:
+        """The one place a typed message becomes a Bot API call."""
+        bot = self._bot
+        match message:
+            case Text():
+                reply = None if message.reply_to is None else ReplyParameters(message.reply_to,
+                                                                               allow_sending_without_reply=True)
+                return bot.send_message(chat_id, message.text, parse_mode="HTML" if message.html else None,
+                                        reply_markup=_markup(message.buttons) if message.buttons else None,
+                                        reply_parameters=reply)
+            case Poll():
+                return bot.send_poll(chat_id, message.question, list(message.options), type="quiz",
+                                     correct_option_ids=[cast(Any, message.correct)], explanation=message.explanation,
+                                     is_anonymous=False)
+            case Media():
+                file, caption = self._media(message), message.caption or None
+                mode = "HTML" if caption else None
+                if message.kind == "photo":
+                    return bot.send_photo(chat_id, file, caption=caption, parse_mode=mode)
+                if message.kind == "video":
+                    return bot.send_video(chat_id, file, caption=caption, parse_mode=mode)
+                return bot.send_document(chat_id, file, caption=caption, parse_mode=mode)
+            case EditButtons():
+                return bot.edit_message_reply_markup(chat_id, message.message_id,
+                                                     reply_markup=_markup(message.buttons))
+
+    async def send(self, chat_id: int, message: OutMessage) -> Sent:
+        edited = message.message_id if isinstance(message, EditButtons) else None
         try:
-            message = await method(chat_id=chat_id, **params)
+            answer = await self._call(chat_id, message)
         except RetryAfter as exc:
             raise RetryLater(str(exc), _seconds(exc.retry_after)) from exc
         except ChatMigrated as exc:
@@ -85,7 +110,7 @@ class TelegramSender:
             raise ChatGone(exc.message) from exc
         except BadRequest as exc:
             if NOT_MODIFIED in exc.message.lower():  # an edit that is already there: the wanted state holds
-                return Sent(params.get("message_id"), {})
+                return Sent(edited, {})
             if any(marker in exc.message.lower() for marker in GONE_400):
                 raise ChatGone(exc.message) from exc
             raise Rejected(exc.message) from exc
@@ -95,9 +120,9 @@ class TelegramSender:
             raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
         except OSError as exc:  # a media file that cannot be read
             raise Rejected(f"cannot read media: {exc}") from exc
-        if not isinstance(message, Message):  # an edit answers True, not the message
-            return Sent(params.get("message_id"), {})
-        return Sent(message.message_id, _result(message))
+        if not isinstance(answer, Message):  # an edit answers True, not the message
+            return Sent(edited, {})
+        return Sent(answer.message_id, _result(answer))
 
 
 

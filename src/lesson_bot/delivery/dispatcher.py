@@ -15,20 +15,32 @@ import logging
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import counts, outbox
+from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import ChatEvents, ChatGone, ChatMoved, Rejected, RetryLater, Sender, Transient
+from lesson_bot.delivery.ports import ChatEvents, Sender
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
 from lesson_bot.delivery.recorder import SentHook as SentHook  # re-exported: hooks are typed against it
 from lesson_bot.delivery.recorder import SentRecorder
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
+from lesson_bot.domain.messages import (
+    ChatGone,
+    ChatMoved,
+    Message,
+    Rejected,
+    RetryLater,
+    Transient,
+    UnknownMessage,
+    from_payload,
+)
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.lessons import counts
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +56,14 @@ class DispatcherConfig:
     backoff_max_s: float = 300.0
     max_attempts: int = 10
     record_window_s: float = 0.005  # sends finishing within this long of each other are recorded together
+
+
+def _message(payload: Mapping[str, Any]) -> Message:
+    """The typed message a row stores; a payload that is none (or is malformed) is Rejected: retrying cannot help."""
+    try:
+        return from_payload(payload)
+    except (UnknownMessage, KeyError, TypeError, ValueError, IndexError) as exc:
+        raise Rejected(f"not a message the delivery engine sends: {exc}") from exc
 
 
 def is_group(chat_id: int) -> bool:
@@ -219,7 +239,7 @@ class Dispatcher:
                                   count_attempt=False)
                 return
             async with self._sending:
-                sent = await self._sender.send(row.chat_id, row.payload)
+                sent = await self._sender.send(row.chat_id, _message(row.payload))
                 # Telegram has the message: record it before giving up the slot, so that at most max_sending
                 # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
                 # the record may be retried, never the send. sent_at is when Telegram answered, not the commit.
@@ -274,10 +294,6 @@ class Dispatcher:
             await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker)
 
 
-def missed_window(due_at: datetime, grace: timedelta, event_at: datetime | None = None) -> datetime:
-    """The latest moment a message may go: its grace window, and never after the event it announces."""
-    latest = due_at + grace
-    return min(latest, event_at) if event_at is not None else latest
 
 
 

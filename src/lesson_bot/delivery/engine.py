@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable, Sequence
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import notices
 from lesson_bot.delivery.dispatcher import Dispatcher
 from lesson_bot.delivery.leader import Leadership, lead
 from lesson_bot.delivery.planner import Planner
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.schedules.missed import tick_missed
 
 log = logging.getLogger(__name__)
 PLANNER_INTERVAL_S = 5.0
@@ -44,10 +44,7 @@ class Engine:
 
     async def _tick(self) -> None:
         report = await self._planner.tick()
-        for branch_id, schedule_id, due_at in report.missed:
-            async with self._db.transaction() as s:
-                report.rows += await notices.missed(s, self._translator, branch_id, schedule_id, due_at,
-                                                    self._clock.now())
+        report.rows += await tick_missed(self._db, self._translator, report.missed, self._clock.now())
         if report.rows:
             self._dispatcher.wake()
             log.info("planned %d occurrences (%d messages)", report.planned, report.rows)

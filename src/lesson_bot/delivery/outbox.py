@@ -1,4 +1,5 @@
-"""The outbox: one row per occurrence x chat x part, unique by its dedupe key, and every row's fate.
+"""The dispatcher's side of the outbox: claiming due rows and recording every row's fate (rows are added by
+lesson_bot/db/outbox.py, in the transaction of the use case that causes them).
 
 Parts that share a group key (one occurrence in one chat) are sent in `seq` order: a row is eligible only when
 no earlier part of its group is still pending or in flight.
@@ -16,10 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
-from lesson_bot.db.upsert import insert_new
+from lesson_bot.db.outbox import OPEN
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 
-OPEN = (OutboxStatus.PENDING, OutboxStatus.CLAIMED)
 _OUTBOX = cast(Table, OutboxMessage.__table__)
 _LOG = cast(Table, DeliveryLogEntry.__table__)
 # Core statements run with a list of parameters (executemany): one statement per table for a whole batch, and
@@ -29,22 +29,6 @@ _MARK_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id")).values(
     result=bindparam("b_result"), attempts=_OUTBOX.c.attempts + 1, claimed_by=None, claimed_until=None,
     last_error=None,
 )
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """A message to plan; `dedupe_key` makes planning it twice harmless."""
-
-    dedupe_key: str
-    chat_id: int
-    kind: str
-    payload: dict[str, Any]
-    due_at: datetime
-    group_key: str
-    seq: int = 0
-    not_after: datetime | None = None
-    branch_id: int | None = None
-    occurrence_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -67,20 +51,6 @@ class SentRecord:
     at: datetime
     message_id: int | None
     result: dict[str, Any]
-
-
-async def enqueue(session: AsyncSession, items: Sequence[OutboxItem]) -> int:
-    """Add the items whose dedupe key is new; the number added. A re-run of the planner adds nothing."""
-    rows = [
-        {
-            "dedupe_key": i.dedupe_key, "chat_id": i.chat_id, "kind": i.kind, "payload": i.payload,
-            "due_at": i.due_at, "not_after": i.not_after, "group_key": i.group_key, "seq": i.seq,
-            "branch_id": i.branch_id, "occurrence_id": i.occurrence_id, "status": OutboxStatus.PENDING,
-            "attempts": 0, "next_attempt_at": i.due_at,
-        }
-        for i in items
-    ]
-    return len(await insert_new(session, OutboxMessage, rows, ["dedupe_key"], OutboxMessage.id))
 
 
 async def eligible(session: AsyncSession, now: datetime, limit: int) -> list[OutboxMessage]:
@@ -213,6 +183,7 @@ def _without_reply(payload: dict[str, Any], old_chat_id: int) -> dict[str, Any] 
     if "reply_to_message_id" not in params and not old_reply:
         return None
     params.pop("reply_to_message_id", None)
+    params.pop("allow_sending_without_reply", None)
     if old_reply:
         params.pop("reply_parameters")
     return {**payload, "params": params}

@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Occurrence, Schedule, SkipDate
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery import compose, counts, outbox
-from lesson_bot.delivery.dispatcher import missed_window
 from lesson_bot.domain.enums import (
     BranchStatus,
     OccurrenceStatus,
@@ -28,9 +27,11 @@ from lesson_bot.domain.enums import (
     ScheduleKind,
     ScheduleStatus,
 )
+from lesson_bot.domain.messages import missed_window
 from lesson_bot.domain.recurrence import Recurrence, occurrences
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.messages import lessons as compose
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ class Planner:
         async with self._db.transaction() as s:
             ids = (await s.execute(
                 select(Schedule.id).join(Branch, Branch.id == Schedule.branch_id)
-                # Meeting schedules create meetings ahead of time (delivery/meetings.py); their notices, reminders
+                # Meeting schedules create meetings ahead of time (services/meetings/ticks.py); their notices, reminders
                 # and sign-in are planned per meeting there.
                 .where(Schedule.status == ScheduleStatus.ACTIVE, Branch.status == BranchStatus.ACTIVE,
                        Schedule.kind == ScheduleKind.LESSON)
@@ -119,13 +120,13 @@ class Planner:
             if version is not None:
                 delivery_id = await _plan_delivery(s, branch, version, occurrence_id)
                 items = []
-                payloads = compose.lesson_payloads(
-                    version, delivery_id=delivery_id, button=counts.label(self._translator.lang(branch.locale)),
-                    file_ids=await compose.uploaded_file_ids(s, version))
-                for index, payload in enumerate(payloads):
+                button = compose.checkin_label(self._translator.lang(branch.locale))
+                parts = compose.lesson_parts(version, delivery_id=delivery_id, button=button,
+                                             file_ids=await compose.uploaded_file_ids(s, version))
+                for index, part in enumerate(parts):
                     dedupe, group = compose.part_keys(occurrence_id, branch.chat_id, index)
-                    items.append(outbox.OutboxItem(dedupe, branch.chat_id, "lesson", payload, occ.due_at, group,
-                                                   index, not_after, branch.id, occurrence_id))
+                    items.append(outbox.OutboxItem.of(dedupe, branch.chat_id, "lesson", part, occ.due_at, group,
+                                                      index, not_after, branch.id, occurrence_id))
                 report.rows += await outbox.enqueue(s, items)
         if _exhausted(rec, planned_seq, until):
             # Nothing is left to plan: leave the active set, or every tick would visit every schedule ever made.
@@ -144,7 +145,7 @@ def _exhausted(rec: Recurrence, planned_seq: int, until: datetime) -> bool:
 
 async def _plan_delivery(s: AsyncSession, branch: Branch, version: LessonVersion, occurrence_id: int) -> int:
     """The group's delivery of this occurrence, created now so that the check-in button can name it; its message
-    id and time are filled in when the message is sent (delivery/lesson_sent.py)."""
+    id and time are filled in when the message is sent (services/messages/lesson_sent.py)."""
     row = {"branch_id": branch.id, "lesson_version_id": version.id, "occurrence_id": occurrence_id,
            "mode": ParticipationMode.ON_TIME, "chat_id": branch.chat_id, "member_id": None}
     inserted = await insert_new(s, LessonDelivery, [row], ["occurrence_id", "chat_id"], LessonDelivery.id)

@@ -20,7 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.outbox import Claimed, SentRecord
-from lesson_bot.delivery.ports import Sent
+from lesson_bot.domain.messages import Sent
+from lesson_bot.services.clock import Clock
+from lesson_bot.services.messages.lesson_sent import record_part
 
 log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 8
@@ -123,3 +125,12 @@ class SentRecorder:
 def _resolve(finished: _Finished) -> None:
     if not finished.recorded.done():  # its waiter may have been cancelled (the row is still recorded)
         finished.recorded.set_result(None)
+
+
+def lesson_sent(clock: Clock) -> SentHook:
+    """The hook for kind "lesson": what a sent part of a lesson means (services/messages/lesson_sent.py)."""
+
+    async def hook(s: AsyncSession, row: Claimed, sent: Sent) -> None:
+        await record_part(s, row.payload.get("meta"), sent, clock.now())
+
+    return hook

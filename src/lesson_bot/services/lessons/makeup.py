@@ -12,23 +12,23 @@ quiz is asked again, and those answers count like any other (they can close a mi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Membership, ParticipationEvent
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import compose, lesson_sent
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import MembershipStatus, ParticipationKind, ParticipationMode
+from lesson_bot.domain.messages import Part, Sent
 from lesson_bot.services import lookup
 from lesson_bot.services.branches.membership import present_at, was_present
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import NotFound, ServiceError
+from lesson_bot.services.messages import lesson_sent
+from lesson_bot.services.messages import lessons as compose
 from lesson_bot.services.views import Person
 
 PAGE = 5
@@ -69,13 +69,13 @@ class BranchLessons:
 
 @dataclass(frozen=True)
 class MakeupLesson:
-    """A make-up delivery ready to send: the Bot API calls, in order, for the member's private chat."""
+    """A make-up delivery ready to send: its parts, in order, for the member's private chat."""
 
     delivery_id: int
     chat_id: int
     title: str
     already: ParticipationMode | None  # studied before (on time or make-up): no new credit
-    payloads: tuple[dict[str, Any], ...]
+    parts: tuple[Part, ...]
 
 
 async def _lines(s: AsyncSession, member_id: int) -> dict[int, list[LessonLine]]:
@@ -182,19 +182,15 @@ class MakeupService:
                                       mode=ParticipationMode.MAKEUP, chat_id=person.telegram_user_id)
             s.add(delivery)
             await s.flush()
-            payloads = compose.lesson_payloads(version, delivery_id=delivery.id, button=button,
-                                               file_ids=await compose.uploaded_file_ids(s, version))
-            if already is not None:
-                # Studied before: the check-in dedupe is per delivery, so a second button would credit the lesson
-                # twice. The text comes without it; the quiz stays (answers still close open mistakes).
-                for payload in payloads:
-                    payload["params"].pop("reply_markup", None)
-                    payload.get("meta", {}).pop("checkin", None)
-            return MakeupLesson(delivery.id, delivery.chat_id, version.title, already, tuple(payloads))
+            # Studied before: the check-in dedupe is per delivery, so a second button would credit the lesson
+            # twice. The text comes without it; the quiz stays (answers still close open mistakes).
+            parts = compose.lesson_parts(version, delivery_id=delivery.id, button=button, checkin=already is None,
+                                         file_ids=await compose.uploaded_file_ids(s, version))
+            return MakeupLesson(delivery.id, delivery.chat_id, version.title, already, tuple(parts))
 
-    async def record_sent(self, parts: Sequence[tuple[Mapping[str, Any], Sent]]) -> None:
+    async def record_sent(self, parts: Sequence[tuple[Part, Sent]]) -> None:
         """Record what the sent parts of a private delivery (补学 or /review) mean: when it was delivered, the
         message with the check-in button, its quiz polls (so that answers are credited)."""
         async with self._db.transaction() as s:
-            for payload, sent in parts:
-                await lesson_sent.record_part(s, payload, sent, self._clock.now())
+            for part, sent in parts:
+                await lesson_sent.record_part(s, part.meta, sent, self._clock.now())

@@ -1,8 +1,8 @@
 """Who is nudged about a lesson they have not studied, how, and when (the rules are domain/nudge_rules.py).
 
-`NudgeService.due()` returns one round per group delivery whose nudges may go now; delivery/nudges.py turns rounds
-into outbox rows. What was already nudged is read back from those rows (their dedupe keys and payload "meta"),
-so the schema holds no nudge state of its own:
+`NudgeService.due()` returns one round per group delivery whose nudges may go now; services/lessons/nudge_ticks.py
+turns rounds into outbox rows. What was already nudged is read back from those rows (their dedupe keys and payload
+"meta"), so the schema holds no nudge state of its own:
 
 - `nudge:dm:<delivery>:<member>` a private nudge; `nudge:group:<delivery>:part:<n>` the group mention (meta lists
   the members mentioned); `nudge:summary:<delivery>:<secretary>` the summary (meta says whether group mentions

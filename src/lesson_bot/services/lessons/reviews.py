@@ -3,17 +3,16 @@
 The spacing rules are in domain/review_rules.py. Answers are the quiz_answer events of every mode; a review
 is a LessonDelivery of mode review for one member in private holding the quiz polls of the questions it asks, so
 the participation handlers credit its answers as mode review, and an answer to it (right or wrong) moves the
-question on. Automatic reviews are sent by the engine tick in delivery/reviews.py; /review asks every open
+question on. Automatic reviews are sent by the engine tick in services/lessons/review_ticks.py; /review asks every open
 question at once.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,12 +20,13 @@ from sqlalchemy.orm import aliased
 
 from lesson_bot.db.models import Branch, LessonDelivery, LessonVersion, Member, ParticipationEvent, QuizPoll
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import lesson_sent
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
+from lesson_bot.domain.messages import Part, Sent
 from lesson_bot.domain.review_rules import Answer, Mistake, open_mistake
 from lesson_bot.services import lookup
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.messages import lesson_sent
+from lesson_bot.services.messages.lessons import quiz_part
 from lesson_bot.services.views import Person
 
 
@@ -48,7 +48,7 @@ class OpenReview:
 
 @dataclass(frozen=True)
 class ReviewLesson:
-    """A review delivery: the open questions of one lesson version for one member, as Bot API calls."""
+    """A review delivery: the open questions of one lesson version for one member, as quiz polls."""
 
     delivery_id: int
     member_id: int
@@ -57,7 +57,7 @@ class ReviewLesson:
     title: str
     questions: tuple[int, ...]  # question indexes, in order
     wrong_totals: tuple[int, ...]  # per question: its wrong answers so far (names each automatic review)
-    polls: tuple[dict[str, Any], ...]  # one sendPoll per question (with payload["meta"] for recording)
+    polls: tuple[Part, ...]  # one quiz poll per question (with the meta for recording it)
 
 
 Key = tuple[int, int, int]  # member, lesson version, question
@@ -121,19 +121,9 @@ async def _last_review_sent(s: AsyncSession, member_ids: set[int]) -> dict[Key, 
     return {(m, v, q): at for m, v, q, at in rows if m is not None}
 
 
-def quiz_poll(delivery_id: int, index: int, question: dict[str, Any]) -> dict[str, Any]:
-    """The sendPoll call of one quiz question (non-anonymous, so answers are per member), with the meta the
-    lesson on-sent hook (delivery/lesson_sent.py) records its QuizPoll from."""
-    return {"method": "sendPoll", "params": {
-        "question": question["question"], "options": list(question["options"]), "type": "quiz",
-        "correct_option_ids": [int(question["correct"])], "explanation": question.get("explanation"),
-        "is_anonymous": False,
-    }, "meta": {"delivery": delivery_id, "question": index, "correct": int(question["correct"])}}
-
-
 async def create_reviews(s: AsyncSession, reviews: Sequence[OpenReview]) -> list[ReviewLesson]:
     """One review delivery per member and lesson version for these open questions; its delivered_at is stamped
-    when its first part is sent (delivery/lesson_sent.py)."""
+    when its first part is sent (services/messages/lesson_sent.py)."""
     grouped: dict[tuple[int, int], list[OpenReview]] = defaultdict(list)
     for review in reviews:
         grouped[(review.member_id, review.lesson_version_id)].append(review)
@@ -152,7 +142,7 @@ async def create_reviews(s: AsyncSession, reviews: Sequence[OpenReview]) -> list
         lessons.append(ReviewLesson(
             delivery.id, member_id, first.chat_id, version_id, version.title,
             tuple(r.question_index for r in items), tuple(r.mistake.wrong_total for r in items),
-            tuple(quiz_poll(delivery.id, r.question_index, version.quiz[r.question_index]) for r in items)))
+            tuple(quiz_part(delivery.id, r.question_index, version.quiz[r.question_index]) for r in items)))
     return lessons
 
 
@@ -183,8 +173,8 @@ class ReviewService:
             reviews = await open_reviews(s, member_id=member.id)
             return ReviewRequest(tuple(await create_reviews(s, reviews)))
 
-    async def record_sent(self, parts: Sequence[tuple[Mapping[str, Any], Sent]]) -> None:
+    async def record_sent(self, parts: Sequence[tuple[Part, Sent]]) -> None:
         """Record what the sent parts of a review mean: when it was delivered, and its quiz polls."""
         async with self._db.transaction() as s:
-            for payload, sent in parts:
-                await lesson_sent.record_part(s, payload, sent, self._clock.now())
+            for part, sent in parts:
+                await lesson_sent.record_part(s, part.meta, sent, self._clock.now())

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Meeting, Member, OutboxMessage, Rsvp
-from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.domain.enums import BranchStatus, LeaveStatus, OutboxStatus, RsvpAnswer
+from lesson_bot.domain.messages import Text
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.meetings.views import MeetingView
+from lesson_bot.services.messages import meetings as texts
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ async def call_off(s: AsyncSession, meeting: Meeting, branch: Branch, view: Meet
     return CalledOff(view, recurring, len(withdrawn), group, len(answered))
 
 
-def _called_off(t: Lang, view: MeetingView, recurring: bool, *, private: bool) -> dict[str, Any]:
+def _called_off(t: Lang, view: MeetingView, recurring: bool, *, private: bool) -> Text:
     lines = [t._("🚫 <b>Meeting called off</b>"), texts.card(t, view)]
     if private:
         lines += ["", t._("You answered this meeting's notice; there is no need to come, and it will not count "

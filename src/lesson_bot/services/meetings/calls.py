@@ -13,7 +13,7 @@ Public API (the bot, the engine tick and other features use only this and servic
 
 RSVP and 请假: services/meetings/rsvp.py. 签到 and attendance: services/meetings/signin.py. Reads shared with
 other features (views, expected people, the tally): services/meetings/views.py. What the engine does over time
-(reminders, the 签到 button, closing the window): delivery/meetings.py.
+(reminders, the 签到 button, closing the window): services/meetings/ticks.py.
 """
 
 from __future__ import annotations
@@ -27,10 +27,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Lesson, Meeting, Schedule
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
 from lesson_bot.domain.attendance import Attendee, leave_deadline
 from lesson_bot.domain.enums import BranchStatus, MeetingStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.domain.meeting_types import Expected, MeetingTypeDef, MeetingTypes, type_settings
@@ -53,6 +52,7 @@ from lesson_bot.services.meetings.views import (
     party_groups,
     roster_attendees,
 )
+from lesson_bot.services.messages import meetings as texts
 
 TOPIC_MAX, PLACE_MAX, LINK_MAX = 200, 200, 500
 MIN_MINUTES, MAX_MINUTES = 10, 12 * 60
@@ -295,7 +295,7 @@ async def insert_meeting(s: AsyncSession, branch: Branch, kind: MeetingTypeDef, 
 
 async def add_schedule(s: AsyncSession, branch: Branch, draft: MeetingDraft, created_by: int | None) -> int:
     """A weekly or monthly schedule at the first meeting's local weekday (or day) and time; its template is the
-    draft, and delivery/meetings.py calls each next meeting ahead of its start."""
+    draft, and services/meetings/ticks.py calls each next meeting ahead of its start."""
     local = draft.starts_at.astimezone(ZoneInfo(branch.timezone))
     time = f"{local:%H:%M}"
     rule: dict[str, object]

@@ -15,10 +15,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Lesson, LessonDelivery, LessonVersion, Meeting, Member, ParticipationEvent
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery import compose, outbox
 from lesson_bot.domain.enums import MeetingStatus, ParticipationKind, ParticipationMode
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action
@@ -30,6 +30,7 @@ from lesson_bot.services.errors import Conflict, NotFound, ServiceError
 from lesson_bot.services.lessons.makeup import MakeupLesson, studied_versions
 from lesson_bot.services.meetings import notices as meeting_notices
 from lesson_bot.services.meetings.facts import Absentee, RecordView, record_view
+from lesson_bot.services.messages import lessons as compose
 from lesson_bot.services.views import Person
 
 WINDOW = timedelta(days=30)  # meetings whose tasks the tick still sends
@@ -165,12 +166,9 @@ class MeetingMakeupService:
                                       chat_id=person.telegram_user_id)
             s.add(delivery)
             await s.flush()
-            payloads = compose.lesson_payloads(version, delivery_id=delivery.id, button=button)
-            if already is not None:  # studied before: no second check-in button (as in services/lessons/makeup.py)
-                for payload in payloads:
-                    payload["params"].pop("reply_markup", None)
-                    payload.get("meta", {}).pop("checkin", None)
-            return MakeupLesson(delivery.id, delivery.chat_id, version.title, already, tuple(payloads))
+            # studied before: no second check-in button (as in services/lessons/makeup.py)
+            parts = compose.lesson_parts(version, delivery_id=delivery.id, button=button, checkin=already is None)
+            return MakeupLesson(delivery.id, delivery.chat_id, version.title, already, tuple(parts))
 
     async def open_makeups(self, telegram_user_id: int, branch_id: int) -> list[MeetingMakeups]:
         """The branch's recent meetings with absentees: who still owes the 补学 and who completed it."""

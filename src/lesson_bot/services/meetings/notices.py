@@ -1,7 +1,7 @@
 """Texts of a meeting's record, and the private messages the record, 补学 and cadence queue in the outbox.
 
-They live beside the services because the outbox stores finished Bot API calls (text and a plain-dict keyboard);
-the bot's own replies render the record with the same `record_text`, so both always agree.
+The outbox messages are typed (domain/messages.py); the bot's own replies render the record with the same
+`record_text`, so both always agree.
 """
 
 from __future__ import annotations
@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from lesson_bot.delivery.meetings_texts import aside, listing
-from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.domain.callbacks import MeetingMakeupDone, MeetingMakeupLesson, RecordConfirm
 from lesson_bot.domain.enums import SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.domain.messages import Keyboard, Text, keyboard
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.facts import Absentee, Attendant, Person, RecordView, split
+from lesson_bot.services.messages.meetings import aside, listing
 from tgrules.limits import MESSAGE_TEXT_MAX
 
 PIECE = 800  # raw characters of one long line per piece: escaped, it still fits a message
@@ -144,21 +144,11 @@ def record_text(t: Lang, types: MeetingTypes, view: RecordView) -> list[str]:
     return chunks(record_lines(t, types, view))
 
 
-def keyboard(*rows: Sequence[tuple[str, str]]) -> dict[str, Any]:
-    """An inline keyboard as the Bot API takes it (the outbox stores plain data)."""
-    return {"inline_keyboard": [[{"text": text, "callback_data": data} for text, data in row] for row in rows]}
-
-
-def _items(prefix: str, chat_id: int, texts: Sequence[str], markup: dict[str, Any], now: datetime,
+def _items(prefix: str, chat_id: int, texts: Sequence[str], buttons: Keyboard, now: datetime,
            branch_id: int) -> list[OutboxItem]:
-    items = []
-    for i, text in enumerate(texts):
-        params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
-        if i == len(texts) - 1:
-            params["reply_markup"] = markup
-        items.append(OutboxItem(f"{prefix}:part:{i}", chat_id, "notice", {"method": "sendMessage", "params": params},
-                                now, prefix, seq=i, branch_id=branch_id))
-    return items
+    """The texts as the parts of one message group, the buttons under the last."""
+    return [OutboxItem(f"{prefix}:part:{i}", chat_id, "notice", Text(text, buttons if i == len(texts) - 1 else ()),
+                       now, prefix, seq=i, branch_id=branch_id) for i, text in enumerate(texts)]
 
 
 def confirm_request(t: Lang, types: MeetingTypes, view: RecordView, chat_id: int, roles: tuple[str, ...],

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Meeting, MeetingAttachment, Member
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action
 from lesson_bot.i18n import Translator

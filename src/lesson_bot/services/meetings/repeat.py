@@ -1,6 +1,6 @@
 """Recurring meetings: a weekly or monthly meeting schedule (Schedule.kind meeting, its template the wizard's
 draft) calls each next meeting NOTICE_LEAD ahead of its start, so its notice, reminders and 签到 follow as for a
-one-off. Run from the meetings' engine tick (delivery/meetings.py); a meeting is never called for a start already
+one-off. Run from the meetings' engine tick (services/meetings/ticks.py); a meeting is never called for a start already
 past (the service was down), and the schedule's skip dates (holidays) are honoured.
 """
 

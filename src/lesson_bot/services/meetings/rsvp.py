@@ -18,10 +18,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Meeting, Member, OutboxMessage, Rsvp
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
 from lesson_bot.domain.attendance import MeetingRules, leave_deadline
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, OutboxStatus, RsvpAnswer
 from lesson_bot.domain.meeting_types import MeetingTypes
@@ -41,6 +40,7 @@ from lesson_bot.services.meetings.views import (
     secretaries,
     tapper,
 )
+from lesson_bot.services.messages import meetings as texts
 from lesson_bot.services.views import Person
 
 REASON_MAX = 500

@@ -8,8 +8,7 @@ handled in order (bot/ordering.py).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -20,13 +19,13 @@ from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.lessons import makeup as texts
 from lesson_bot.bot.webhook_reply import answer_callback
-from lesson_bot.delivery.counts import label
-from lesson_bot.delivery.ports import Sent
-from lesson_bot.delivery.reviews import intro_payload
 from lesson_bot.domain.callbacks import Callback, MakeupPage, MakeupStart
+from lesson_bot.domain.messages import Part, Sent
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.lessons.makeup import BranchLessons, NotConcerned
+from lesson_bot.services.messages.lessons import checkin_label as label
+from lesson_bot.services.messages.reviews import intro_part
 
 
 def _button(text: str, tap: Callback) -> InlineKeyboardButton:
@@ -52,16 +51,16 @@ async def _to_private(message: Message, context: Context, t: Lang) -> None:
     await message.reply_text(texts.use_private(t), reply_markup=keyboard)
 
 
-Record = Callable[[Sequence[tuple[Mapping[str, Any], Sent]]], Awaitable[None]]
+Record = Callable[[Sequence[tuple[Part, Sent]]], Awaitable[None]]
 
 
-async def _send(context: Context, chat_id: int, payloads: Sequence[Mapping[str, Any]], record: Record) -> None:
+async def _send(context: Context, chat_id: int, parts: Sequence[Part], record: Record) -> None:
     """Send a private lesson's parts in order and record what they mean (also the ones sent before a failure)."""
     sender = TelegramSender(context.bot, context.services.settings.media_dir)
-    sent: list[tuple[Mapping[str, Any], Sent]] = []
+    sent: list[tuple[Part, Sent]] = []
     try:
-        for payload in payloads:
-            sent.append((payload, await sender.send(chat_id, payload)))
+        for part in parts:
+            sent.append((part, await sender.send(chat_id, part.message)))
     finally:
         await record(sent)
 
@@ -111,7 +110,7 @@ async def on_start(update: Update, context: Context) -> None:
         return
     await answer_callback(query, texts.makeup_sending(t, lesson.title))
     await context.bot.send_message(lesson.chat_id, texts.makeup_intro(t, lesson.title, lesson.already))
-    await _send(context, lesson.chat_id, lesson.payloads, context.services.makeup.record_sent)
+    await _send(context, lesson.chat_id, lesson.parts, context.services.makeup.record_sent)
 
 
 async def cmd_review(update: Update, context: Context) -> None:
@@ -128,7 +127,7 @@ async def cmd_review(update: Update, context: Context) -> None:
         return
     await message.reply_text(texts.review_start(t, request.questions))
     for lesson in request.lessons:
-        await _send(context, lesson.chat_id, [intro_payload(t, lesson), *lesson.polls],
+        await _send(context, lesson.chat_id, [intro_part(t, lesson), *lesson.polls],
                     context.services.reviews.record_sent)
 
 

@@ -9,12 +9,12 @@ from datetime import datetime
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from lesson_bot.bot.keyboards import button
-from lesson_bot.delivery.meetings_texts import format_duration_text
 from lesson_bot.domain.attendance import Attendee, Status, Tally
 from lesson_bot.domain.callbacks import Callback, MeetingAttendance, MeetingStep
 from lesson_bot.domain.meeting_types import MeetingTypeDef
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.views import LessonOption, MeetingView
+from lesson_bot.services.messages.meetings import format_duration_text
 from lesson_bot.services.views import BranchView
 
 MAX_PEOPLE = 24  # roster buttons offered; others are typed

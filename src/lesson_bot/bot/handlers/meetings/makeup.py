@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
-from typing import Any
 
 from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
@@ -17,13 +16,13 @@ from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.texts.lessons import makeup as lesson_texts
 from lesson_bot.bot.texts.meetings import records as texts
 from lesson_bot.bot.webhook_reply import answer_callback
-from lesson_bot.delivery.counts import label
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.callbacks import MakeupsBranch, MakeupTasksSend, MeetingMakeupDone, MeetingMakeupLesson
+from lesson_bot.domain.messages import Part, Sent
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import Conflict
 from lesson_bot.services.meetings.makeup import NotAnAbsentee
 from lesson_bot.services.meetings.notices import local
+from lesson_bot.services.messages.lessons import checkin_label as label
 
 
 async def on_studied(update: Update, context: Context) -> None:
@@ -42,13 +41,13 @@ async def on_studied(update: Update, context: Context) -> None:
         await query.message.reply_text(texts.makeup_done(t, done.topic, done.already))
 
 
-async def send_lesson(context: Context, chat_id: int, payloads: Sequence[Mapping[str, Any]]) -> None:
+async def send_lesson(context: Context, chat_id: int, parts: Sequence[Part]) -> None:
     """Send a private lesson's parts in order and record what they mean (as /lessons' 补学 does)."""
     sender = TelegramSender(context.bot, context.services.settings.media_dir)
-    sent: list[tuple[Mapping[str, Any], Sent]] = []
+    sent: list[tuple[Part, Sent]] = []
     try:
-        for payload in payloads:
-            sent.append((payload, await sender.send(chat_id, payload)))
+        for part in parts:
+            sent.append((part, await sender.send(chat_id, part.message)))
     finally:
         await context.services.makeup.record_sent(sent)
 
@@ -69,7 +68,7 @@ async def on_lesson(update: Update, context: Context) -> None:
         return
     await answer_callback(query, lesson_texts.makeup_sending(t, lesson.title))
     await context.bot.send_message(lesson.chat_id, lesson_texts.makeup_intro(t, lesson.title, lesson.already))
-    await send_lesson(context, lesson.chat_id, lesson.payloads)
+    await send_lesson(context, lesson.chat_id, lesson.parts)
 
 
 async def _show(message: Message, context: Context, t: Lang, user_id: int, branch_id: int) -> None:

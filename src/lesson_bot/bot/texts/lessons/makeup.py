@@ -5,10 +5,10 @@ from __future__ import annotations
 from html import escape
 from zoneinfo import ZoneInfo
 
-from lesson_bot.delivery.reviews import review_intro
 from lesson_bot.domain.enums import ParticipationMode
 from lesson_bot.i18n import Lang
 from lesson_bot.services.lessons.makeup import BranchLessons, LessonLine
+from lesson_bot.services.messages.reviews import review_intro
 
 BUTTON_TITLE_MAX = 24
 

@@ -80,8 +80,8 @@ def summary(t: Lang, round_: NudgeRound) -> str:
 
 
 class NudgeTexts:
-    """The nudge job's texts (delivery/nudges.py NudgeTexts): each reader in their language, the group in the
-    branch's."""
+    """The nudge job's texts (services/lessons/nudge_ticks.py NudgeTexts): each reader in their language, the group
+    in the branch's."""
 
     def __init__(self, translator: Translator) -> None:
         self._translator = translator

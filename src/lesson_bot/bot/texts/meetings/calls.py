@@ -6,11 +6,11 @@ from html import escape
 
 from lesson_bot.bot.texts import common
 from lesson_bot.bot.texts.schedules import errors as schedule_errors
-from lesson_bot.delivery.meetings_texts import card, format_duration_text, listing, reminders_text, when
 from lesson_bot.domain.attendance import Status, Tally
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import InvalidInput, NotFound, ServiceError
 from lesson_bot.services.meetings.views import MeetingView
+from lesson_bot.services.messages.meetings import card, format_duration_text, listing, reminders_text, when
 
 SHORT = 60  # characters of a topic shown on a button or in an alert
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from lesson_bot.delivery.meetings_texts import format_duration_text, when
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.agenda import Agenda, AgendaLine, CalledOff
 from lesson_bot.services.meetings.views import MeetingView
+from lesson_bot.services.messages.meetings import format_duration_text, when
 
 
 def ask_branch(t: Lang) -> str:

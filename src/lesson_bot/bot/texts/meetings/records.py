@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import timedelta
 from html import escape
 
-from lesson_bot.delivery.meetings_texts import aside, listing
 from lesson_bot.domain.cadence import Expectation, State
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Lang
@@ -15,6 +14,7 @@ from lesson_bot.services.meetings.facts import RecordView
 from lesson_bot.services.meetings.makeup import MeetingMakeups
 from lesson_bot.services.meetings.notices import chunks, local, record_text
 from lesson_bot.services.meetings.records import MeetingLine
+from lesson_bot.services.messages.meetings import aside, listing
 
 __all__ = ["record_text"]
 

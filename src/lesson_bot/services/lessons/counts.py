@@ -21,24 +21,18 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, LessonDelivery, OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import compose, outbox
-from lesson_bot.delivery.outbox import OutboxItem
-from lesson_bot.i18n import Lang, Translator
+from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.messages.lessons import checkin_edit, checkin_label
 
 KIND = "count"
 EDIT_EVERY = timedelta(seconds=15)
 WINDOW = timedelta(days=7)
 BATCH = 200  # deliveries looked at per tick; the rest wait for the next tick
-
-
-def label(t: Lang, count: int | None = None, expected: int | None = None) -> str:
-    """The check-in button's label: plain before the first check-in, then with the count."""
-    if count is None:
-        return t._("✅ Studied")
-    return t._("✅ Studied {count}/{expected}", count=count, expected=expected)
 
 
 async def follow_chat(session: AsyncSession, moved: Iterable[Mapping[str, Any]], old_chat_id: int,
@@ -58,7 +52,7 @@ def group_key(delivery_id: int) -> str:
 
 
 class CountTicker:
-    """Enqueues the live-count edits that are due; `tick` is an engine job (delivery/engine.py)."""
+    """Enqueues the live-count edits that are due; `tick` is an engine job (delivery/engine.py calls it)."""
 
     def __init__(self, db: Database, clock: Clock, translator: Translator, every: timedelta = EDIT_EVERY,
                  window: timedelta = WINDOW) -> None:
@@ -95,10 +89,9 @@ class CountTicker:
                 # The denominator is the active roster when the lesson was sent, plus people the taps added;
                 # max() keeps "31/30" from ever showing if someone joined by other means and checked in.
                 expected = max(delivery.expected_count or 0, count)
-                text = label(self._translator.lang(locale), count, expected)
-                payload = {"method": "editMessageReplyMarkup", "params": {
-                    "message_id": delivery.message_id, "reply_markup": compose.checkin_markup(text, delivery.id)}}
-                items.append(OutboxItem(f"count:{delivery.id}:{count}", delivery.chat_id, KIND, payload, now,
+                text = checkin_label(self._translator.lang(locale), count, expected)
+                edit = checkin_edit(text, delivery.id, delivery.message_id)
+                items.append(OutboxItem(f"count:{delivery.id}:{count}", delivery.chat_id, KIND, edit, now,
                                         group_key(delivery.id), count, branch_id=delivery.branch_id))
                 delivery.shown_count, delivery.count_edited_at = count, now
             return await outbox.enqueue(s, items)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from lesson_bot.db import outbox
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.callbacks import MakeupStart
+from lesson_bot.domain.messages import Part, Text, keyboard
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.lessons.nudges import KIND, NudgeRound, NudgeService, Person, dm_key, group_key, summary_key
 
@@ -37,43 +38,44 @@ class NudgeTexts(Protocol):
         ...
 
 
-def _message(text: str, meta: dict[str, Any], **params: Any) -> dict[str, Any]:
-    return {"method": "sendMessage", "params": {"text": text, "parse_mode": "HTML", **params}, "meta": {"nudge": meta}}
+def _part(message: Text, meta: dict[str, Any]) -> Part:
+    return Part(message, {"nudge": meta})
 
 
 def items_for(round_: NudgeRound, texts: NudgeTexts, now: datetime) -> list[OutboxItem]:
     """The outbox rows of one round: private nudges, the group mention's parts, the summaries."""
     d = round_.delivery_id
 
-    def item(key: str, chat_id: int, payload: dict[str, Any], group: str, seq: int = 0) -> OutboxItem:
-        return OutboxItem(key, chat_id, KIND, payload, now, group, seq, round_.not_after, round_.branch_id)
+    def item(key: str, chat_id: int, part: Part, group: str, seq: int = 0) -> OutboxItem:
+        return OutboxItem.of(key, chat_id, KIND, part, now, group, seq, round_.not_after, round_.branch_id)
 
     items = []
     for person in round_.private:
         assert person.telegram_user_id is not None
         text, button = texts.private(person, round_)
-        markup = {"inline_keyboard": [[{"text": button, "callback_data": MakeupStart(d).encode()}]]}
+        buttons = keyboard([(button, MakeupStart(d).encode())])
         key = dm_key(d, person.member_id)
         items.append(item(key, person.telegram_user_id,
-                          _message(text, {"delivery": d, "member": person.member_id}, reply_markup=markup), key))
+                          _part(Text(text, buttons), {"delivery": d, "member": person.member_id}), key))
     if round_.group:
         members = [p.member_id for p in round_.group]
         for part, text in enumerate(texts.group(round_)):
-            reply = ({"reply_to_message_id": round_.message_id, "allow_sending_without_reply": True}
-                     if part == 0 and round_.message_id is not None else {})
+            reply = round_.message_id if part == 0 else None
             items.append(item(f"{group_key(d)}:part:{part}", round_.chat_id,
-                              _message(text, {"delivery": d, "members": members}, **reply), group_key(d), part))
+                              _part(Text(text, reply_to=reply), {"delivery": d, "members": members}),
+                              group_key(d), part))
     if round_.summarize:
         for secretary in round_.secretaries:
             assert secretary.telegram_user_id is not None
             key = summary_key(d, secretary.member_id)
             meta = {"delivery": d, "group_pending": bool(round_.postponed)}
-            items.append(item(key, secretary.telegram_user_id, _message(texts.summary(secretary, round_), meta), key))
+            summary = Text(texts.summary(secretary, round_))
+            items.append(item(key, secretary.telegram_user_id, _part(summary, meta), key))
     return items
 
 
 class NudgeJob:
-    """An engine tick (delivery/engine.py): enqueues the nudges due now; the number of rows added."""
+    """An engine tick (delivery/engine.py calls it): enqueues the nudges due now; the number of rows added."""
 
     def __init__(self, service: NudgeService, db: Database, clock: Clock, texts: NudgeTexts,
                  every: timedelta = EVERY) -> None:

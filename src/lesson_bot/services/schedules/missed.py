@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Member, Membership
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
+from lesson_bot.db.outbox import OutboxItem
+from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import MembershipStatus, Role
+from lesson_bot.domain.messages import Text
 from lesson_bot.i18n import Translator
 
 
@@ -40,8 +43,18 @@ async def missed(session: AsyncSession, translator: Translator, branch_id: int, 
                "if it is still needed.", when=when, title=branch.title)
     items = [
         OutboxItem(f"missed:{schedule_id}:{due_at.isoformat()}:{user}", user, "notice",
-                   {"method": "sendMessage", "params": {"text": text}}, now, f"notice:{user}",
+                   Text(text, html=False), now, f"notice:{user}",
                    branch_id=branch_id)
         for user in await secretaries_reachable(session, branch_id)
     ]
     return await outbox.enqueue(session, items)
+
+
+async def tick_missed(db: Database, translator: Translator, missed_ones: Sequence[tuple[int, int, datetime]],
+                      now: datetime) -> int:
+    """The planner's missed occurrences (branch, schedule, due), each told in its own transaction; rows queued."""
+    rows = 0
+    for branch_id, schedule_id, due_at in missed_ones:
+        async with db.transaction() as s:
+            rows += await missed(s, translator, branch_id, schedule_id, due_at, now)
+    return rows

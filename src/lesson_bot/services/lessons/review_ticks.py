@@ -4,7 +4,7 @@ Every `every` seconds (the reviews are days apart; no need to look every engine 
 questions whose review is due (domain/review_rules.py: 1, 3, 7 days after the last wrong answer, never in the
 quiet hours 22:00-08:00 of the branch's zone, whatever fell due at night waits for 08:00) and enqueues, per member
 and lesson, a "🔁 复习" message and the questions' quiz polls under a new review delivery. The rows are of kind
-"lesson", so the lesson on-sent hook (delivery/lesson_sent.py) stamps the delivery and records its polls from
+"lesson", so the lesson on-sent hook (services/messages/lesson_sent.py) stamps the delivery and records its polls from
 payload["meta"]. Each poll row's dedupe key names the member, lesson version, question, the number of wrong
 answers so far and the local day: a wrong answer earns one automatic review a day until one is sent (then
 review_rules.is_due waits for the member's answer), however often the job runs or restarts. A review not sent
@@ -15,38 +15,23 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import OutboxMessage
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.review_rules import is_due, quiet_start_after
-from lesson_bot.i18n import Lang, Translator
+from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.lessons.reviews import OpenReview, ReviewLesson, create_reviews, open_reviews
+from lesson_bot.services.lessons.reviews import OpenReview, create_reviews, open_reviews
+from lesson_bot.services.messages.reviews import intro_part
 
 log = logging.getLogger(__name__)
 KIND = "lesson"
 EVERY = timedelta(seconds=60)
-
-
-def review_intro(t: Lang, title: str, questions: int) -> str:
-    """The message before a lesson's review polls."""
-    return t.ngettext("🔁 Review: “{title}” — {n} question you answered wrongly. Try it again:",
-                      "🔁 Review: “{title}” — {n} questions you answered wrongly. Try them again:",
-                      questions, title=escape(title))
-
-
-def intro_payload(t: Lang, lesson: ReviewLesson) -> dict[str, Any]:
-    """The review's first message; its meta stamps the delivery as sent."""
-    return {"method": "sendMessage", "params": {"text": review_intro(t, lesson.title, len(lesson.questions)),
-                                                "parse_mode": "HTML"},
-            "meta": {"delivery": lesson.delivery_id}}
 
 
 def review_key(review: OpenReview, now: datetime) -> str:
@@ -58,7 +43,7 @@ def review_key(review: OpenReview, now: datetime) -> str:
 
 
 class ReviewTicker:
-    """Enqueues the due reviews; `tick` is an engine job (delivery/engine.py), `run` does the work now."""
+    """Enqueues the due reviews; `tick` is an engine job (delivery/engine.py calls it), `run` does the work now."""
 
     def __init__(self, db: Database, clock: Clock, translator: Translator, every: timedelta = EVERY) -> None:
         self._db = db
@@ -98,14 +83,14 @@ class ReviewTicker:
                 # One group per member and run: their lessons' parts go out in order, never interleaved.
                 group = f"review:{lesson.member_id}:{now.isoformat()}"
                 seq = by_member.get(lesson.member_id, 0)
-                items.append(OutboxItem(f"review:{lesson.delivery_id}:intro", lesson.chat_id, KIND,
-                                        intro_payload(t, lesson), now, group, seq, not_after, first.branch_id))
+                items.append(OutboxItem.of(f"review:{lesson.delivery_id}:intro", lesson.chat_id, KIND,
+                                           intro_part(t, lesson), now, group, seq, not_after, first.branch_id))
                 for offset, (question, poll) in enumerate(zip(lesson.questions, lesson.polls, strict=True), 1):
                     review = next(r for r in fresh if r.member_id == lesson.member_id
                                   and r.lesson_version_id == lesson.lesson_version_id
                                   and r.question_index == question)
-                    items.append(OutboxItem(review_key(review, now), lesson.chat_id, KIND, poll, now, group,
-                                            seq + offset, not_after, first.branch_id))
+                    items.append(OutboxItem.of(review_key(review, now), lesson.chat_id, KIND, poll, now, group,
+                                               seq + offset, not_after, first.branch_id))
                 by_member[lesson.member_id] = seq + len(lesson.questions) + 1
             added = await outbox.enqueue(s, items)
         if added:

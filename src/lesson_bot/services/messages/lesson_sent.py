@@ -1,10 +1,10 @@
-"""What a sent lesson part means (the dispatcher's on-sent hook for outbox kind "lesson").
+"""What a sent lesson part means (the dispatcher's on-sent hook for outbox kind "lesson", delivery/recorder.py).
 
-It runs in the transaction that marks the part sent, reading payload["meta"] (written by delivery/compose.py):
-the first part sent stamps the delivery's delivered_at; the part with the check-in button records its message id
-and the count's denominator (active roster members at that moment); each quiz poll becomes a QuizPoll (Telegram's
-poll id -> delivery, question, correct option) so that answers can be credited; each uploaded media file keeps its
-Telegram file_id so that later lessons re-send it by id instead of uploading it again.
+It runs in the transaction that marks the part sent, reading its meta (payload["meta"], written by
+services/messages/lessons.py): the first part sent stamps the delivery's delivered_at; the part with the check-in
+button records its message id and the count's denominator (active roster members at that moment); each quiz poll
+becomes a QuizPoll (Telegram's poll id -> delivery, question, correct option) so that answers can be credited; each
+uploaded media file keeps its Telegram file_id so that later lessons re-send it by id instead of uploading it again.
 
 `record_part` serves lessons sent outside the outbox too (a private 补学 delivery answered directly).
 """
@@ -20,16 +20,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import LessonDelivery, MediaFile, Membership, QuizPoll
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery.dispatcher import SentHook
-from lesson_bot.delivery.outbox import Claimed
-from lesson_bot.delivery.ports import Sent
 from lesson_bot.domain.enums import MembershipStatus
-from lesson_bot.services.clock import Clock
+from lesson_bot.domain.messages import Sent
 
 
-async def record_part(s: AsyncSession, payload: Mapping[str, Any], sent: Sent, now: datetime) -> None:
-    """Record what one sent part of a lesson means (nothing for a payload without meta)."""
-    meta = payload.get("meta") or {}
+async def record_part(s: AsyncSession, meta: Mapping[str, Any] | None, sent: Sent, now: datetime) -> None:
+    """Record what one sent part of a lesson means, from its meta (nothing without)."""
+    meta = meta or {}
     delivery_id = meta.get("delivery")
     media = meta.get("media")
     if media and sent.result.get("file_id") and media.get("sha256"):
@@ -56,12 +53,3 @@ async def record_part(s: AsyncSession, payload: Mapping[str, Any], sent: Sent, n
             "question_index": int(meta["question"]), "correct_option": int(meta["correct"]),
             "message_id": sent.message_id, "sent_at": now,
         }], ["telegram_poll_id"], QuizPoll.id)
-
-
-def lesson_sent(clock: Clock) -> SentHook:
-    """The dispatcher's hook for kind "lesson"."""
-
-    async def hook(s: AsyncSession, row: Claimed, sent: Sent) -> None:
-        await record_part(s, row.payload, sent, clock.now())
-
-    return hook

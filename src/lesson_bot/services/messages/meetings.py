@@ -1,6 +1,6 @@
 """Texts and buttons of what meetings send through the outbox (notice, reminders, 签到, leave, summary).
 
-Buttons are plain Bot API dicts here (the outbox stores JSON); callback data follows `mt:<verb>:<id>`.
+Messages are the typed values of domain/messages.py; callback data follows `mt:<verb>:<id>`.
 """
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from html import escape
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from lesson_bot.domain.attendance import Status, Tally
 from lesson_bot.domain.callbacks import Rsvp, RsvpDecision, RsvpLeave, SignIn
 from lesson_bot.domain.meeting_types import Expected, format_duration
+from lesson_bot.domain.messages import Keyboard, Text, keyboard
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.views import MeetingView
 from tgrules.limits import MESSAGE_TEXT_MAX
@@ -36,17 +36,14 @@ def when(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M")
 
 
-def buttons(*rows: list[tuple[str, str]]) -> dict[str, Any]:
-    return {"inline_keyboard": [[{"text": text, "callback_data": data} for text, data in row] for row in rows]}
+def buttons(*rows: list[tuple[str, str]]) -> Keyboard:
+    return keyboard(*rows)
 
 
-def message(text: str, markup: dict[str, Any] | None = None) -> dict[str, Any]:
+def message(text: str, markup: Keyboard = ()) -> Text:
     if len(text) > MESSAGE_TEXT_MAX:  # a very long list of names: cut at a line, where no HTML tag is open
         text = text[: text.rfind("\n", 0, MESSAGE_TEXT_MAX - 2)] + "\n…"
-    params: dict[str, Any] = {"text": text, "parse_mode": "HTML"}
-    if markup is not None:
-        params["reply_markup"] = markup
-    return {"method": "sendMessage", "params": params}
+    return Text(text, markup)
 
 
 def who_expected(t: Lang, view: MeetingView) -> str:
@@ -77,11 +74,11 @@ def card(t: Lang, view: MeetingView) -> str:
     return "\n".join(lines)
 
 
-def rsvp_buttons(t: Lang, meeting_id: int) -> dict[str, Any]:
+def rsvp_buttons(t: Lang, meeting_id: int) -> Keyboard:
     return buttons([(t._("Attend"), Rsvp(meeting_id).encode()), (t._("Ask for leave"), RsvpLeave(meeting_id).encode())])
 
 
-def notice(t: Lang, view: MeetingView, deadline: datetime, now: datetime) -> dict[str, Any]:
+def notice(t: Lang, view: MeetingView, deadline: datetime, now: datetime) -> Text:
     """The call to the group, with 参加 and 请假 (only 参加 when it is called too late for leave)."""
     if deadline > now:
         ask = t._("Tap “Attend”, or “Ask for leave” before {deadline}.",
@@ -93,7 +90,7 @@ def notice(t: Lang, view: MeetingView, deadline: datetime, now: datetime) -> dic
     return message("\n".join([t._("📣 <b>Meeting notice</b>"), card(t, view), "", ask]), markup)
 
 
-def reminder(t: Lang, view: MeetingView, minutes: int, *, private: bool) -> dict[str, Any]:
+def reminder(t: Lang, view: MeetingView, minutes: int, *, private: bool) -> Text:
     """A reminder `minutes` before the start, to the group or to one member who has not answered."""
     head = t._("⏰ <b>Reminder</b>: the meeting starts in {left}.", left=format_duration_text(t, minutes))
     lines = [head, card(t, view)]
@@ -111,7 +108,7 @@ def format_duration_text(t: Lang, minutes: int) -> str:
     return t.ngettext("{n} minute", "{n} minutes", minutes)
 
 
-def sign_in_open(t: Lang, view: MeetingView, closes: datetime) -> dict[str, Any]:
+def sign_in_open(t: Lang, view: MeetingView, closes: datetime) -> Text:
     """The 签到 button in the group while the window is open."""
     lines = [t._("✍️ <b>Sign-in is open</b> until {closes}.", closes=closes.strftime("%H:%M")), card(t, view)]
     if view.sign_in_code:
@@ -119,7 +116,7 @@ def sign_in_open(t: Lang, view: MeetingView, closes: datetime) -> dict[str, Any]
     return message("\n".join(lines), buttons([(t._("Sign in"), SignIn(view.id).encode())]))
 
 
-def leave_request(t: Lang, view: MeetingView, rsvp_id: int, name: str, reason: str) -> dict[str, Any]:
+def leave_request(t: Lang, view: MeetingView, rsvp_id: int, name: str, reason: str) -> Text:
     """To a secretary: a member asks for leave, with 批准 / 驳回."""
     text = "\n".join([
         t._("🙋 <b>Leave request</b> from {name}", name=escape(name)), card(t, view),
@@ -129,7 +126,7 @@ def leave_request(t: Lang, view: MeetingView, rsvp_id: int, name: str, reason: s
                                   (t._("Reject"), RsvpDecision("no", rsvp_id).encode())]))
 
 
-def leave_decided(t: Lang, view: MeetingView, approved: bool, by: str) -> dict[str, Any]:
+def leave_decided(t: Lang, view: MeetingView, approved: bool, by: str) -> Text:
     """To the member: what the secretary decided."""
     if approved:
         head = t._("✅ Your leave for this meeting was approved by {by}. You will not be reminded.", by=escape(by))

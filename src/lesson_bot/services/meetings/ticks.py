@@ -1,6 +1,6 @@
-"""The meetings' engine tick: recurring meetings called ahead, reminders when their moment comes, the 签到
-button when the window opens, and the close of the window (absentees marked, the attendance summary sent). Runs on
-the leader with the planner.
+"""The meetings' engine tick (delivery/engine.py calls it): recurring meetings called ahead, reminders when their
+moment comes, the 签到 button when the window opens, and the close of the window (absentees marked, the attendance
+summary sent). Runs on the leader with the planner.
 
 Each step is recorded in the meeting's settings ("done": ["rem:1440", "open"]) so a tick does not redo it, and
 every outbox row has a dedupe key `mt:<meeting>:...`, so a second tick or a second replica adds nothing.
@@ -17,13 +17,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Meeting, Member, ParticipationEvent, Rsvp
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.delivery import meetings_texts as texts
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.dispatcher import missed_window
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.attendance import MeetingRules, Status, due_reminders, window
 from lesson_bot.domain.enums import (
     BranchStatus,
@@ -34,11 +32,13 @@ from lesson_bot.domain.enums import (
     RsvpAnswer,
 )
 from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.domain.messages import missed_window
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.meetings import repeat as meetings_repeat
 from lesson_bot.services.meetings.calls import outbox_prefix
 from lesson_bot.services.meetings.views import MeetingView, expected_attendees, meeting_tally, meeting_view, secretaries
+from lesson_bot.services.messages import meetings as texts
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=15)  # a reminder later than this (the service was down) is missed, not sent

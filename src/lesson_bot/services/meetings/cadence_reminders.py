@@ -1,51 +1,30 @@
-"""Engine ticks of the meeting routine: cadence reminders before a period ends, and 补学 tasks for absentees.
-
-Both look at many meetings, so they run at most every `interval` (the engine ticks every few seconds); a replay is
-harmless either way: each message has a dedupe key (cadence: once per branch, type, 党小组 and period and
-secretary; 补学: once per meeting and member).
+"""Cadence reminders: an engine tick (delivery/ticks.py runs it at most every few minutes) that tells secretaries
+about an expected meeting still missing near its period's deadline. A replay is harmless: each message has a dedupe
+key (once per branch, type, 党小组, period and secretary).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Member, Membership
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery import outbox
-from lesson_bot.delivery.meetings_texts import aside
-from lesson_bot.delivery.outbox import OutboxItem
 from lesson_bot.domain.cadence import Expectation
 from lesson_bot.domain.enums import MembershipStatus, Role
 from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.domain.messages import Text
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.meetings.cadence import BranchCompliance, CadenceService
-from lesson_bot.services.meetings.makeup import MeetingMakeupService
+from lesson_bot.services.messages.meetings import aside
 
 log = logging.getLogger(__name__)
-DEFAULT_INTERVAL = timedelta(minutes=10)
-
-
-class Every:
-    """Runs a job at most once per interval of the service clock (the first call always runs)."""
-
-    def __init__(self, job: Callable[[], Awaitable[int]], clock: Clock, interval: timedelta = DEFAULT_INTERVAL) -> None:
-        self._job = job
-        self._clock = clock
-        self._interval = interval
-        self._last: datetime | None = None
-
-    async def __call__(self) -> int:
-        now = self._clock.now()
-        if self._last is not None and now - self._last < self._interval:
-            return 0
-        self._last = now
-        return await self._job()
 
 
 def reminder_text(t: Lang, types: MeetingTypes, branch: BranchCompliance, row: Expectation) -> str:
@@ -89,18 +68,10 @@ class CadenceReminders:
                     assert user_id is not None
                     t = self._translator.lang(locale or branch.locale)
                     key = f"cad:{branch.branch_id}:{row.type}:{row.party_group or '-'}:{row.span.label}:{user_id}"
-                    items.append(OutboxItem(key, user_id, "notice", {"method": "sendMessage", "params": {
-                        "text": reminder_text(t, self._types, branch, row)}}, now, key,
-                        not_after=row.deadline, branch_id=branch.branch_id))
+                    text = Text(reminder_text(t, self._types, branch, row), html=False)
+                    items.append(OutboxItem(key, user_id, "notice", text, now, key, not_after=row.deadline,
+                                            branch_id=branch.branch_id))
             added = await outbox.enqueue(s, items)
         if added:
             log.info("cadence: %d reminders queued", added)
         return added
-
-
-def ticks(db: Database, clock: Clock, translator: Translator, cadence: CadenceService,
-          makeup: MeetingMakeupService, types: MeetingTypes | None = None,
-          interval: timedelta = DEFAULT_INTERVAL) -> list[Callable[[], Awaitable[int]]]:
-    """The engine jobs of records, 补学 and cadence."""
-    return [Every(CadenceReminders(db, clock, translator, cadence, types), clock, interval),
-            Every(makeup.assign_due, clock, interval)]
