@@ -59,6 +59,13 @@ def test_the_cli_applies_the_same_role_checks(env: int, tmp_path: Path) -> None:
     assert "refused: roster.import requires secretary" in refused.output
 
 
+def test_a_refusal_about_a_branch_that_does_not_exist_is_told_like_any_other(env: int) -> None:
+    """`deliveries --branch 999 --as 12345` used to crash with IntegrityError writing the refusal's audit entry."""
+    refused = CliRunner().invoke(app, ["deliveries", "--branch", "999", "--as", "12345"])
+    assert refused.exit_code == 1
+    assert "refused: delivery.view requires secretary" in refused.output
+
+
 def test_secretaries_and_branches_from_the_command_line(env: int) -> None:
     """An admin appoints and removes a secretary and lists the branches from the command line."""
     runner = CliRunner()
