@@ -59,7 +59,8 @@ async def test_plan_by_typing_in_english_refuses_one_off_times_and_past_start_da
     await registered_branch(harness, li)
     await harness.start(li)
     [step] = await harness.say(li, li, "/plan")
-    [step] = await harness.say(li, li, "2")
+    number = next(i for i, label in enumerate(buttons(step), start=1) if label.startswith("红色足迹"))
+    [step] = await harness.say(li, li, str(number))  # the series' number in the list, typed
     assert "Series: 红色足迹, 5 lessons, one per occurrence in order." in step["text"]
     [step] = await harness.say(li, li, "tomorrow 20:00")
     assert step["text"].startswith("⚠️ Time: “tomorrow 20:00” is a single moment, but a series needs a repeating")
