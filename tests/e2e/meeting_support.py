@@ -130,7 +130,7 @@ def _in(chat_id: int, messages: list[Message]) -> list[Message]:
 
 async def call_meeting(m: Month, secretary: str, chat: str, kind: str, topic: str, start: str, place: str, host: str,
                        recorder: str, duration: str, *, group: str | None = None, code: bool = False,
-                       lesson: tuple[int, str] | None = None) -> Message:
+                       lesson: str | None = None) -> Message:
     """The secretary's /meeting wizard in Chinese in `chat` (private or the group); the summary before confirming."""
     [ask_type] = await m.say(secretary, "/meeting", chat=chat)
     assert ask_type["text"] == "为“第一党支部”召集会议。请选择会议类型：", ask_type["text"]
@@ -140,11 +140,13 @@ async def call_meeting(m: Month, secretary: str, chat: str, kind: str, topic: st
         [step] = await m.tap_next(secretary, step, group)
     assert step["text"] == f"{kind}：请输入会议议题。", step["text"]
     [step] = await m.say(secretary, topic, chat=chat)
-    if lesson is not None:  # (pages to turn, the lesson's title)
+    if lesson is not None:  # the lesson's title: pages are turned until its button shows (the library grows)
         assert step["text"].startswith("这次党课讲哪一课？"), step["text"]
-        for _ in range(lesson[0]):
+        for _ in range(50):
+            if any(lesson in b["text"] for row in step["buttons"] for b in row):
+                break
             [step] = await m.tap_next(secretary, step, "下一页")
-        [step] = await m.tap_next(secretary, step, lesson[1])
+        [step] = await m.tap_next(secretary, step, lesson)
     assert step["text"].startswith("会议何时开始？"), step["text"]
     [ask_place] = await m.say(secretary, start, chat=chat)
     assert ask_place["text"].startswith("会议地点？"), ask_place["text"]

@@ -221,7 +221,7 @@ async def _lecture(m: Month) -> None:
     private chat. Absentees and 钱伟 get the lesson as 补学 at the close; 周杰 studies it."""
     m.at("2026-12-14 10:00")
     summary = await call_meeting(m, SEC, SEC, "党课", "学习遵义会议精神", "2026-12-17 19:30", "党员活动室", SEC,
-                                 "王芳", "90 分钟", lesson=(1, "遵义会议"))
+                                 "王芳", "90 分钟", lesson="遵义会议")
     assert "课程：遵义会议：生死攸关的转折点" in summary["text"] and "应参加：全体党员" in summary["text"]
     await m.tap_next(SEC, summary, "确认")
     [notice] = (await m.ticked("group"))["group"]

@@ -27,6 +27,7 @@ from lesson_bot.content.review_data import (
     MOJIBAKE,
     NAMED_AFTER,
     TITLES,
+    TITLES_BEFORE,
     TONE_MARKS,
 )
 
@@ -119,11 +120,14 @@ def _inside_book_title(line: str, at: int) -> bool:
     return line.count("《", 0, at) > line.count("》", 0, at)
 
 
-def _titled(line: str, end: int) -> bool:
-    """Whether the leader's name ending at `end` is followed by a title, directly or at the end of a list of
-    names (毛泽东、周恩来等同志; 朱德、刘伯承等同志), or is part of the name of a theory."""
+def _titled(line: str, start: int, end: int) -> bool:
+    """Whether the leader's name at `start:end` carries a title: after it, directly or at the end of a list of
+    names (毛泽东、周恩来等同志; 朱德、刘伯承等同志); before it, as official usage puts offices (国家主席习近平,
+    中共中央总书记、国家主席、中央军委主席习近平); or it is part of the name of a theory."""
     rest = line[end:]
-    return rest.startswith(NAMED_AFTER) or _TITLE_AFTER.match(rest) is not None
+    before = line[:start]
+    return (rest.startswith(NAMED_AFTER) or _TITLE_AFTER.match(rest) is not None
+            or before.endswith(TITLES_BEFORE))
 
 
 def check_leaders(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
@@ -136,7 +140,7 @@ def check_leaders(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
         if number == source_line:
             continue  # a citation names the author as the document does: 习近平：《论……》
         for match in _LEADER.finditer(line):
-            if _inside_book_title(line, match.start()) or _titled(line, match.end()):
+            if _inside_book_title(line, match.start()) or _titled(line, match.start(), match.end()):
                 continue
             out.append(
                 Problem(

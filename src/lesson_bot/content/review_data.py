@@ -10,6 +10,8 @@ Not 陈独秀: he founded the party but was expelled in 1929, and party texts na
 Other names (张闻天同志, 王稼祥同志 ...) are left to the author.
 """
 
+# Offices written before a name, as official texts do (国家主席习近平); 同志 and 先生 only follow a name.
+TITLES_BEFORE = ("总书记", "主席", "副主席", "总理", "副总理", "委员长", "书记", "总司令")
 TITLES = ("同志", "总书记", "主席", "副主席", "总理", "副总理", "委员长", "书记", "总司令", "先生", "老一辈")
 """Words that may follow a leader's name; also after 等 closing a list (毛泽东、周恩来等同志)."""
 
