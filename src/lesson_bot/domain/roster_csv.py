@@ -3,7 +3,9 @@
 Columns (a header row is required; Chinese or English names, any order, extra columns ignored):
 name/姓名, telegram (a numeric user id or @username)/Telegram, role/角色 (member 党员, secretary 书记),
 status/状态 (正式 full, 预备 probationary), and optionally party_group/党小组 and committee/支委 (是/否).
-Encodings: UTF-8 (with or without BOM) and GB18030, which is what Excel in China saves.
+Encodings: UTF-8 (with or without BOM) and GB18030, which is what Excel in China saves. Cells are separated by
+commas, semicolons or tabs, whichever splits the header row into the most known columns; quoting is Excel's, and
+lines may end in CRLF, LF or a lone CR (Excel for Mac).
 """
 
 from __future__ import annotations
@@ -91,16 +93,26 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
+def _header_columns(text: str, delimiter: str) -> int:
+    """How many known columns the header row has when split at `delimiter`."""
+    try:
+        return len(_columns(next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])))
+    except csv.Error:
+        return 0
+
+
 def parse_roster(data: bytes) -> ParsedRoster:
     """Parse the CSV bytes into good rows and per-line errors; never raises on bad input."""
     text = decode(data)
     if text is None:
         return ParsedRoster((), (RowError(1, "file", "encoding"),))
+    delimiter = max(",;\t", key=lambda d: _header_columns(text, d))  # Excel writes `;` or tabs in some locales
+    # newline="": a quoted field keeps its line breaks, and a file saved with CR alone ends its lines there.
+    lines: list[list[str]] = []
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    lines = list(csv.reader(io.StringIO(text), dialect))
+        lines.extend(csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter))
+    except csv.Error:  # over universal newlines and not strict, only a field past csv.field_size_limit() is one
+        return ParsedRoster((), (RowError(len(lines) + 1, "file", "too_long"),))
     if not lines or not any(cell.strip() for cell in lines[0]):
         return ParsedRoster((), (RowError(1, "file", "empty"),))
     columns = _columns(lines[0])
