@@ -59,7 +59,7 @@ async def mark(s: AsyncSession, schedule_id: int, error: RecurrenceError, now: d
     branch = None if schedule is None else await s.get(Branch, schedule.branch_id)
     if schedule is None or branch is None:
         return 0
-    log.error("schedule %d cannot be computed (%s): marked broken, reported to its secretaries", schedule_id, error)
+    log.warning("schedule %d cannot be computed (%s): marked broken, reported to its secretaries", schedule_id, error)
     targets = await secretaries(s, branch)
     if admin_chat_id is not None:
         targets.append((admin_chat_id, translator.default_locale))
