@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from lesson_bot.bootstrap import Services, build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
-from lesson_bot.db.models import Meeting
+from lesson_bot.db.models import Meeting, Schedule
 from lesson_bot.services.meetings.calls import MeetingDraft
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
@@ -133,6 +133,34 @@ def test_upcoming_lists_the_meeting_series_until_it_is_cancelled(branch_id: int)
     assert after.exit_code == 0, after.output
     assert f"meeting {meeting_id}  Branch committee meeting" in after.output
     assert "meeting series" not in after.output
+
+
+def test_upcoming_shows_a_broken_schedule_with_its_reason(branch_id: int) -> None:
+    """A series whose zone vanished from the zone data is listed as broken, with the reason and how to end it,
+    instead of being left out; cancelling it clears the listing."""
+    runner = CliRunner()
+    added = runner.invoke(app, ["schedule", "add", "--branch", str(branch_id), "--series", "红色足迹",
+                                "every Monday 09:00"])
+    assert added.exit_code == 0, added.output
+    schedule_id = int(added.output.split()[1].rstrip(":"))
+
+    async def corrupt() -> None:
+        services = build_services(load_settings())
+        try:
+            async with services.db.transaction() as s:
+                await s.execute(update(Schedule).where(Schedule.id == schedule_id).values(timezone="Europe/Atlantis"))
+        finally:
+            await services.db.dispose()
+
+    asyncio.run(corrupt())
+    listed = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id)])
+    assert listed.exit_code == 0, listed.output
+    assert listed.output.splitlines()[1] == (
+        f"BROKEN schedule {schedule_id}: 红色足迹: its time zone “Europe/Atlantis” is not known (any more); it sends "
+        f"nothing: cancel it with `lesson-bot schedule cancel {schedule_id}` and schedule it again")
+    assert runner.invoke(app, ["schedule", "cancel", str(schedule_id)]).exit_code == 0
+    after = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id)])
+    assert after.output == "nothing scheduled for 一支部\n"
 
 
 async def _series_of(services: Services, meeting_id: int) -> int:

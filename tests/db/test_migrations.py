@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert, inspect, select, text
+from sqlalchemy import insert, inspect, select, text, update
 
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
-from lesson_bot.db.models import Base, Branch, Member, Membership, MembershipAbsence
+from lesson_bot.db.models import Base, Branch, Member, Membership, MembershipAbsence, Schedule
 from lesson_bot.domain.enums import MembershipStatus
 
 
@@ -112,6 +112,35 @@ async def test_membership_periods_keep_existing_memberships_and_downgrade_to_the
         async with engine.connect() as conn:
             joined = dict((await conn.execute(select(Membership.id, Membership.joined_at))).all())
         assert joined == {1: t0 + timedelta(days=5), 2: t0}
+    finally:
+        await engine.dispose()
+
+
+async def test_broken_marks_start_empty_and_go_with_a_downgrade(db_url: str) -> None:
+    """Revision 0008 leaves existing schedules unmarked (the planner will judge them); a mark set afterwards is
+    dropped by going back to 0007, and the schedule itself stays."""
+    t0 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+    engine = create_engine(db_url)
+    try:
+        await migrate.upgrade(engine, "0007")
+        async with engine.begin() as conn:
+            await conn.execute(insert(Branch.__table__).values(
+                id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
+                invite_code="c1"))
+            await conn.execute(insert(Schedule.__table__).values(
+                id=1, branch_id=1, kind="lesson", series="s", timezone="Asia/Atlantis", recurrence="weekly",
+                rule={"days": [0], "time": "20:00"}, starts_at=t0, status="active"))
+        await migrate.upgrade(engine, "0008")
+        marks = select(Schedule.id, Schedule.broken_at, Schedule.broken_reason)
+        async with engine.begin() as conn:
+            assert (await conn.execute(marks)).all() == [(1, None, None)]
+            await conn.execute(update(Schedule.__table__).values(broken_at=t0, broken_reason={"field": "timezone"}))
+            assert (await conn.execute(marks)).all() == [(1, t0, {"field": "timezone"})]
+        await migrate.downgrade(engine, "0007")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("schedules")})
+            assert (await conn.execute(text("SELECT id, status FROM schedules"))).all() == [(1, "active")]
+        assert not {"broken_at", "broken_reason"} & columns
     finally:
         await engine.dispose()
 

@@ -35,11 +35,13 @@ def build_engine(services: Services, token: str, api_root: str, *, time_scale: f
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
                             BranchChatEvents(services, bot), config,
                             on_sent={"lesson": lesson_sent(services.clock)})
-    planner = Planner(services.db, services.clock, translator=services.translator)
+    planner = Planner(services.db, services.clock, translator=services.translator,
+                      admin_chat_id=services.settings.admin_chat_id)
     counts = CountTicker(services.db, services.clock, services.translator)
     reviews = ReviewTicker(services.db, services.clock, services.translator)
     nudges = NudgeJob(services.nudges, services.db, services.clock, NudgeTexts(services.translator))
-    meetings = MeetingTicker(services.db, services.clock, services.translator, services.meetings.types)
+    meetings = MeetingTicker(services.db, services.clock, services.translator, services.meetings.types,
+                             admin_chat_id=services.settings.admin_chat_id)
     engine = Engine(Leadership(services.db.engine), planner, dispatcher, services.db,
                     services.clock, services.translator, ticks=[counts.tick, reviews.tick, nudges,
                                                                     meetings.tick,

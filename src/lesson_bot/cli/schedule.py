@@ -110,7 +110,7 @@ def schedule_upcoming(
     as_user: AsOption = None,
 ) -> None:
     """The branch's next lesson deliveries (local time) and its active schedules; its meetings called and not
-    started, and its active meeting series with the next meeting each will call."""
+    started, and its active meeting series with the next meeting each will call; first, those that are broken."""
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)
     view = call_service(settings, lambda s: s.schedules.upcoming(actor, branch, limit=limit, locale="en"))
@@ -118,6 +118,10 @@ def schedule_upcoming(
         console.print(f"nothing scheduled for {view.branch_title}", highlight=False)
         return
     console.print(f"{view.branch_title} ({view.timezone}):", highlight=False)
+    for bad in view.broken:
+        what = "schedule" if bad.meeting_type is None else f"meeting series ({bad.meeting_type.name('en')})"
+        console.print(f"BROKEN {what} {bad.id}: {bad.what}: {bad.reason}; it sends nothing: cancel it with "
+                      f"`lesson-bot schedule cancel {bad.id}` and schedule it again", highlight=False)
     for item in view.lessons:
         console.print(f"  {item.local:%Y-%m-%d %H:%M %a}  #{item.schedule_id}  {item.title}", highlight=False)
     for line in view.schedules:

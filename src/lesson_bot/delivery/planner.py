@@ -28,10 +28,11 @@ from lesson_bot.domain.enums import (
     ScheduleStatus,
 )
 from lesson_bot.domain.messages import missed_window
-from lesson_bot.domain.recurrence import Recurrence, occurrences
+from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, occurrences
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.messages import lessons as compose
+from lesson_bot.services.schedules import broken
 
 log = logging.getLogger(__name__)
 
@@ -59,11 +60,12 @@ class Planner:
     """Materialises due occurrences into the outbox."""
 
     def __init__(self, db: Database, clock: Clock, config: PlannerConfig | None = None,
-                 translator: Translator | None = None) -> None:
+                 translator: Translator | None = None, admin_chat_id: int | None = None) -> None:
         self._db = db
         self._clock = clock
         self.config = config or PlannerConfig()
         self._translator = translator or Translator()
+        self._admin_chat_id = admin_chat_id  # told of a broken schedule, besides its branch's secretaries
 
     async def tick(self) -> PlanReport:
         """Plan everything due up to now + lookahead, each schedule in its own transaction."""
@@ -74,15 +76,23 @@ class Planner:
                 # Meeting schedules create meetings ahead of time (services/meetings/ticks.py); their notices, reminders
                 # and sign-in are planned per meeting there.
                 .where(Schedule.status == ScheduleStatus.ACTIVE, Branch.status == BranchStatus.ACTIVE,
-                       Schedule.kind == ScheduleKind.LESSON)
+                       Schedule.kind == ScheduleKind.LESSON, Schedule.broken_at.is_(None))
             )).scalars().all()
         for schedule_id in ids:
             try:
-                async with self._db.transaction() as s:
-                    await self._plan(s, schedule_id, report)
+                await self._plan_or_mark(schedule_id, report)
             except Exception:  # one bad schedule must not stop the others
                 log.exception("planning schedule %d failed", schedule_id)
         return report
+
+    async def _plan_or_mark(self, schedule_id: int, report: PlanReport) -> None:
+        try:
+            async with self._db.transaction() as s:
+                await self._plan(s, schedule_id, report)
+        except RecurrenceError as exc:  # it cannot be computed, now or ever: marked and reported once, then skipped
+            async with self._db.transaction() as s:
+                report.rows += await broken.mark(s, schedule_id, exc, self._clock.now(), self._translator,
+                                                 self._admin_chat_id)
 
     async def _plan(self, s: AsyncSession, schedule_id: int, report: PlanReport) -> None:
         schedule = await s.get(Schedule, schedule_id)

@@ -41,6 +41,11 @@ class Schedule(Base):
     status: Mapped[ScheduleStatus] = mapped_column(str_enum(ScheduleStatus, "schedule_status"))
     created_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    # Set once when the planner cannot compute the schedule (a rule corrupted in the DB, a zone gone from tzdata);
+    # the planner skips it from then on, until it is cancelled. The reason is data ({"field", "problem",
+    # "params"} of the RecurrenceError) so that each reader sees it in their own language.
+    broken_at: Mapped[datetime | None]
+    broken_reason: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SkipDate(Base):

@@ -24,11 +24,11 @@ NOTICE_LEAD = timedelta(days=6)  # under a week: a weekly meeting's next notice 
 
 
 async def schedule_ids(s: AsyncSession) -> list[int]:
-    """The active meeting schedules of active branches."""
+    """The active meeting schedules of active branches, except those marked broken."""
     return list((await s.execute(
         select(Schedule.id).join(Branch, Branch.id == Schedule.branch_id).where(
             Schedule.kind == ScheduleKind.MEETING, Schedule.status == ScheduleStatus.ACTIVE,
-            Branch.status == BranchStatus.ACTIVE)
+            Schedule.broken_at.is_(None), Branch.status == BranchStatus.ACTIVE)
     )).scalars().all())
 
 

@@ -33,12 +33,14 @@ from lesson_bot.domain.enums import (
 )
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.messages import missed_window
+from lesson_bot.domain.recurrence import RecurrenceError
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.meetings import repeat as meetings_repeat
 from lesson_bot.services.meetings.calls import outbox_prefix
 from lesson_bot.services.meetings.views import MeetingView, expected_attendees, meeting_tally, meeting_view, secretaries
 from lesson_bot.services.messages import meetings as texts
+from lesson_bot.services.schedules import broken
 
 log = logging.getLogger(__name__)
 GRACE = timedelta(minutes=15)  # a reminder later than this (the service was down) is missed, not sent
@@ -52,13 +54,15 @@ class MeetingTicker:
     """One periodic job (Engine tick): everything time-driven about meetings."""
 
     def __init__(self, db: Database, clock: Clock, translator: Translator, types: MeetingTypes | None = None,
-                 grace: timedelta = GRACE, on_closed: Sequence[ClosedHook] = ()) -> None:
+                 grace: timedelta = GRACE, on_closed: Sequence[ClosedHook] = (),
+                 admin_chat_id: int | None = None) -> None:
         self._db = db
         self._clock = clock
         self._translator = translator
         self._types = types or MeetingTypes()
         self._grace = grace
         self._on_closed = list(on_closed)
+        self._admin_chat_id = admin_chat_id  # told of a broken series, besides its branch's secretaries
 
     async def tick(self) -> int:
         """Call the recurring meetings now due, then do what is due for every open meeting; rows queued."""
@@ -68,8 +72,7 @@ class MeetingTicker:
             schedules = await meetings_repeat.schedule_ids(s)
         for schedule_id in schedules:
             try:
-                async with self._db.transaction() as s:
-                    rows += await meetings_repeat.call_due(s, schedule_id, now, self._translator, self._types)
+                rows += await self._call_or_mark(schedule_id, now)
             except Exception:  # one bad schedule must not stop the others
                 log.exception("meeting schedule %d: calling the next meeting failed", schedule_id)
         async with self._db.transaction() as s:
@@ -85,6 +88,14 @@ class MeetingTicker:
             except Exception:  # one bad meeting must not stop the others
                 log.exception("meeting %d: tick failed", meeting_id)
         return rows
+
+    async def _call_or_mark(self, schedule_id: int, now: datetime) -> int:
+        try:
+            async with self._db.transaction() as s:
+                return await meetings_repeat.call_due(s, schedule_id, now, self._translator, self._types)
+        except RecurrenceError as exc:  # the series cannot be computed, now or ever: marked and reported once
+            async with self._db.transaction() as s:
+                return await broken.mark(s, schedule_id, exc, now, self._translator, self._admin_chat_id, self._types)
 
     async def _step(self, s: AsyncSession, meeting_id: int, now: datetime) -> int:
         meeting = await s.get(Meeting, meeting_id, with_for_update=True)

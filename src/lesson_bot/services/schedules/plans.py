@@ -29,6 +29,7 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
+from lesson_bot.services.schedules import upcoming as reads
 from lesson_bot.services.schedules.upcoming import called_meetings, lesson_lines, meeting_series, stopped_series
 from lesson_bot.services.schedules.views import (
     Catalog,
@@ -209,7 +210,7 @@ class ScheduleService:
     async def upcoming(self, telegram_user_id: int, branch_id: int, *, limit: int = 10,
                        locale: str = "zh-Hans") -> Upcoming:
         """The branch's next lesson deliveries and their schedules, its active meeting series and the meetings
-        called but not started; each part at most `limit` long."""
+        called but not started, each part at most `limit` long; and its schedules and series that are broken."""
         now = self._clock.now()
         async with self._db.transaction() as s:
             _actor, branch, skip = await self._branch(s, telegram_user_id, branch_id)
@@ -217,9 +218,10 @@ class ScheduleService:
             lessons, lines = await lesson_lines(s, branch_id, skip, now, limit, t)
             series = await meeting_series(s, branch_id, skip, now, t, self.types)
             meetings, more_meetings = await called_meetings(s, branch_id, now, branch.timezone, self.types, limit)
+            broken = await reads.broken_schedules(s, branch_id, skip, t, self.types)
         return Upcoming(branch.title, branch.timezone, tuple(lessons[:limit]), tuple(lines[:limit]),
                         tuple(meetings), tuple(series[:limit]), more_schedules=max(0, len(lines) - limit),
-                        more_meetings=more_meetings, more_series=max(0, len(series) - limit))
+                        more_meetings=more_meetings, more_series=max(0, len(series) - limit), broken=tuple(broken))
 
     async def cancel(self, telegram_user_id: int, schedule_id: int) -> int:
         """Stop a schedule; whatever it queued and is not sent yet is cancelled too. The rows cancelled.

@@ -1,9 +1,9 @@
 """The reads behind /upcoming: a branch's next lesson deliveries and their schedules, its active meeting series and
-the meetings already called (services/meetings/repeat.py calls a series' meetings ahead of their start)."""
+the meetings already called (services/meetings/repeat.py calls a series' meetings ahead of their start), and the
+schedules and series that cannot be computed, shown as broken with the reason (services/schedules/broken.py)."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +17,9 @@ from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, describe, preview
 from lesson_bot.domain.translation import Translation
 from lesson_bot.services import lookup
+from lesson_bot.services.schedules.broken import reason_of, reason_text
 from lesson_bot.services.schedules.views import (
+    BrokenSchedule,
     CalledMeeting,
     MeetingSeries,
     ScheduleLine,
@@ -25,17 +27,41 @@ from lesson_bot.services.schedules.views import (
     UpcomingLesson,
 )
 
-log = logging.getLogger(__name__)
 
-
-def recurrence(schedule: Schedule, skip: frozenset[date] = frozenset()) -> Recurrence | None:
-    """The schedule's recurrence, or None (logged) for a row that cannot be walked."""
+def _walk(schedule: Schedule, skip: frozenset[date]) -> Recurrence | RecurrenceError:
     try:
         return Recurrence(schedule.recurrence, schedule.timezone, schedule.starts_at, schedule.rule,
                           ends_at=schedule.ends_at, max_count=schedule.max_count, skip_dates=skip)
-    except RecurrenceError:
-        log.exception("schedule %d cannot be walked", schedule.id)
-        return None
+    except RecurrenceError as exc:
+        return exc
+
+
+def recurrence(schedule: Schedule, skip: frozenset[date] = frozenset()) -> Recurrence | None:
+    """The schedule's recurrence, or None for one that is broken (marked, or that cannot be walked)."""
+    walked = _walk(schedule, skip)
+    return walked if isinstance(walked, Recurrence) and schedule.broken_at is None else None
+
+
+async def broken_schedules(s: AsyncSession, branch_id: int, skip: frozenset[date], t: Translation,
+                           types: MeetingTypes) -> list[BrokenSchedule]:
+    """The branch's active lesson schedules and meeting series that the planner marked broken or cannot compute
+    (not marked yet: its next tick will), each with what is wrong."""
+    found: list[BrokenSchedule] = []
+    for schedule in await _active(s, branch_id, ScheduleKind.LESSON) + await _active(s, branch_id,
+                                                                                      ScheduleKind.MEETING):
+        reason = schedule.broken_reason
+        if schedule.broken_at is None:
+            walked = _walk(schedule, skip)
+            if isinstance(walked, Recurrence):
+                continue
+            reason = reason_of(walked)
+        if schedule.kind is ScheduleKind.MEETING:
+            template: dict[str, Any] = dict(schedule.meeting_template or {})
+            found.append(BrokenSchedule(schedule.id, str(template.get("topic", "")), reason_text(t, reason),
+                                        types.get(str(template.get("type", "")))))
+        else:
+            found.append(BrokenSchedule(schedule.id, (await _titles(s, schedule))[1], reason_text(t, reason)))
+    return sorted(found, key=lambda line: line.id)
 
 
 async def _active(s: AsyncSession, branch_id: int, kind: ScheduleKind) -> list[Schedule]:

@@ -147,6 +147,16 @@ class SeriesStopped:
 
 
 @dataclass(frozen=True)
+class BrokenSchedule:
+    """An active schedule the planner cannot compute: it sends nothing until cancelled (a series: stopped)."""
+
+    id: int
+    what: str  # a lesson schedule's lesson or series; a meeting series' topic
+    reason: str  # what is wrong, in the reader's language
+    meeting_type: MeetingTypeDef | None = None  # set for a meeting series
+
+
+@dataclass(frozen=True)
 class Upcoming:
     """What /upcoming shows, each part at most `limit` long; `more_*` count what did not fit."""
 
@@ -159,10 +169,11 @@ class Upcoming:
     more_schedules: int = 0
     more_meetings: int = 0
     more_series: int = 0
+    broken: tuple[BrokenSchedule, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.lessons or self.schedules or self.meetings or self.series)
+        return not (self.lessons or self.schedules or self.meetings or self.series or self.broken)
 
 
 def weekly_when(weekday: int, clock: str) -> str:

@@ -11,7 +11,14 @@ from lesson_bot.bot.keyboards import button as _b
 from lesson_bot.bot.texts.schedules import wizard as texts
 from lesson_bot.domain.callbacks import ScheduleStep, Upcoming
 from lesson_bot.i18n import Lang
-from lesson_bot.services.schedules.views import LessonChoice, MeetingSeries, ScheduleLine, SeriesChoice, TimePreset
+from lesson_bot.services.schedules.views import (
+    BrokenSchedule,
+    LessonChoice,
+    MeetingSeries,
+    ScheduleLine,
+    SeriesChoice,
+    TimePreset,
+)
 from lesson_bot.services.views import BranchView
 
 PAGE = 8  # lessons per page: a series longer than this is paged
@@ -71,10 +78,14 @@ def nav_only(t: Lang, dialog_id: int, *, back: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([_nav(t, dialog_id, back=back)])
 
 
-def upcoming(t: Lang, branch_id: int, lines: Sequence[ScheduleLine],
-             series: Sequence[MeetingSeries] = ()) -> InlineKeyboardMarkup | None:
-    """Per schedule: cancel, and for a recurring one, skip its next date; per meeting series: stop."""
-    rows: list[Row] = []
+def upcoming(t: Lang, branch_id: int, lines: Sequence[ScheduleLine], series: Sequence[MeetingSeries] = (),
+             broken: Sequence[BrokenSchedule] = ()) -> InlineKeyboardMarkup | None:
+    """Per schedule: cancel, and for a recurring one, skip its next date; per meeting series: stop. A broken one
+    sends nothing, so its cancel or stop needs no confirming."""
+    rows: list[Row] = [[_b(t._("✖ Cancel #{id}", id=item.id), Upcoming("cxok", branch_id, item.id))]
+                       if item.meeting_type is None else
+                       [_b(t._("⏹ Stop series #{id}", id=item.id), Upcoming("msok", branch_id, item.id))]
+                       for item in broken]
     for line in lines:
         row = [_b(t._("✖ Cancel #{id}", id=line.id), Upcoming("cx", branch_id, line.id))]
         if line.recurring:

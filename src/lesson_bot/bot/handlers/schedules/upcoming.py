@@ -23,7 +23,7 @@ LIMIT = 10
 async def _listing(context: Context, t: Lang, user_id: int, branch_id: int,
                    notice: str | None = None) -> tuple[str, InlineKeyboardMarkup | None]:
     view = await context.services.schedules.upcoming(user_id, branch_id, limit=LIMIT, locale=t.locale)
-    return texts.listing(t, view, notice), kb.upcoming(t, branch_id, view.schedules, view.series)
+    return texts.listing(t, view, notice), kb.upcoming(t, branch_id, view.schedules, view.series, view.broken)
 
 
 async def cmd_upcoming(update: Update, context: Context) -> None:

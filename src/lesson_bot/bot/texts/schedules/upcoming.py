@@ -1,5 +1,5 @@
 """Texts of /upcoming: what the branch will be sent next, its schedules, its meeting series and the meetings
-called, and cancelling, skipping or stopping."""
+called, those that are broken, and cancelling, skipping or stopping."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ def _listing(t: Lang, view: Upcoming, notice: str | None, lessons: int, meetings
         return "\n".join(lines)
     lines.append(t._("<b>Coming up for {branch}</b> (time in {zone})", branch=escape(view.branch_title),
                      zone=escape(view.timezone)))
+    lines += _broken(t, view)
     if view.lessons:
         lines += [f"• {local_time(t, item.local)} — {escape(item.title)} (#{item.schedule_id})"
                   for item in view.lessons[:lessons]]
@@ -52,6 +53,24 @@ def _listing(t: Lang, view: Upcoming, notice: str | None, lessons: int, meetings
     else:
         lines.append(t._("No lesson is scheduled: /schedule for one lesson, /plan for a whole series."))
     return "\n".join(lines + _meetings(t, view, meetings))
+
+
+def _broken(t: Lang, view: Upcoming) -> list[str]:
+    """The schedules and series that send nothing because they cannot be computed: first, with what to do."""
+    if not view.broken:
+        return []
+    lines = ["", t._("<b>⚠️ Broken</b>")]
+    for item in view.broken:
+        if item.meeting_type is None:
+            lines.append(t._("#{id} {what} — broken: {reason}.", id=item.id, what=escape(_clip(item.what, NAME_MAX)),
+                             reason=escape(item.reason)))
+        else:
+            lines.append(t._("Meeting series #{id} {type} “{topic}” — broken: {reason}.", id=item.id,
+                             type=escape(item.meeting_type.name(t.locale)),
+                             topic=escape(_clip(item.what, TOPIC_MAX)), reason=escape(item.reason)))
+    lines.append(t._("Nothing is sent from these. Cancel each one (a meeting series: stop it) and schedule it "
+                     "again."))
+    return lines
 
 
 def _meetings(t: Lang, view: Upcoming, shown: int) -> list[str]:
