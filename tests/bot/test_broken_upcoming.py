@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from lesson_bot.delivery.meetings import MeetingTicker
 from sqlalchemy import select, update
 
 from lesson_bot.db.models import OutboxMessage, Schedule
 from lesson_bot.delivery.planner import Planner
+from lesson_bot.services.meetings.ticks import MeetingTicker
 from lesson_bot.services.schedules.plans import LessonPlan
 from tests.bot.conftest import Harness
 from tests.bot.test_lesson_cycle import engine_parts
