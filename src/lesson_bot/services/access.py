@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import AuditEntry, Member, Membership
-from lesson_bot.db.uow import Database
+from lesson_bot.db.models import AuditEntry, Branch, Member, Membership
+from lesson_bot.db.uow import Database, keep_on_rollback
 from lesson_bot.domain.enums import AuditOutcome, MembershipStatus, Role
 from lesson_bot.domain.permissions import Action, Actor, decide
 from lesson_bot.services.clock import Clock
@@ -47,15 +47,25 @@ class AccessControl:
             return await self.actor(session, telegram_user_id)
 
     async def require(
-        self, telegram_user_id: int, action: Action, branch_id: int | None = None, *, is_group_admin: bool = False
+        self,
+        session: AsyncSession,
+        telegram_user_id: int,
+        action: Action,
+        branch_id: int | None = None,
+        *,
+        is_group_admin: bool = False,
     ) -> Actor:
-        """The actor, if allowed; otherwise the refusal is audited (in its own transaction) and Refused raised."""
-        async with self._db.transaction() as session:
-            actor = await self.actor(session, telegram_user_id, is_group_admin=is_group_admin)
-            decision = decide(actor, action, branch_id)
-            if not decision.allowed:
-                session.add(self._entry(actor, action, branch_id, AuditOutcome.REFUSED, {"requires": decision.grant}))
+        """The actor, if allowed, checked inside the use case's transaction; otherwise Refused is raised and the
+        refusal audited so that it outlives the use case's rollback (`keep_on_rollback`)."""
+        actor = await self.actor(session, telegram_user_id, is_group_admin=is_group_admin)
+        decision = decide(actor, action, branch_id)
         if not decision.allowed:
+            detail: dict[str, Any] = {"requires": decision.grant}
+            if branch_id is not None and await session.get(Branch, branch_id) is None:
+                # The branch named does not exist (e.g. `--branch 999`): the row keeps the id, not the foreign key.
+                detail["branch_id"], branch_id = branch_id, None
+            refusal = self._fields(actor, action, branch_id, AuditOutcome.REFUSED, detail)
+            keep_on_rollback(session, lambda: AuditEntry(**refusal))
             raise Refused(action, decision.grant)
         return actor
 
@@ -73,11 +83,16 @@ class AccessControl:
     def _entry(
         self, actor: Actor, action: Action, branch_id: int | None, outcome: AuditOutcome, detail: dict[str, Any]
     ) -> AuditEntry:
-        return AuditEntry(
-            at=self._clock.now(),
-            actor_telegram_id=actor.telegram_user_id,
-            action=str(action),
-            branch_id=branch_id,
-            outcome=outcome,
-            detail={"admin": actor.is_admin, **detail},
-        )
+        return AuditEntry(**self._fields(actor, action, branch_id, outcome, detail))
+
+    def _fields(
+        self, actor: Actor, action: Action, branch_id: int | None, outcome: AuditOutcome, detail: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "at": self._clock.now(),
+            "actor_telegram_id": actor.telegram_user_id,
+            "action": str(action),
+            "branch_id": branch_id,
+            "outcome": outcome,
+            "detail": {"admin": actor.is_admin, **detail},
+        }

@@ -103,13 +103,13 @@ class BranchService:
         self, person: Person, chat_id: int, title: str, timezone: str, locale: str, *, is_group_admin: bool
     ) -> BranchView:
         """Make the group a branch with the caller as its secretary (a group admin, or a configured admin)."""
-        actor = await self._access.require(
-            person.telegram_user_id, Action.REGISTER_BRANCH, is_group_admin=is_group_admin
-        )
-        title = clean_title(title)
-        check_timezone(timezone)
         now = self._clock.now()
         async with self._db.transaction() as s:
+            actor = await self._access.require(
+                s, person.telegram_user_id, Action.REGISTER_BRANCH, is_group_admin=is_group_admin
+            )
+            title = clean_title(title)
+            check_timezone(timezone)
             branch = await lookup.branch_by_chat(s, chat_id)
             if branch is not None and branch.status is BranchStatus.ACTIVE:
                 raise Conflict("already_registered", title=branch.title)
@@ -129,16 +129,17 @@ class BranchService:
 
     async def check_register(self, person: Person, chat_id: int, *, is_group_admin: bool) -> None:
         """Before the /register wizard starts: refuse now rather than after the questions."""
-        await self._access.require(person.telegram_user_id, Action.REGISTER_BRANCH, is_group_admin=is_group_admin)
         async with self._db.transaction() as s:
+            await self._access.require(s, person.telegram_user_id, Action.REGISTER_BRANCH,
+                                       is_group_admin=is_group_admin)
             branch = await lookup.branch_by_chat(s, chat_id)
             if branch is not None and branch.status is BranchStatus.ACTIVE:
                 raise Conflict("already_registered", title=branch.title)
 
     async def list_for(self, telegram_user_id: int) -> list[BranchView]:
         """Every branch for an admin; a secretary's own branches for a secretary."""
-        actor = await self._access.require(telegram_user_id, Action.LIST_BRANCHES)
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.LIST_BRANCHES)
             query = select(Branch).order_by(Branch.status, Branch.title)
             if not actor.is_admin:
                 query = query.where(Branch.id.in_(actor.secretary_of))
@@ -147,8 +148,8 @@ class BranchService:
 
     async def add_secretary(self, telegram_user_id: int, branch_id: int, target: Target) -> RosterEntry:
         """Make someone a secretary of the branch (its secretary or an admin may)."""
-        actor = await self._access.require(telegram_user_id, Action.ADD_SECRETARY, branch_id)
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.ADD_SECRETARY, branch_id)
             await _branch(s, branch_id)
             member = await _resolve(s, target)
             membership = await _set_role(s, branch_id, member.id, Role.SECRETARY, MembershipSource.APPOINTED,
@@ -158,8 +159,8 @@ class BranchService:
 
     async def remove_secretary(self, telegram_user_id: int, branch_id: int, target: Target) -> RosterEntry:
         """Make a secretary an ordinary member again (admins only)."""
-        actor = await self._access.require(telegram_user_id, Action.REMOVE_SECRETARY, branch_id)
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.REMOVE_SECRETARY, branch_id)
             await _branch(s, branch_id)
             member = await _resolve(s, target, create=False)
             membership = await lookup.membership(s, branch_id, member.id)

@@ -116,8 +116,8 @@ class RosterService:
 
     async def roster(self, telegram_user_id: int, branch_id: int) -> RosterView:
         """The branch's roster (its secretaries and admins only), secretaries first, then by name."""
-        await self._access.require(telegram_user_id, Action.VIEW_ROSTER, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.VIEW_ROSTER, branch_id)
             branch = await s.get(Branch, branch_id)
             if branch is None:
                 raise NotFound("branch", branch_id)
@@ -143,12 +143,12 @@ class RosterService:
         is_committee: bool | None = None,
     ) -> RosterEntry:
         """A secretary corrects a roster entry: the name the branch uses, 正式/预备, 党小组, 支委."""
-        actor = await self._access.require(telegram_user_id, Action.EDIT_MEMBER, branch_id)
-        if name is not None and not 0 < len(name.strip()) <= ROSTER_NAME_MAX:
-            raise InvalidInput("name", "length", limit=ROSTER_NAME_MAX)
-        if party_group is not None and len(party_group) > ROSTER_NAME_MAX:
-            raise InvalidInput("party_group", "length", limit=ROSTER_NAME_MAX)
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.EDIT_MEMBER, branch_id)
+            if name is not None and not 0 < len(name.strip()) <= ROSTER_NAME_MAX:
+                raise InvalidInput("name", "length", limit=ROSTER_NAME_MAX)
+            if party_group is not None and len(party_group) > ROSTER_NAME_MAX:
+                raise InvalidInput("party_group", "length", limit=ROSTER_NAME_MAX)
             member = await lookup.by_telegram_id(s, member_telegram_id)
             membership = None if member is None else await lookup.membership(s, branch_id, member.id)
             if member is None or membership is None:
@@ -164,11 +164,11 @@ class RosterService:
 
     async def import_csv(self, telegram_user_id: int, branch_id: int, data: bytes) -> ImportReport:
         """Import a roster CSV: bad rows reported by line, good rows imported; the same file twice changes nothing."""
-        actor = await self._access.require(telegram_user_id, Action.IMPORT_ROSTER, branch_id)
-        parsed = parse_roster(data)
-        problems = [ImportProblem(e.line, e.field, e.problem, e.value) for e in parsed.errors]
         added = updated = unchanged = 0
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.IMPORT_ROSTER, branch_id)
+            parsed = parse_roster(data)
+            problems = [ImportProblem(e.line, e.field, e.problem, e.value) for e in parsed.errors]
             branch = await s.get(Branch, branch_id)
             if branch is None:
                 raise NotFound("branch", branch_id)

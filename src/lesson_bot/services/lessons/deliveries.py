@@ -50,9 +50,9 @@ class DeliveryService:
 
     async def ledger(self, telegram_user_id: int, branch_id: int, *, days: int = 7, limit: int = 10) -> Ledger:
         """The branch's deliveries over the last `days` days."""
-        await self._access.require(telegram_user_id, Action.VIEW_DELIVERIES, branch_id)
         since = self._clock.now() - timedelta(days=days)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.VIEW_DELIVERIES, branch_id)
             branch = await s.get(Branch, branch_id)
             if branch is None:
                 raise NotFound("branch", branch_id)

@@ -239,8 +239,8 @@ class ProgressService:
     async def lesson_progress(self, telegram_user_id: int, branch_id: int, delivery_id: int | None = None
                               ) -> LessonProgress:
         """A group delivery's check-ins, quiz results per question and who is missing (the latest by default)."""
-        await self._access.require(telegram_user_id, Action.VIEW_PROGRESS, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.VIEW_PROGRESS, branch_id)
             branch = await s.get(Branch, branch_id)
             if branch is None:
                 raise NotFound("branch", branch_id)

@@ -111,8 +111,8 @@ class CadenceService:
 
     async def branch(self, telegram_user_id: int, branch_id: int, periods: int = DEFAULT_PERIODS) -> BranchCompliance:
         """One branch: each type in its current period and the ones before (secretary of it, or an admin)."""
-        await self._access.require(telegram_user_id, Action.VIEW_COMPLIANCE, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.VIEW_COMPLIANCE, branch_id)
             branch = await s.get(Branch, branch_id)
             if branch is None:
                 raise NotFound("branch", branch_id)
@@ -126,9 +126,8 @@ class CadenceService:
             if not actor.is_admin:
                 query = query.where(Branch.id.in_(actor.secretary_of))
             branches = list((await s.execute(query)).scalars().all())
-        if not branches and not actor.is_admin:
-            await self._access.require(telegram_user_id, Action.VIEW_COMPLIANCE, None)  # refused and audited
-        async with self._db.transaction() as s:
+            if not branches and not actor.is_admin:
+                await self._access.require(s, telegram_user_id, Action.VIEW_COMPLIANCE, None)  # refused and audited
             return await self._compliance(s, branches, periods)
 
     async def due_soon(self) -> list[tuple[BranchCompliance, Expectation]]:

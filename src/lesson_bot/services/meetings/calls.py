@@ -123,16 +123,16 @@ class MeetingService:
 
     async def prepare(self, telegram_user_id: int, branch_id: int) -> CallContext:
         """Before the wizard asks anything: may this user call a meeting here, and with what choices."""
-        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             branch = await _active(s, branch_id)
             return CallContext(branch.id, branch.title, branch.timezone, branch.locale, tuple(self.types),
                                tuple(await roster_attendees(s, branch.id)), tuple(await party_groups(s, branch.id)))
 
     async def parse_start(self, telegram_user_id: int, branch_id: int, text: str) -> datetime:
         """A typed start ("明天 19:30", "2026-12-03 19:30") in the branch's zone, as UTC; not in the past."""
-        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             zone = (await _active(s, branch_id)).timezone
         now = self._clock.now()
         local_now = now.astimezone(ZoneInfo(zone))
@@ -150,9 +150,9 @@ class MeetingService:
 
     async def find_member(self, telegram_user_id: int, branch_id: int, handle: str) -> Choice:
         """An active member of the branch by @username or by the name the roster gives them."""
-        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         wanted = handle.strip().removeprefix("@").lower()
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             roster = await roster_attendees(s, branch_id)
             by_name = [a for a in roster if a.name.lower() == wanted]
             if by_name:
@@ -165,16 +165,16 @@ class MeetingService:
 
     async def lessons(self, telegram_user_id: int, branch_id: int) -> list[LessonOption]:
         """The lessons a 党课 of this branch may be given (the branch's language first)."""
-        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             return await lesson_options(s, (await _active(s, branch_id)).locale)
 
     async def call(self, telegram_user_id: int, branch_id: int, draft: MeetingDraft) -> MeetingView:
         """Save the meeting and queue its notice to the group (参加 / 请假 buttons); with `repeat`, also the
         schedule that calls the next ones (services/meetings/repeat.py)."""
-        actor = await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
-        kind = self._check(draft)
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
+            kind = self._check(draft)
             branch = await _active(s, branch_id)
             roster = {a.member_id for a in await roster_attendees(s, branch_id)}
             for field, member_id in (("host", draft.host_member_id), ("recorder", draft.recorder_member_id)):
@@ -214,16 +214,16 @@ class MeetingService:
 
     async def upcoming(self, telegram_user_id: int, branch_id: int, limit: int = 10) -> list[MeetingView]:
         """The branch's meetings not yet closed, soonest first (its secretaries and admins)."""
-        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             branch = await _active(s, branch_id)
             rows = await _open_meetings(s, branch_id, limit)
             return [await meeting_view(s, m, branch, self.types) for m in rows]
 
     async def agenda(self, telegram_user_id: int, branch_id: int, limit: int = 10) -> Agenda:
         """/meetings: the upcoming meetings with their 参加 / 请假 figures (its secretaries and admins)."""
-        await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             branch = await _active(s, branch_id)
             rows = await _open_meetings(s, branch_id, limit)
             return await agenda(s, branch, rows, [await meeting_view(s, m, branch, self.types) for m in rows])
@@ -232,11 +232,9 @@ class MeetingService:
         """Call a meeting off: what is queued for it is withdrawn, the group (if it saw the notice) and everyone who
         answered are told. A recurring meeting's schedule goes on."""
         async with self._db.transaction() as s:
-            meeting, _branch = await load_meeting(s, meeting_id)
-            branch_id = meeting.branch_id
-        actor = await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
-        async with self._db.transaction() as s:
             meeting, branch = await load_meeting(s, meeting_id)
+            branch_id = meeting.branch_id
+            actor = await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             if meeting.status is not MeetingStatus.SCHEDULED or meeting.attendance_closed_at is not None:
                 raise Conflict("meeting_not_open")
             meeting.status = MeetingStatus.CANCELLED
@@ -251,11 +249,9 @@ class MeetingService:
         if len(minutes) > 5 or any(not 1 <= m <= 30 * 1440 for m in minutes):
             raise InvalidInput("reminders", "range")
         async with self._db.transaction() as s:
-            meeting, _branch = await load_meeting(s, meeting_id)
-            branch_id = meeting.branch_id
-        actor = await self._access.require(telegram_user_id, Action.CALL_MEETING, branch_id)
-        async with self._db.transaction() as s:
             meeting, branch = await load_meeting(s, meeting_id)
+            branch_id = meeting.branch_id
+            actor = await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
             if meeting.status is not MeetingStatus.SCHEDULED or meeting.attendance_closed_at is not None:
                 raise Conflict("meeting_not_open")
             meeting.settings = {**meeting.settings, "reminders": sorted(set(minutes), reverse=True)}

@@ -115,10 +115,7 @@ class MeetingMakeupService:
             if meeting is None:
                 raise NotFound("meeting", meeting_id)
             branch_id = meeting.branch_id
-        actor = await self._access.require(telegram_user_id, Action.ASSIGN_MAKEUP, branch_id)
-        async with self._db.transaction() as s:
-            meeting = await s.get(Meeting, meeting_id)
-            assert meeting is not None
+            actor = await self._access.require(s, telegram_user_id, Action.ASSIGN_MAKEUP, branch_id)
             if not _ready(meeting):
                 raise Conflict("no_minutes")
             queued = await self._enqueue(s, meeting, await record_view(s, meeting))
@@ -174,9 +171,9 @@ class MeetingMakeupService:
 
     async def open_makeups(self, telegram_user_id: int, branch_id: int) -> list[MeetingMakeups]:
         """The branch's recent meetings with absentees: who still owes the 补学 and who completed it."""
-        await self._access.require(telegram_user_id, Action.VIEW_RECORD, branch_id)
         now = self._clock.now()
         async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.VIEW_RECORD, branch_id)
             branch = await s.get(Branch, branch_id)
             if branch is None:
                 raise NotFound("branch", branch_id)

@@ -87,16 +87,16 @@ class MeetingRecordService:
             raise NotFound("meeting", meeting_id)
         return meeting
 
-    async def _allowed(self, telegram_user_id: int, meeting_id: int, action: Action, *roles: str) -> None:
-        """The meeting's host/recorder (as `roles` allows) may; otherwise the role matrix decides (and audits)."""
-        async with self._db.transaction() as s:
-            meeting = await self._meeting(s, meeting_id)
-            member = await lookup.by_telegram_id(s, telegram_user_id)
-            ids = {getattr(meeting, f"{role}_member_id") for role in roles}
-            branch_id = meeting.branch_id
-        if member is not None and member.id in ids:
-            return
-        await self._access.require(telegram_user_id, action, branch_id)
+    async def _allowed(self, s: AsyncSession, telegram_user_id: int, meeting_id: int, action: Action,
+                       *roles: str) -> Meeting:
+        """The meeting, if the user is its host/recorder (as `roles` allows); otherwise the role matrix decides (and
+        audits)."""
+        meeting = await self._meeting(s, meeting_id)
+        member = await lookup.by_telegram_id(s, telegram_user_id)
+        ids = {getattr(meeting, f"{role}_member_id") for role in roles}
+        if member is None or member.id not in ids:
+            await self._access.require(s, telegram_user_id, action, meeting.branch_id)
+        return meeting
 
     async def recordable(self, telegram_user_id: int) -> list[MeetingLine]:
         """Recent meetings (already started, not cancelled) the user may record, newest first."""
@@ -121,15 +121,14 @@ class MeetingRecordService:
 
     async def view(self, telegram_user_id: int, meeting_id: int) -> RecordView:
         """The record as it stands: for the branch's secretaries and admins, and the meeting's host and recorder."""
-        await self._allowed(telegram_user_id, meeting_id, Action.VIEW_RECORD, "host", "recorder")
         async with self._db.transaction() as s:
-            return await record_view(s, await self._meeting(s, meeting_id))
+            meeting = await self._allowed(s, telegram_user_id, meeting_id, Action.VIEW_RECORD, "host", "recorder")
+            return await record_view(s, meeting)
 
     async def begin(self, telegram_user_id: int, meeting_id: int) -> RecordView:
         """Checks the user may record this meeting; the record as it stands (to draft on top of)."""
-        await self._allowed(telegram_user_id, meeting_id, Action.RECORD_MINUTES, "recorder")
         async with self._db.transaction() as s:
-            meeting = await self._meeting(s, meeting_id)
+            meeting = await self._allowed(s, telegram_user_id, meeting_id, Action.RECORD_MINUTES, "recorder")
             if str(meeting.status) == "cancelled":
                 raise Conflict("meeting_cancelled")
             return await record_view(s, meeting)
@@ -137,15 +136,14 @@ class MeetingRecordService:
     async def submit(self, telegram_user_id: int, meeting_id: int, *, minutes: str | None, decisions: str | None,
                      attachments: tuple[NewAttachment, ...] = ()) -> RecordView:
         """Save the record (None keeps what was there); host and recorder are asked to confirm it."""
-        await self._allowed(telegram_user_id, meeting_id, Action.RECORD_MINUTES, "recorder")
         minutes = minutes.strip() if minutes else None
         decisions = decisions.strip() if decisions else None
-        for field, value in (("minutes", minutes), ("decisions", decisions)):
-            if value is not None and len(value) > MINUTES_MAX:
-                raise InvalidInput(field, "length", limit=MINUTES_MAX)
         now = self._clock.now()
         async with self._db.transaction() as s:
-            meeting = await self._meeting(s, meeting_id)
+            meeting = await self._allowed(s, telegram_user_id, meeting_id, Action.RECORD_MINUTES, "recorder")
+            for field, value in (("minutes", minutes), ("decisions", decisions)):
+                if value is not None and len(value) > MINUTES_MAX:
+                    raise InvalidInput(field, "length", limit=MINUTES_MAX)
             if str(meeting.status) == "cancelled":
                 raise Conflict("meeting_cancelled")
             if (minutes or meeting.minutes) is None:

@@ -157,12 +157,8 @@ class RsvpService:
             rsvp = await s.get(Rsvp, rsvp_id)
             if rsvp is None:
                 raise NotFound("leave", rsvp_id)
-            meeting, _branch = await load_meeting(s, rsvp.meeting_id)
-        actor = await self._access.require(telegram_user_id, Action.DECIDE_LEAVE, meeting.branch_id)
-        async with self._db.transaction() as s:
-            rsvp = await s.get(Rsvp, rsvp_id)
-            assert rsvp is not None
             meeting, branch = await load_meeting(s, rsvp.meeting_id)
+            actor = await self._access.require(s, telegram_user_id, Action.DECIDE_LEAVE, meeting.branch_id)
             if rsvp.answer is not RsvpAnswer.LEAVE or rsvp.leave_status is not LeaveStatus.PENDING:
                 raise Conflict("leave_decided", status=str(rsvp.leave_status or rsvp.answer))
             if meeting.attendance_closed_at is not None or meeting.status is not MeetingStatus.SCHEDULED:

@@ -133,11 +133,8 @@ class SignInService:
         if method not in (SignInMethod.OFFLINE, SignInMethod.PROXY):
             raise InvalidInput("method", "unknown", value=str(method))
         async with self._db.transaction() as s:
-            meeting, _branch = await load_meeting(s, meeting_id)
-            branch_id = meeting.branch_id
-        actor = await self._access.require(telegram_user_id, Action.RECORD_ATTENDANCE, branch_id)
-        async with self._db.transaction() as s:
             meeting, branch = await load_meeting(s, meeting_id)
+            actor = await self._access.require(s, telegram_user_id, Action.RECORD_ATTENDANCE, meeting.branch_id)
             if meeting.attendance_closed_at is not None or meeting.status is MeetingStatus.CANCELLED:
                 raise Conflict("attendance_closed")
             recorder = await lookup.by_telegram_id(s, telegram_user_id)
@@ -162,10 +159,8 @@ class SignInService:
     async def attendance(self, telegram_user_id: int, meeting_id: int) -> AttendanceView:
         """The meeting's attendance as it stands (final once the window closed)."""
         async with self._db.transaction() as s:
-            meeting, _branch = await load_meeting(s, meeting_id)
-        await self._access.require(telegram_user_id, Action.RECORD_ATTENDANCE, meeting.branch_id)
-        async with self._db.transaction() as s:
             meeting, branch = await load_meeting(s, meeting_id)
+            await self._access.require(s, telegram_user_id, Action.RECORD_ATTENDANCE, meeting.branch_id)
             return AttendanceView(await meeting_view(s, meeting, branch, self._types), await meeting_tally(s, meeting),
                                   meeting.attendance_closed_at is not None)
 

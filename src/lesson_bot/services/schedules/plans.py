@@ -88,20 +88,22 @@ class ScheduleService:
         except RecurrenceError as exc:
             raise InvalidInput(f"when.{exc.field}", exc.problem, value=when, **exc.params) from None
 
-    async def _branch(self, branch_id: int) -> tuple[Branch, frozenset[date]]:
-        async with self._db.transaction() as s:
-            branch = await s.get(Branch, branch_id)
-            if branch is None:
-                raise NotFound("branch", branch_id)
-            skip = frozenset((await s.execute(select(SkipDate.day).where(SkipDate.branch_id == branch_id))).scalars())
-            return branch, skip
+    async def _branch(self, s: AsyncSession, telegram_user_id: int, branch_id: int
+                      ) -> tuple[Actor, Branch, frozenset[date]]:
+        """The check every use case here starts with, then the branch and its skipped dates."""
+        actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
+        branch = await s.get(Branch, branch_id)
+        if branch is None:
+            raise NotFound("branch", branch_id)
+        skip = frozenset((await s.execute(select(SkipDate.day).where(SkipDate.branch_id == branch_id))).scalars())
+        return actor, branch, skip
 
     async def preview(self, telegram_user_id: int, branch_id: int, when: str, *, locale: str = "zh-Hans",
                       max_count: int | None = None, ends_at: datetime | None = None,
                       starts_on: date | None = None) -> SchedulePreview:
         """The next occurrences of what was typed ("每周一 20:00", "2026-12-01 19:30"), in the branch's time."""
-        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, skip = await self._branch(branch_id)
+        async with self._db.transaction() as s:
+            _actor, branch, skip = await self._branch(s, telegram_user_id, branch_id)
         rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
         firings = preview(rec, self._clock.now(), PREVIEW_COUNT)
         return SchedulePreview(self._describe(rec, locale), tuple(f.local for f in firings))
@@ -109,13 +111,12 @@ class ScheduleService:
     async def preview_plan(self, telegram_user_id: int, branch_id: int, series: str, when: str, *,
                            starts_on: date | None = None, locale: str = "zh-Hans") -> PlanPreview:
         """A whole series at a repeating time: which lesson falls on which local date."""
-        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, skip = await self._branch(branch_id)
-        rec = self._recurrence(branch, when, skip, max_count=None, ends_at=None, starts_on=starts_on)
-        if rec.kind is RecurrenceType.ONCE:
-            # A one-off moment would deliver the first lesson and leave the rest of the series unscheduled.
-            raise InvalidInput("when", "not_repeating", value=when)
         async with self._db.transaction() as s:
+            _actor, branch, skip = await self._branch(s, telegram_user_id, branch_id)
+            rec = self._recurrence(branch, when, skip, max_count=None, ends_at=None, starts_on=starts_on)
+            if rec.kind is RecurrenceType.ONCE:
+                # A one-off moment would deliver the first lesson and leave the rest of the series unscheduled.
+                raise InvalidInput("when", "not_repeating", value=when)
             lessons = await lookup.series_lessons(s, series)
         if not lessons:
             raise NotFound("series", series)
@@ -127,12 +128,11 @@ class ScheduleService:
                      max_count: int | None = None, ends_at: datetime | None = None,
                      starts_on: date | None = None, locale: str | None = None) -> ScheduleView:
         """Schedule a lesson or a series; the planner delivers it from then on (described in `locale`)."""
-        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, skip = await self._branch(branch_id)
-        if branch.status is not BranchStatus.ACTIVE:
-            raise InvalidInput("branch", "inactive", value=branch.title)
-        rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
         async with self._db.transaction() as s:
+            actor, branch, skip = await self._branch(s, telegram_user_id, branch_id)
+            if branch.status is not BranchStatus.ACTIVE:
+                raise InvalidInput("branch", "inactive", value=branch.title)
+            rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
             lesson_id, what = await _resolve_plan(s, plan)
             member = await lookup.by_telegram_id(s, telegram_user_id)
             schedule = Schedule(branch_id=branch_id, kind=ScheduleKind.LESSON, lesson_id=lesson_id,
@@ -149,14 +149,14 @@ class ScheduleService:
 
     async def time_presets(self, telegram_user_id: int, branch_id: int) -> tuple[TimePreset, ...]:
         """Times to offer as buttons, computed in the branch's zone (none in the past)."""
-        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, _ = await self._branch(branch_id)
+        async with self._db.transaction() as s:
+            _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
         return time_presets(self._clock.now().astimezone(ZoneInfo(branch.timezone)))
 
     async def read_start(self, telegram_user_id: int, branch_id: int, text: str) -> date:
         """A start date typed in the branch's calendar ("2026-12-14", "下周一", "Dec 14"); today or later."""
-        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, _ = await self._branch(branch_id)
+        async with self._db.transaction() as s:
+            _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
         today = self._clock.now().astimezone(ZoneInfo(branch.timezone))
         try:
             # The time parser knows every date form; a fixed time of day turns a date into a moment it can read.
@@ -171,10 +171,9 @@ class ScheduleService:
 
     async def catalog(self, telegram_user_id: int, branch_id: int) -> Catalog:
         """Every active lesson by series, marked when this branch has it scheduled or delivered already."""
-        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, _ = await self._branch(branch_id)
         now = self._clock.now()
         async with self._db.transaction() as s:
+            _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
             rows = (await s.execute(
                 select(Lesson, LessonVersion.summary)
                 .outerjoin(LessonVersion, LessonVersion.id == Lesson.current_version_id)
@@ -211,10 +210,9 @@ class ScheduleService:
                        locale: str = "zh-Hans") -> Upcoming:
         """The branch's next lesson deliveries and their schedules, its active meeting series and the meetings
         called but not started; each part at most `limit` long."""
-        await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-        branch, skip = await self._branch(branch_id)
         now = self._clock.now()
         async with self._db.transaction() as s:
+            _actor, branch, skip = await self._branch(s, telegram_user_id, branch_id)
             t = self._translator.lang(locale)
             lessons, lines = await lesson_lines(s, branch_id, skip, now, limit, t)
             series = await meeting_series(s, branch_id, skip, now, t, self.types)
@@ -226,9 +224,9 @@ class ScheduleService:
     async def cancel(self, telegram_user_id: int, schedule_id: int) -> int:
         """Stop a schedule; whatever it queued and is not sent yet is cancelled too. The rows cancelled.
         Conflict("schedule_cancelled") when it was cancelled already."""
-        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES,
-                                           await self._branch_of(schedule_id))
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES,
+                                               await self._branch_of(s, schedule_id))
             # As in stop_meetings: a second (stale) confirm changes and audits nothing.
             cancelled = (await s.execute(
                 update(Schedule).where(Schedule.id == schedule_id, Schedule.status != ScheduleStatus.CANCELLED)
@@ -243,9 +241,9 @@ class ScheduleService:
                             locale: str = "zh-Hans") -> SeriesStopped:
         """End a meeting series: it calls no further meeting. The meetings it already called stay (each has its
         own cancel in /meetings). Conflict("series_stopped") when the series is no longer active."""
-        branch_id = await self._branch_of(schedule_id, ScheduleKind.MEETING)
-        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
         async with self._db.transaction() as s:
+            branch_id = await self._branch_of(s, schedule_id, ScheduleKind.MEETING)
+            actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
             # Only the tap that finds it active stops it: a second (stale) tap changes and audits nothing.
             stopped = (await s.execute(
                 update(Schedule).where(Schedule.id == schedule_id, Schedule.status == ScheduleStatus.ACTIVE)
@@ -257,12 +255,11 @@ class ScheduleService:
             await self._withdraw(s, actor, schedule)
             return await stopped_series(s, schedule, self._clock.now(), self._translator.lang(locale), self.types)
 
-    async def _branch_of(self, schedule_id: int, kind: ScheduleKind | None = None) -> int:
-        async with self._db.transaction() as s:
-            schedule = await s.get(Schedule, schedule_id)
-            if schedule is None or (kind is not None and schedule.kind is not kind):
-                raise NotFound("schedule", schedule_id)
-            return schedule.branch_id
+    async def _branch_of(self, s: AsyncSession, schedule_id: int, kind: ScheduleKind | None = None) -> int:
+        schedule = await s.get(Schedule, schedule_id)
+        if schedule is None or (kind is not None and schedule.kind is not kind):
+            raise NotFound("schedule", schedule_id)
+        return schedule.branch_id
 
     async def _withdraw(self, s: AsyncSession, actor: Actor, schedule: Schedule) -> int:
         """Cancel what the schedule queued and is not sent yet, and audit the cancel; the rows cancelled."""
@@ -279,8 +276,8 @@ class ScheduleService:
 
     async def skip_date(self, telegram_user_id: int, branch_id: int, day: date, reason: str | None = None) -> None:
         """A holiday: the branch's recurring schedules do not fire on this local date."""
-        actor = await self._access.require(telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
         async with self._db.transaction() as s:
+            actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
             exists = (await s.execute(select(SkipDate.id).where(SkipDate.branch_id == branch_id,
                                                                  SkipDate.day == day))).scalar_one_or_none()
             if exists is None:
