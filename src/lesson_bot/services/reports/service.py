@@ -86,8 +86,9 @@ class ReportService:
                 branch_ids = visible
             branches = [b for b in await self._branches(s) if b.id in branch_ids]
             facts = await self._facts(s, period, branches, Scope(tuple(branch_ids), member.id))
-            lines = tuple(member_line(f.branch_id, m, self.rules) for f in facts.values() for m in f.members)
-            return MemberReport(period, member.id, member.full_name, lines)
+            pairs = [(f.title, member_line(f.branch_id, m, self.rules)) for f in facts.values() for m in f.members]
+            return MemberReport(period, member.id, member.full_name, tuple(line for _, line in pairs),
+                                tuple(title for title, _ in pairs))
 
     async def branch_report(self, telegram_user_id: int, branch_id: int, period: Period) -> BranchReport:
         """A branch's members side by side, its totals and rates, its scorecard and rank in the organization."""

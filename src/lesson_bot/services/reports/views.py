@@ -97,6 +97,7 @@ class MemberReport:
     member_id: int
     name: str
     branches: tuple[MemberLine, ...]  # one per branch the member belongs to
+    titles: tuple[str, ...]  # the branches' titles, in the same order
 
 
 @dataclass(frozen=True)
