@@ -30,6 +30,8 @@ from lesson_bot.services.meetings.records import MeetingRecordService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
+from lesson_bot.services.reports.config import read_assessment_rules
+from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
 
 
@@ -65,6 +67,7 @@ class Services:
     records: MeetingRecordService
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
+    reports: ReportService
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""
@@ -106,6 +109,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
                                      timedelta(hours=settings.record_grace_hours)),
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
+        reports=ReportService(db, clock, access, read_assessment_rules(settings.assessment_file), meeting_types),
     )
 
 

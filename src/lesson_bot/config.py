@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     meeting_types_file: Path | None = Field(
         default=None, description="a YAML file of meeting types to add or override (see docs/meetings.md)"
     )
+    assessment_file: Path | None = Field(
+        default=None, description="a YAML file of assessment rules (default: the shipped assessment_default.yaml)"
+    )
     nudge_after_hours: float = Field(
         default=24, gt=0, le=168, description="hours after a lesson's delivery before those who have not studied it "
         "are nudged, more than 0 and at most 168"

@@ -12,14 +12,18 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import AuditEntry, Meeting
+from lesson_bot.domain.assessment import AssessmentRules, Dimension
 from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, SignInMethod
+from lesson_bot.domain.periods import parse
 from lesson_bot.domain.permissions import GRANTS, Action
 from lesson_bot.i18n import Translator
+from lesson_bot.services import lookup
 from lesson_bot.services.errors import Refused
 from lesson_bot.services.lessons.progress import ProgressService
 from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.views import Person
 from tests.services.conftest import ADMIN, Services
 from tests.services.records_support import record_services
@@ -48,6 +52,11 @@ ALLOWED: dict[Action, set[str]] = {
     Action.VIEW_RECORD: {"secretary_this", "admin"},
     Action.ASSIGN_MAKEUP: {"secretary_this", "admin"},
     Action.VIEW_COMPLIANCE: {"secretary_this", "admin"},
+    Action.REPORT_ORG: {"admin"},
+    Action.REPORT_BRANCH: {"secretary_this", "admin"},
+    Action.REPORT_MEMBER: {"secretary_this", "admin", "member"},  # the member reads their own report
+    Action.ENTER_SCORE: {"admin"},
+    Action.MEMBER_RANKING: {"admin"},
     Action.CALL_MEETING: {"secretary_this", "admin"},
     Action.DECIDE_LEAVE: {"secretary_this", "admin"},
     Action.RECORD_ATTENDANCE: {"secretary_this", "admin"},
@@ -90,8 +99,27 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.CALL_MEETING: lambda: _calling(services, uid, branch_id, "call"),
         Action.DECIDE_LEAVE: lambda: _calling(services, uid, branch_id, "decide"),
         Action.RECORD_ATTENDANCE: lambda: _calling(services, uid, branch_id, "proxy"),
+        Action.REPORT_ORG: lambda: _reports(services).org_report(uid, Q4),
+        Action.REPORT_BRANCH: lambda: _reports(services).branch_report(uid, branch_id, Q4),
+        Action.REPORT_MEMBER: lambda: _member_report(services, uid),
+        Action.ENTER_SCORE: lambda: _reports(services).enter_score(uid, branch_id, Q4, "review", 80),
     }
     return calls[action]
+
+
+Q4 = parse("2026-Q4")
+
+
+def _reports(services: Services) -> ReportService:
+    rules = AssessmentRules(dimensions=(Dimension("review", "党委评价", 1, manual=True),))
+    return ReportService(services.db, services.clock, services.access, rules)
+
+
+async def _member_report(services: Services, uid: int) -> object:
+    async with services.db.transaction() as s:
+        member = await lookup.by_telegram_id(s, MEMBER.telegram_user_id)
+    assert member is not None
+    return await _reports(services).member_report(uid, member.id, Q4)
 
 
 async def _meeting_action(services: Services, uid: int, branch_id: int, what: str) -> object:
@@ -129,7 +157,8 @@ async def _calling(services: Services, uid: int, branch_id: int, what: str) -> o
     return await signin.record(uid, view.id, [member_id], SignInMethod.PROXY)
 
 
-@pytest.mark.parametrize("action", list(Action), ids=str)
+# Member rankings are not refused but left out of the report (tests/services/test_reports_roles.py).
+@pytest.mark.parametrize("action", [a for a in Action if a is not Action.MEMBER_RANKING], ids=str)
 @pytest.mark.parametrize("who", list(ACTORS))
 async def test_role_matrix(services: Services, action: Action, who: str) -> None:
     """Each role may do exactly what the matrix says; a refusal is audited with the role that may."""
@@ -149,7 +178,8 @@ async def test_role_matrix(services: Services, action: Action, who: str) -> None
                                      AuditEntry.action == str(action))
         )).scalars().all()
     if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER, Action.VIEW_DELIVERIES,
-                  Action.VIEW_PROGRESS, Action.VIEW_RECORD, Action.VIEW_COMPLIANCE} and outcome is AuditOutcome.ALLOWED:
+                  Action.VIEW_PROGRESS, Action.VIEW_RECORD, Action.VIEW_COMPLIANCE, Action.REPORT_ORG,
+                  Action.REPORT_BRANCH, Action.REPORT_MEMBER} and outcome is AuditOutcome.ALLOWED:
         assert entries == []  # reads are not audited; refusals are
     else:
         assert [e.outcome for e in entries][-1:] == [outcome]

@@ -8,6 +8,7 @@ from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
 from lesson_bot.cli.demo import demo_command
 from lesson_bot.cli.meetings import meetings_app
+from lesson_bot.cli.report import report_app
 from lesson_bot.cli.roster import branches_command, deliveries_command, roster_app
 from lesson_bot.cli.run import deliver_command, run_command
 from lesson_bot.cli.sandbox import sandbox_command
@@ -25,6 +26,7 @@ app.add_typer(content_app, name="content")
 app.add_typer(roster_app, name="roster")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(meetings_app, name="meetings")
+app.add_typer(report_app, name="report")
 app.command("branches")(branches_command)
 app.command("deliveries")(deliveries_command)
 app.command("sandbox")(sandbox_command)

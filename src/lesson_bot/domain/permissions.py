@@ -28,6 +28,11 @@ class Action(enum.StrEnum):
     VIEW_RECORD = "meeting.view_record"  # also the meeting's host and recorder
     ASSIGN_MAKEUP = "meeting.assign_makeup"
     VIEW_COMPLIANCE = "meeting.compliance"
+    REPORT_ORG = "report.org"  # the organization's report, and rules-diff
+    REPORT_BRANCH = "report.branch"  # a branch's report (a member's own report needs no grant)
+    REPORT_MEMBER = "report.member"  # another member's report: a secretary of their branch, or an admin
+    ENTER_SCORE = "report.enter_score"  # a manual scorecard dimension
+    MEMBER_RANKING = "report.member_ranking"  # per-person ranks, when the rules turn them on
 
 
 class Grant(enum.StrEnum):
@@ -57,6 +62,11 @@ GRANTS: dict[Action, Grant] = {
     Action.VIEW_RECORD: Grant.SECRETARY,
     Action.ASSIGN_MAKEUP: Grant.SECRETARY,
     Action.VIEW_COMPLIANCE: Grant.SECRETARY,
+    Action.REPORT_ORG: Grant.ADMIN,
+    Action.REPORT_BRANCH: Grant.SECRETARY,
+    Action.REPORT_MEMBER: Grant.SECRETARY,
+    Action.ENTER_SCORE: Grant.ADMIN,
+    Action.MEMBER_RANKING: Grant.ADMIN,
 }
 
 

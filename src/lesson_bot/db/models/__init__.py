@@ -1,6 +1,7 @@
 """Every ORM model, importable from one place (Alembic's autogenerate sees them all through this)."""
 
 from lesson_bot.db.base import Base
+from lesson_bot.db.models.assessment import ManualScore
 from lesson_bot.db.models.delivery import DeliveryLogEntry, Occurrence, OutboxMessage, Schedule, SkipDate
 from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
 from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
@@ -16,6 +17,7 @@ __all__ = [
     "Lesson",
     "LessonDelivery",
     "LessonVersion",
+    "ManualScore",
     "MediaFile",
     "Meeting",
     "MeetingAttachment",

@@ -62,6 +62,7 @@ class ParticipationEvent(Base):
     __table_args__ = (
         Index("ix_participation_events_branch_kind_at", "branch_id", "kind", "occurred_at"),
         Index("ix_participation_events_member_at", "member_id", "occurred_at"),
+        Index("ix_participation_events_member_version", "member_id", "lesson_version_id"),  # reports
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
