@@ -363,12 +363,12 @@ async def test_a_shorter_month_in_english(migrated_db_url: str) -> None:
         assert called["text"] == "✅ Meeting called; the notice is in the group of 第一党支部."
         summary = await call_meeting_en(m, "Anna", "Party lecture", "How our lessons work", "2026-12-08 19:30",
                                         "https://meet.example/party", "Skip", "Skip", "1 hour",
-                                        lesson="How lessons work")
-        assert "Lesson: How lessons work" in summary["text"] and "Expected: all members" in summary["text"]
+                                        lesson="Home fire safety basics")
+        assert "Lesson: Home fire safety basics" in summary["text"] and "Expected: all members" in summary["text"]
         await m.tap_next("Anna", summary, "Confirm")
         m.at("2026-12-01 10:05")
         committee, lecture = (await m.ticked("group"))["group"]
-        assert committee["text"].startswith("📣 Meeting notice") and "Lesson: How lessons work" in lecture["text"]
+        assert committee["text"].startswith("📣 Meeting notice") and "Lesson: Home fire safety basics" in lecture["text"]
         assert (await m.tap("Ben", committee, "Attend"))["text"] == "Noted: you will attend."
         for who, notice, reason in (("Cara", committee, "Travelling for work"), ("Dan", lecture, "Night shift")):
             assert (await m.tap(who, notice, "Ask for leave"))["text"] == "I have asked you for the reason in private."
@@ -438,9 +438,9 @@ async def test_a_shorter_month_in_english(migrated_db_url: str) -> None:
         for line in ("Expected 5 (full 4, probationary 1) · Present 4 (full 3, probationary 1) · On leave 1 · Absent 0",
                      "Present: Anna, Ben, Cara", "Late: Eve", "On leave: Dan (Night shift)"):
             assert line in result["text"], (line, result["text"])
-        assert labels(task) == ["Study the lesson", "Studied"] and "“How lessons work”" in task["text"]
+        assert labels(task) == ["Study the lesson", "Studied"] and "“Home fire safety basics”" in task["text"]
         intro, lesson = await m.tap_next("Dan", task, "Study the lesson", count=2)
-        assert intro["text"].startswith("📘 Make-up (补学): How lessons work") and labels(lesson) == ["✅ Studied"]
+        assert intro["text"].startswith("📘 Make-up (补学): Home fire safety basics") and labels(lesson) == ["✅ Studied"]
         await m.tap("Dan", lesson, "Studied")
         [shown] = await m.say("Anna", "/makeups")
         assert shown["text"].count("Completed:") == 2 and "Still open" not in shown["text"]
