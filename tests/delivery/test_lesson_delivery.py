@@ -19,7 +19,7 @@ import pytest
 import telegram
 from sqlalchemy import select
 
-from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Lesson, LessonDelivery, LessonVersion, MediaFile, OutboxMessage, QuizPoll, Schedule
@@ -32,6 +32,7 @@ from lesson_bot.domain.enums import OutboxStatus, RecurrenceType, ScheduleKind, 
 from lesson_bot.sandbox import Sandbox, run_sandbox
 from lesson_bot.sandbox.limits import FloodConfig
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.container import Services
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
 from tests.delivery.test_dispatcher import Events

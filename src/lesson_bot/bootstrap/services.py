@@ -1,9 +1,8 @@
-"""The composition root: the one place that knows every concrete class and wires them together."""
+"""The services: settings -> database -> the container of use cases (nothing is connected yet)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import timedelta
 
 from lesson_bot.config import Settings
@@ -14,7 +13,8 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.branches.roster import RosterService
-from lesson_bot.services.clock import Clock, SystemClock
+from lesson_bot.services.clock import Clock
+from lesson_bot.services.container import Services
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
 from lesson_bot.services.lessons.library import LibraryService
@@ -39,45 +39,10 @@ def configure_ptb() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
-@dataclass
-class Services:
-    """Every use case the adapters (bot, web, CLI) may call."""
-
-    settings: Settings
-    db: Database
-    clock: Clock
-    translator: Translator
-    access: AccessControl
-    branches: BranchService
-    roster: RosterService
-    dialogs: DialogService
-    library: LibraryService
-    deliveries: DeliveryService
-    schedules: ScheduleService
-    participation: ParticipationRecorder
-    makeup: MakeupService
-    reviews: ReviewService
-    progress: ProgressService
-    nudges: NudgeService
-    meetings: MeetingService
-    rsvp: RsvpService
-    signin: SignInService
-    records: MeetingRecordService
-    meeting_makeup: MeetingMakeupService
-    cadence: CadenceService
-
-    async def aclose(self) -> None:
-        """On shutdown: write the check-ins and answers still queued, then close the database."""
-        try:
-            await self.participation.aclose()
-        finally:
-            await self.db.dispose()
-
-
-def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    """Build the engine and the services for these settings (nothing is connected yet)."""
+def build_services(settings: Settings, clock: Clock) -> Services:
+    """The database engine and the services for these settings (nothing is connected yet). build_app uses it; the
+    CLI's one-shot commands, which need no bot, use it alone."""
     configure_ptb()
-    clock = clock or SystemClock()
     db = Database(create_engine(settings.database_url))
     access = AccessControl(db, clock, frozenset(settings.admin_ids))
     translator = Translator(settings.default_locale)
