@@ -25,9 +25,9 @@ from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Lesson, LessonDelivery, Membership, ParticipationEvent, Schedule
 from lesson_bot.delivery.counts import CountTicker
-from lesson_bot.delivery.dispatcher import Dispatcher
+from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.lesson_sent import lesson_sent
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import ParticipationKind, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.sandbox import Sandbox, run_sandbox
@@ -55,8 +55,8 @@ async def engine_parts(sb: Sandbox, services: Services) -> AsyncIterator[Engine]
     async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url) as bot:
         sender = TelegramSender(bot, services.settings.media_dir)
         dispatcher = Dispatcher(services.db, sender, DeliveryLimiter(Limits(time_scale=60)), services.clock,
-                                Events(), on_sent={"lesson": lesson_sent(services.clock)})
-        yield Engine(Planner(services.db, services.clock, translator=services.translator), dispatcher,
+                                Events(), DispatcherConfig(), on_sent={"lesson": lesson_sent(services.clock)})
+        yield Engine(Planner(services.db, services.clock, PlannerConfig(), services.translator), dispatcher,
                      CountTicker(services.db, services.clock, services.translator), sender)
 
 

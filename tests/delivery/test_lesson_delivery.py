@@ -26,7 +26,7 @@ from lesson_bot.db.models import Lesson, LessonDelivery, LessonVersion, MediaFil
 from lesson_bot.delivery.counts import CountTicker
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.lesson_sent import lesson_sent
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.sandbox import Sandbox, run_sandbox
@@ -74,8 +74,9 @@ async def rig(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
             dispatcher = Dispatcher(services.db, sender, DeliveryLimiter(Limits(time_scale=TIME_SCALE)), clock,
                                     Events(), DispatcherConfig(backoff_s=0.05, backoff_max_s=0.5),
                                     on_sent={"lesson": lesson_sent(clock)})
-            yield Rig(sb, services, clock, Planner(services.db, clock, translator=services.translator), dispatcher,
-                      CountTicker(services.db, clock, services.translator), sender)
+            planner = Planner(services.db, clock, PlannerConfig(), services.translator)
+            yield Rig(sb, services, clock, planner, dispatcher, CountTicker(services.db, clock, services.translator),
+                      sender)
         await services.db.dispose()
 
 

@@ -14,7 +14,7 @@ from lesson_bot.delivery.leader import Leadership
 from lesson_bot.delivery.lesson_sent import lesson_sent
 from lesson_bot.delivery.meetings import MeetingTicker
 from lesson_bot.delivery.nudges import NudgeJob
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.delivery.reviews import ReviewTicker
 from lesson_bot.services.container import Services
@@ -30,7 +30,7 @@ def build_engine(services: Services, token: str, api_root: str, *,
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
                             BranchChatEvents(services, bot), config,
                             on_sent={"lesson": lesson_sent(services.clock)})
-    planner = Planner(services.db, services.clock, translator=services.translator)
+    planner = Planner(services.db, services.clock, PlannerConfig(), services.translator)
     counts = CountTicker(services.db, services.clock, services.translator)
     reviews = ReviewTicker(services.db, services.clock, services.translator)
     nudges = NudgeJob(services.nudges, services.db, services.clock, NudgeTexts(services.translator))

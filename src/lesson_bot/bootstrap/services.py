@@ -9,6 +9,7 @@ from lesson_bot.config import Settings
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
+from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
@@ -62,7 +63,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         participation=ParticipationRecorder(db, clock),
         makeup=MakeupService(db, clock),
         reviews=ReviewService(db, clock),
-        progress=ProgressService(db, clock, access),
+        progress=ProgressService(db, clock, access, ScoringRules()),
         nudges=NudgeService(db, clock, settings.nudge_rules),
         meetings=MeetingService(db, clock, access, translator, meeting_types),
         rsvp=RsvpService(db, clock, access, translator, meeting_types),

@@ -63,12 +63,12 @@ class CadenceReminders:
     deadline."""
 
     def __init__(self, db: Database, clock: Clock, translator: Translator, cadence: CadenceService,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._translator = translator
         self._cadence = cadence
-        self._types = types or MeetingTypes()
+        self._types = types
 
     async def __call__(self) -> int:
         """Queue the reminders now due; the number of messages queued."""
@@ -99,7 +99,7 @@ class CadenceReminders:
 
 
 def ticks(db: Database, clock: Clock, translator: Translator, cadence: CadenceService,
-          makeup: MeetingMakeupService, types: MeetingTypes | None = None,
+          makeup: MeetingMakeupService, types: MeetingTypes,
           interval: timedelta = DEFAULT_INTERVAL) -> list[Callable[[], Awaitable[int]]]:
     """The engine jobs of records, 补学 and cadence."""
     return [Every(CadenceReminders(db, clock, translator, cadence, types), clock, interval),

@@ -57,12 +57,11 @@ class PlanReport:
 class Planner:
     """Materialises due occurrences into the outbox."""
 
-    def __init__(self, db: Database, clock: Clock, config: PlannerConfig | None = None,
-                 translator: Translator | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, config: PlannerConfig, translator: Translator) -> None:
         self._db = db
         self._clock = clock
-        self.config = config or PlannerConfig()
-        self._translator = translator or Translator()
+        self.config = config
+        self._translator = translator
 
     async def tick(self) -> PlanReport:
         """Plan everything due up to now + lookahead, each schedule in its own transaction."""
