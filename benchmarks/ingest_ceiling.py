@@ -28,7 +28,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, PollAnswerHandler
 
 from ingest_naive import QuietServer
-from lesson_bot.runtime import run
+from lesson_bot.bootstrap.runtime import run
 
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"
 ALLOWED_UPDATES = [Update.CALLBACK_QUERY, Update.POLL_ANSWER]

@@ -1,9 +1,10 @@
 """What the members of the ingestion benchmark tap and answer: lessons delivered to every group.
 
 For lesson_bot the lessons go the product's way: branches registered, members on the roster, one-off schedules,
-the real planner and dispatcher (bot/engine.py) sending them to the sandbox; the taps' targets are then read back
-from the deliveries and quiz polls the product recorded. The baseline bot knows no lessons, so the driver sends
-it look-alike messages (a text with a check-in button, then quiz polls) straight through the Bot API.
+the real planner and dispatcher (the engine bootstrap.app.build_app builds) sending them to the sandbox; the taps'
+targets are then read back from the deliveries and quiz polls the product recorded. The baseline bot knows no
+lessons, so the driver sends it look-alike messages (a text with a check-in button, then quiz polls) straight
+through the Bot API.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import httpx
 from sqlalchemy import func, select
 
 from ingest_rig import REPO_ROOT, SandboxProcess, World, bounded, progress
-from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bootstrap.app import App, Overrides, build_app
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import LessonDelivery, OutboxMessage, QuizPoll
 from lesson_bot.domain.enums import OutboxStatus
+from lesson_bot.services.container import Services
 from lesson_bot.services.schedules.plans import LessonPlan
 from lesson_bot.services.views import Person
 
@@ -131,10 +133,11 @@ class ShiftedClock:
         return datetime.now(UTC) + self.offset
 
 
-def product_services(db_url: str, sandbox: SandboxProcess, admin: int, clock: ShiftedClock) -> Services:
+def product_engine(db_url: str, sandbox: SandboxProcess, admin: int, clock: ShiftedClock) -> App:
+    """The delivery engine alone (as `lesson-bot deliver`), not started: the setup starts it once all is planned."""
     settings = load_settings(database_url=db_url, bot_token=sandbox.token, bot_api_base_url=sandbox.api_root,
                              admin_ids=str(admin), content_dir=REPO_ROOT / "content")
-    return build_services(settings, clock)
+    return build_app(settings, Overrides(clock=clock, bot=False, time_scale=SETUP_TIME_SCALE, start_engine=False))
 
 
 async def _slugs(services: Services, count: int) -> list[str]:
@@ -150,13 +153,12 @@ async def _slugs(services: Services, count: int) -> list[str]:
 
 async def deliver_product_lessons(db_url: str, sandbox: SandboxProcess, world: World, count: int) -> Targets:
     """`count` lessons in every group, the product's way: registered branches, rosters, schedules, the engine."""
-    from lesson_bot.bot.engine import build_engine
-
     # The engine's periodic job may be cut short when the setup stops it; that traceback is no result.
     logging.getLogger("apscheduler").setLevel(logging.CRITICAL)
     clock = ShiftedClock()
-    services = product_services(db_url, sandbox, world.admin, clock)
-    try:
+    app = product_engine(db_url, sandbox, world.admin, clock)
+    services = app.services
+    async with app:
         await services.library.sync(services.settings.lessons_dir)
         admin = Person(world.admin, "Admin", "ingest_admin")
         branches = await bounded([services.branches.register(admin, chat, f"第{n + 1}党支部", TIMEZONE, "zh-Hans",
@@ -177,16 +179,12 @@ async def deliver_product_lessons(db_url: str, sandbox: SandboxProcess, world: W
                        for branch in branches for n, slug in enumerate(slugs)], 4)
         clock.offset = timedelta(0)
         progress(f"{len(branches) * count} lessons scheduled")
-        engine, engine_bot = build_engine(services, sandbox.token, sandbox.api_root, time_scale=SETUP_TIME_SCALE)
-        async with engine_bot:
-            engine.start()
-            try:
-                await _until_sent(services, len(branches) * count)
-            finally:
-                await engine.stop()
+        app.engine.start()
+        try:
+            await _until_sent(services, len(branches) * count)
+        finally:
+            await app.engine.stop()
         return await _targets(services, world)
-    finally:
-        await services.db.dispose()
 
 
 async def _until_sent(services: Services, lessons: int) -> None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from lesson_bot.bootstrap import Services, build_services
-from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application, prepare
+from lesson_bot.bootstrap.app import App, Overrides, build_app
+from lesson_bot.bot.app import BotApplication
 from lesson_bot.config import load_settings
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.container import Services
 from tests.conftest import REPO_ROOT
 from tgsandbox import ControlClient, Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
@@ -35,13 +36,18 @@ class _Errors(logging.Handler):
 
 
 class Harness:
-    """The running bot and sandbox, and the people a test created (a plain class: hypothesis prints its repr)."""
+    """The running bot and sandbox, and the people a test created (a plain class: hypothesis prints its repr).
 
-    def __init__(self, sb: Sandbox, services: Services, app: BotApplication, errors: _Errors,
-                 barrier_user: int) -> None:
+    `system` is the whole process as bootstrap assembles it; its delivery engine is built (its Bot ready) but
+    not started: a test runs it when it wants it (system.engine.run_once(), start()).
+    """
+
+    def __init__(self, sb: Sandbox, system: App, errors: _Errors, barrier_user: int) -> None:
         self.sb = sb
-        self.services = services
-        self.app = app
+        self.system = system
+        self.services: Services = system.services
+        assert system.bot is not None
+        self.app: BotApplication = system.bot
         self.errors = errors
         self.barrier_user = barrier_user
         self.people: dict[str, int] = {}
@@ -107,27 +113,22 @@ async def start_harness(
             await sb.control.start(ADMIN_ID)
         settings = load_settings(database_url=db_url, admin_ids=str(ADMIN_ID), default_locale=default_locale,
                                  bot_api_base_url=sb.base_url.removesuffix("/bot"), content_dir=content_dir,
-                                 admin_chat_id=ADMIN_ID if admin_chat else None)
-        services = build_services(settings, FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)))
-        app = build_application(services, sb.token, settings.bot_api_base_url, time_scale=TIME_SCALE)
+                                 admin_chat_id=ADMIN_ID if admin_chat else None, bot_token=sb.token,
+                                 db_upgrade_on_start=False)
+        system = build_app(settings, Overrides(clock=FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)),
+                                               time_scale=TIME_SCALE, polling=True, poll_timeout=timedelta(seconds=1),
+                                               start_engine=False))
         errors = _Errors()
         logging.getLogger("lesson_bot").addHandler(errors)
-        await app.initialize()
-        await prepare(app)
-        await app.updater.start_polling(timeout=1, poll_interval=0, allowed_updates=ALLOWED_UPDATES)  # type: ignore[union-attr]
-        await app.start()
-        barrier = (await sb.control.create_user("Barrier", username="barrier"))["id"]
-        await sb.control.start(barrier)
-        harness = Harness(sb, services, app, errors, barrier)
-        await harness.bot_messages(barrier, 0)  # the /start welcome: the bot is up
         try:
-            yield harness
+            async with system:
+                barrier = (await sb.control.create_user("Barrier", username="barrier"))["id"]
+                await sb.control.start(barrier)
+                harness = Harness(sb, system, errors, barrier)
+                await harness.bot_messages(barrier, 0)  # the /start welcome: the bot is up
+                yield harness
         finally:
             logging.getLogger("lesson_bot").removeHandler(errors)
-            await app.updater.stop()  # type: ignore[union-attr]
-            await app.stop()
-            await app.shutdown()
-            await services.db.dispose()
 
 
 @pytest.fixture

@@ -18,24 +18,22 @@ from typing import Any
 
 import pytest
 import telegram
-import uvicorn
 from sqlalchemy import select
 
-from lesson_bot.bootstrap import Services, build_services
-from lesson_bot.bot.app import build_application
+from lesson_bot.bootstrap.app import Overrides, build_app
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Lesson, LessonDelivery, Membership, ParticipationEvent, Schedule
-from lesson_bot.delivery.dispatcher import Dispatcher
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import ParticipationKind, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.domain.messages import from_payload
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.container import Services
 from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.views import Person
-from lesson_bot.web.app import build_web_app
 from tests.bot.conftest import Harness
 from tests.bot.test_roster_flow import registered_branch
 from tests.conftest import REPO_ROOT
@@ -54,12 +52,12 @@ class Engine:
 
 @contextlib.asynccontextmanager
 async def engine_parts(sb: Sandbox, services: Services) -> AsyncIterator[Engine]:
-    """The delivery engine's parts as bot/engine.py wires them, without the leader loop (the test drives them)."""
+    """The delivery engine's parts as bootstrap/engine.py wires them, without the leader loop (the test drives them)."""
     async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url) as bot:
         sender = TelegramSender(bot, services.settings.media_dir)
         dispatcher = Dispatcher(services.db, sender, DeliveryLimiter(Limits(time_scale=60)), services.clock,
-                                Events(), on_sent={"lesson": lesson_sent(services.clock)})
-        yield Engine(Planner(services.db, services.clock, translator=services.translator), dispatcher,
+                                Events(), DispatcherConfig(), on_sent={"lesson": lesson_sent(services.clock)})
+        yield Engine(Planner(services.db, services.clock, PlannerConfig(), services.translator), dispatcher,
                      CountTicker(services.db, services.clock, services.translator), sender)
 
 
@@ -140,12 +138,6 @@ async def test_a_button_copied_into_another_group_is_refused(harness: Harness) -
         assert (await s.execute(select(ParticipationEvent))).first() is None
 
 
-class _Server(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self) -> Any:
-        yield
-
-
 async def test_in_webhook_mode_the_tap_is_answered(sqlite_template: Path, tmp_path: Path) -> None:
     """Behind the webhook (Starlette app, secret token) a member's check-in is recorded and answered once; the
     handler answers through bot/webhook_reply.py, which puts the answer in the HTTP reply when it can."""
@@ -158,30 +150,32 @@ async def test_in_webhook_mode_the_tap_is_answered(sqlite_template: Path, tmp_pa
     async with run_sandbox(flood=FloodConfig(enabled=False)) as sb:
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{db_file}", content_dir=REPO_ROOT / "content",
                                  bot_api_base_url=sb.base_url.removesuffix("/bot"),
-                                 webhook_url=f"http://127.0.0.1:{port}/telegram/webhook", webhook_secret="s3cret")
-        services = build_services(settings, FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)))
-        app = build_application(services, sb.token, settings.bot_api_base_url, updater=False, time_scale=60)
-        server = _Server(uvicorn.Config(build_web_app(services, app), log_level="warning", lifespan="on"))
-        serving = asyncio.create_task(server.serve(sockets=[sock]))
-        try:
-            while not server.started:  # the lifespan started the bot, loaded the library, set the webhook
-                await asyncio.sleep(0.01)
-            li = (await sb.control.create_user("Li"))["id"]
-            chat_id = int((await sb.control.create_group("一支部群", [li]))["chat_id"])
-            await services.branches.register(Person(li, "Li"), chat_id, "一支部", "Asia/Shanghai", "zh-Hans",
-                                             is_group_admin=True)
-            async with engine_parts(sb, services) as engine:
-                delivery_id = await deliver(services, engine, chat_id)
-            lesson = await lesson_message(sb, chat_id)
-            pressed = await sb.control.press(chat_id, lesson["message_id"], li, data=f"ls:done:{delivery_id}")
-            answer = await sb.control.wait_callback_answered(pressed["callback_query_id"])
-            assert answer["text"] == "✅ 已记录：你已学习本课（目前 1/1）。"
-            assert (await sb.control.counters())["requests"].get("answerCallbackQuery") == 1  # answered once
-        finally:
-            server.should_exit = True
-            await serving
-            sock.close()
-            await services.db.dispose()
+                                 webhook_url=f"http://127.0.0.1:{port}/telegram/webhook", webhook_secret="s3cret",
+                                 bot_token=sb.token, db_upgrade_on_start=False)
+        system = build_app(settings, Overrides(clock=FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)),
+                                               time_scale=60, start_engine=False, signals=False))
+        services = system.services
+        async with system:
+            server = system.web_server()
+            serving = asyncio.create_task(server.serve(sockets=[sock]))
+            try:
+                while not server.started:  # the lifespan started the bot, loaded the library, set the webhook
+                    await asyncio.sleep(0.01)
+                li = (await sb.control.create_user("Li"))["id"]
+                chat_id = int((await sb.control.create_group("一支部群", [li]))["chat_id"])
+                await services.branches.register(Person(li, "Li"), chat_id, "一支部", "Asia/Shanghai", "zh-Hans",
+                                                 is_group_admin=True)
+                async with engine_parts(sb, services) as engine:
+                    delivery_id = await deliver(services, engine, chat_id)
+                lesson = await lesson_message(sb, chat_id)
+                pressed = await sb.control.press(chat_id, lesson["message_id"], li, data=f"ls:done:{delivery_id}")
+                answer = await sb.control.wait_callback_answered(pressed["callback_query_id"])
+                assert answer["text"] == "✅ 已记录：你已学习本课（目前 1/1）。"
+                assert (await sb.control.counters())["requests"].get("answerCallbackQuery") == 1  # answered once
+            finally:
+                server.should_exit = True
+                await serving
+                sock.close()
 
 
 @pytest.fixture(autouse=True)

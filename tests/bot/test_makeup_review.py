@@ -15,7 +15,7 @@ from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.db.models import Lesson, LessonDelivery, ParticipationEvent, Schedule
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode, RecurrenceType, ScheduleKind, ScheduleStatus
@@ -57,7 +57,7 @@ async def group_lesson(h: Harness, chat_id: int, slug: str = SLUG) -> int:
         s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
                        recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
                        starts_at=clock(h).now() - timedelta(seconds=1)))
-    assert (await Planner(h.services.db, h.services.clock, translator=h.services.translator).tick()).planned == 1
+    assert (await Planner(h.services.db, h.services.clock, PlannerConfig(), h.services.translator).tick()).planned == 1
     async with engine(h) as dispatcher:
         await dispatcher.settle()
     async with h.services.db.transaction() as s:

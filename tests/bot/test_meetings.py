@@ -11,7 +11,7 @@ from typing import Any
 
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.delivery.dispatcher import Dispatcher
+from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.meetings.ticks import MeetingTicker
@@ -39,7 +39,7 @@ async def deliver(h: Harness) -> None:
     services = h.services
     await MeetingTicker(services.db, services.clock, services.translator, services.meetings.types).tick()
     dispatcher = Dispatcher(services.db, TelegramSender(h.app.bot), DeliveryLimiter(Limits(time_scale=TIME_SCALE)),
-                            services.clock, BranchChatEvents(services, h.app.bot))
+                            services.clock, BranchChatEvents(services, h.app.bot), DispatcherConfig())
     await dispatcher.settle()
 
 

@@ -12,7 +12,7 @@ import telegram
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
-from lesson_bot.delivery.dispatcher import Dispatcher
+from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons.nudge_ticks import NudgeJob
@@ -30,7 +30,7 @@ async def engine_parts(h: Harness) -> AsyncIterator[tuple[NudgeJob, Dispatcher]]
     async with telegram.Bot(h.sb.token, base_url=h.sb.base_url, base_file_url=h.sb.base_file_url) as bot:
         services = h.services
         dispatcher = Dispatcher(services.db, TelegramSender(bot), DeliveryLimiter(Limits(time_scale=TIME_SCALE)),
-                                services.clock, BranchChatEvents(services, bot))
+                                services.clock, BranchChatEvents(services, bot), DispatcherConfig())
         yield NudgeJob(services.nudges, services.db, services.clock, NudgeTexts(services.translator)), dispatcher
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from lesson_bot.db.models import AuditEntry, OutboxMessage
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.schedules.plans import LessonPlan
 from tests.bot.conftest import Harness
@@ -42,7 +42,7 @@ async def test_a_series_is_planned_by_buttons_and_delivered_in_order(harness: Ha
     assert done["text"].startswith("✅ 已安排系列（#") and "红色足迹" in done["text"]
     assert "共 5 课，从 2026-12-07（周一）20:00 到 2027-01-04（周一）20:00。" in done["text"]
 
-    planner = Planner(harness.services.db, harness.services.clock)
+    planner = Planner(harness.services.db, harness.services.clock, PlannerConfig(), harness.services.translator)
     for day, title in [(7, RED[0]), (14, RED[1])]:
         harness.services.clock.set(datetime(2026, 12, day, 12, 0, tzinfo=UTC))
         assert (await planner.tick()).planned == 1
@@ -129,7 +129,8 @@ async def test_skipping_a_day_moves_the_series_on_and_cancelling_withdraws_what_
 
     # 30 seconds before 20:00 on the 11th: within the planner's lookahead, so lesson 1 is queued but not sent.
     harness.services.clock.set(datetime(2026, 12, 11, 11, 59, 30, tzinfo=UTC))
-    assert (await Planner(harness.services.db, harness.services.clock).tick()).rows > 0
+    services = harness.services
+    assert (await Planner(services.db, services.clock, PlannerConfig(), services.translator).tick()).rows > 0
     [listing] = await harness.say(chat_id, li, "/upcoming")
     shown = await press(harness, chat_id, listing, li, f"取消 #{weekly.id}")
     shown = await press(harness, chat_id, shown, li, "确认取消")

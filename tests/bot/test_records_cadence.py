@@ -12,14 +12,13 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from lesson_bot.bot.engine import build_engine
 from lesson_bot.cli import app
 from lesson_bot.domain.enums import PartyStatus
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.meetings.cadence_reminders import CadenceReminders
 from lesson_bot.services.meetings.notices import record_text
 from lesson_bot.services.views import Person
-from tests.bot.conftest import ADMIN_ID, TIME_SCALE, Harness
+from tests.bot.conftest import ADMIN_ID, Harness
 from tests.bot.test_meetings import at, deliver
 from tests.services.records_support import (
     ABSENT,
@@ -58,13 +57,11 @@ async def _branch(h: Harness, secretary_language: str = "zh-hans") -> int:
 @asynccontextmanager
 async def _engine(h: Harness) -> AsyncIterator[None]:
     """The delivery engine beside the bot, as `lesson-bot run` has it."""
-    engine, bot = build_engine(h.services, h.sb.token, h.services.settings.bot_api_base_url, time_scale=TIME_SCALE)
-    async with bot:
-        engine.start()
-        try:
-            yield
-        finally:
-            await engine.stop()
+    h.system.engine.start()
+    try:
+        yield
+    finally:
+        await h.system.engine.stop()
 
 
 async def _private(h: Harness, who: Person, after: int, count: int = 1) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from tests.bot.conftest import Harness, start_harness
 from tests.bot.test_roster_flow import registered_branch
 from tests.conftest import REPO_ROOT
@@ -65,7 +65,8 @@ async def test_a_lesson_is_scheduled_by_buttons_in_the_group_and_the_planner_del
     assert "🗓 4. 遵义会议：生死攸关的转折点" in buttons(again)  # marked as scheduled for this branch
 
     harness.services.clock.set(harness.services.clock.now().replace(day=2, hour=12))  # 20:00 in Shanghai
-    report = await Planner(harness.services.db, harness.services.clock).tick()
+    services = harness.services
+    report = await Planner(services.db, services.clock, PlannerConfig(), services.translator).tick()
     assert report.planned == 1
     async with harness.services.db.transaction() as s:
         chats = set((await s.execute(select(OutboxMessage.chat_id))).scalars())

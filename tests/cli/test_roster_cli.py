@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lesson_bot.bootstrap import build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
+from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.views import Person
 
 ADMIN = 4242
@@ -24,7 +25,7 @@ def env(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setenv("LESSON_BOT_ADMIN_IDS", str(ADMIN))
 
     async def setup() -> int:
-        services = build_services(load_settings())
+        services = build_services(load_settings(), SystemClock())
         try:
             branch = await services.branches.register(Person(7, "Secretary Wang", "wang"), -100, "一支部",
                                                       "Asia/Shanghai", "zh-Hans", is_group_admin=True)

@@ -11,10 +11,12 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Meeting, Schedule
+from lesson_bot.services.clock import SystemClock
+from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.calls import MeetingDraft
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
@@ -28,7 +30,7 @@ def branch_id(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setenv("LESSON_BOT_ADMIN_IDS", str(ADMIN))
 
     async def setup() -> int:
-        services = build_services(load_settings())
+        services = build_services(load_settings(), SystemClock())
         try:
             await services.library.sync(REPO_ROOT / "content" / "lessons")
             branch = await services.branches.register(Person(7, "Wang"), -100, "一支部", "Europe/Berlin", "en",
@@ -108,7 +110,7 @@ def test_upcoming_lists_the_meeting_series_until_it_is_cancelled(branch_id: int)
     local = (datetime.now(berlin) + timedelta(days=3)).replace(hour=19, minute=30, second=0, microsecond=0)
 
     async def call() -> tuple[int, int]:
-        services = build_services(load_settings())
+        services = build_services(load_settings(), SystemClock())
         try:
             view = await services.meetings.call(ADMIN, branch_id, MeetingDraft(
                 "committee", "Budget review", local.astimezone(UTC), 90, repeat="weekly"))

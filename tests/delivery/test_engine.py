@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lesson_bot.bootstrap import build_services
-from lesson_bot.bot.engine import build_engine
+from lesson_bot.bootstrap.app import Overrides, build_app
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Branch, Schedule
 from lesson_bot.domain.enums import BranchStatus, RecurrenceType, ScheduleKind, ScheduleStatus
@@ -30,8 +29,10 @@ async def test_a_due_lesson_arrives_in_the_group(sqlite_template: Path, tmp_path
         owner = (await sb.control.create_user("Li"))["id"]
         chat_id = int((await sb.control.create_group("一支部群", [owner]))["chat_id"])
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{db_file}", content_dir=REPO_ROOT / "content",
-                                 bot_api_base_url=sb.base_url.removesuffix("/bot"))
-        services = build_services(settings)
+                                 bot_api_base_url=sb.base_url.removesuffix("/bot"), bot_token=sb.token)
+        # The delivery engine alone, as `lesson-bot deliver` runs it.
+        app = build_app(settings, Overrides(bot=False, time_scale=10))
+        services = app.services
         await services.library.sync(settings.lessons_dir)
         async with services.db.transaction() as s:
             branch = Branch(chat_id=chat_id, title="一支部", timezone="Asia/Shanghai", locale="zh-Hans",
@@ -41,14 +42,8 @@ async def test_a_due_lesson_arrives_in_the_group(sqlite_template: Path, tmp_path
             s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, series="红色足迹", timezone="Asia/Shanghai",
                            recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
                            starts_at=datetime.now(UTC) - timedelta(seconds=1)))
-        engine, bot = build_engine(services, sb.token, settings.bot_api_base_url, time_scale=10)
-        async with bot:
-            engine.start()
-            try:
-                await sb.control.wait_bot_messages(chat_id, after=0, count=4, timeout=30)
-            finally:
-                await engine.stop()
-        await services.db.dispose()
+        async with app:
+            await sb.control.wait_bot_messages(chat_id, after=0, count=4, timeout=30)
         messages = [m for m in (await sb.control.transcript(chat_id))["messages"] if m["from"]["is_bot"]]
         assert messages[0]["text"].startswith("中共一大")
         assert "红色足迹 · 第 1 课" in messages[0]["text"]
@@ -68,8 +63,10 @@ async def test_a_lesson_missed_while_the_service_was_down_is_reported_not_sent(
         await sb.control.start(secretary)
         chat_id = int((await sb.control.create_group("一支部群", [secretary]))["chat_id"])
         settings = load_settings(database_url=f"sqlite+aiosqlite:///{db_file}", content_dir=REPO_ROOT / "content",
-                                 bot_api_base_url=sb.base_url.removesuffix("/bot"))
-        services = build_services(settings)
+                                 bot_api_base_url=sb.base_url.removesuffix("/bot"), bot_token=sb.token)
+        # The delivery engine alone, as `lesson-bot deliver` runs it.
+        app = build_app(settings, Overrides(bot=False, time_scale=10))
+        services = app.services
         await services.library.sync(settings.lessons_dir)
         branch = await services.branches.register(Person(secretary, "Li"), chat_id, "一支部", "Asia/Shanghai",
                                                   "zh-Hans", is_group_admin=True)
@@ -79,14 +76,8 @@ async def test_a_lesson_missed_while_the_service_was_down_is_reported_not_sent(
                            recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
                            starts_at=datetime.now(UTC) - timedelta(hours=7)))
         before = len((await sb.control.transcript(secretary))["messages"])
-        engine, bot = build_engine(services, sb.token, settings.bot_api_base_url, time_scale=10)
-        async with bot:
-            engine.start()
-            try:
-                await sb.control.wait_bot_messages(secretary, after=before, count=1, timeout=30)
-            finally:
-                await engine.stop()
-        await services.db.dispose()
+        async with app:
+            await sb.control.wait_bot_messages(secretary, after=before, count=1, timeout=30)
         notice = (await sb.control.transcript(secretary))["messages"][-1]["text"]
         assert "未能发送" in notice and "记为“错过”" in notice and "/deliveries" in notice
         group = [m for m in (await sb.control.transcript(chat_id))["messages"] if m["from"]["is_bot"]]

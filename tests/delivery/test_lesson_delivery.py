@@ -19,17 +19,18 @@ import pytest
 import telegram
 from sqlalchemy import select
 
-from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
 from lesson_bot.db.models import Lesson, LessonDelivery, LessonVersion, MediaFile, OutboxMessage, QuizPoll, Schedule
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.domain.messages import from_payload
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.container import Services
 from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.views import Person
 from tests.conftest import REPO_ROOT
@@ -74,8 +75,9 @@ async def rig(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
             dispatcher = Dispatcher(services.db, sender, DeliveryLimiter(Limits(time_scale=TIME_SCALE)), clock,
                                     Events(), DispatcherConfig(backoff_s=0.05, backoff_max_s=0.5),
                                     on_sent={"lesson": lesson_sent(clock)})
-            yield Rig(sb, services, clock, Planner(services.db, clock, translator=services.translator), dispatcher,
-                      CountTicker(services.db, clock, services.translator), sender)
+            planner = Planner(services.db, clock, PlannerConfig(), services.translator)
+            yield Rig(sb, services, clock, planner, dispatcher, CountTicker(services.db, clock, services.translator),
+                      sender)
         await services.db.dispose()
 
 

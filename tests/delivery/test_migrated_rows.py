@@ -14,7 +14,7 @@ from lesson_bot.db.models import Branch, DeliveryLogEntry, LessonDelivery, Outbo
 from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import (
     BranchStatus,
     DeliveryOutcome,
@@ -56,7 +56,7 @@ async def _branch_with_lessons(db: Database) -> tuple[int, int]:
         await s.flush()
         s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, series="红色足迹", timezone="Asia/Shanghai",
                        recurrence=RecurrenceType.ONCE, rule={}, starts_at=NOW, status=ScheduleStatus.ACTIVE))
-    assert (await Planner(db, FixedClock(NOW)).tick()).planned == 1
+    assert (await Planner(db, FixedClock(NOW), PlannerConfig(), Translator()).tick()).planned == 1
     async with db.transaction() as s:
         planned = (await s.execute(select(LessonDelivery))).scalar_one()
         sent = LessonDelivery(branch_id=planned.branch_id, lesson_version_id=planned.lesson_version_id,

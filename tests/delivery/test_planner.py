@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, Occurrence, OutboxMessage, Schedule
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons.library import LibraryService
 from tests.conftest import REPO_ROOT
@@ -56,7 +57,7 @@ async def test_a_due_lesson_is_planned_once_with_its_parts_in_order(db: Database
     """At 20:00 Monday the series' first lesson becomes text + 3 quiz polls; ticking again adds nothing."""
     await _weekly_series(db)
     clock = FixedClock(FIRST - timedelta(minutes=5))
-    planner = Planner(db, clock)
+    planner = Planner(db, clock, PlannerConfig(), Translator())
     assert (await planner.tick()).planned == 0  # not due yet (lookahead is 30 s)
     clock.set(FIRST)
     report = await planner.tick()
@@ -74,7 +75,7 @@ async def test_the_next_week_brings_the_next_lesson_of_the_series(db: Database) 
     """Occurrence k of a series schedule delivers the series' k-th lesson."""
     await _weekly_series(db)
     clock = FixedClock(FIRST)
-    planner = Planner(db, clock)
+    planner = Planner(db, clock, PlannerConfig(), Translator())
     await planner.tick()
     clock.set(FIRST + timedelta(days=7))
     await planner.tick()
@@ -89,7 +90,7 @@ async def test_an_occurrence_found_after_its_grace_window_is_missed(db: Database
     """After a long outage, an occurrence past its grace window is recorded as missed and nothing is queued."""
     await _weekly_series(db)
     clock = FixedClock(FIRST + timedelta(hours=7))  # lessons may go up to 6 hours late
-    report = await Planner(db, clock).tick()
+    report = await Planner(db, clock, PlannerConfig(), Translator()).tick()
     assert report.planned == 1 and len(report.missed) == 1 and report.rows == 0
     async with db.transaction() as s:
         status = (await s.execute(select(Occurrence.status))).scalar_one()
@@ -101,7 +102,7 @@ async def test_a_series_schedule_finishes_after_its_last_lesson(db: Database) ->
     """A weekly series of five lessons plans five occurrences and then finishes."""
     schedule_id = await _weekly_series(db)
     clock = FixedClock(FIRST)
-    planner = Planner(db, clock)
+    planner = Planner(db, clock, PlannerConfig(), Translator())
     for week in range(7):
         clock.set(FIRST + timedelta(days=7 * week))
         await planner.tick()
@@ -130,7 +131,7 @@ async def test_a_schedule_with_nothing_left_to_plan_leaves_the_active_set(db: Da
         await s.flush()
         once_id = once.id
     clock = FixedClock(FIRST)
-    planner = Planner(db, clock)
+    planner = Planner(db, clock, PlannerConfig(), Translator())
     await planner.tick()
     assert (await _status(db, weekly), await _status(db, once_id)) == (ScheduleStatus.ACTIVE, ScheduleStatus.ACTIVE)
     clock.set(FIRST + timedelta(hours=1))

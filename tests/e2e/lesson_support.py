@@ -14,8 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from pathlib import Path
 
-from lesson_bot.bot.engine import build_engine
-from tests.bot.conftest import TIME_SCALE, start_harness
+from tests.bot.conftest import start_harness
 from tests.conftest import REPO_ROOT
 from tests.e2e.english_lessons import write_english_series
 from tests.e2e.meeting_support import Message, Month
@@ -48,10 +47,7 @@ async def lesson_month(db_url: str, content_dir: Path, default_locale: str = "zh
     """The bot against a fresh sandbox with the scenario's library, and the engine beside it, ticked by the test."""
     async with aclosing(start_harness(db_url, default_locale=default_locale, content_dir=content_dir)) as harnesses:
         async for h in harnesses:
-            engine, bot = build_engine(h.services, h.sb.token, h.services.settings.bot_api_base_url,
-                                       time_scale=TIME_SCALE)
-            async with bot:
-                yield Month(h, engine)
+            yield Month(h, h.system.engine)
 
 
 def right(poll: Message) -> int:

@@ -14,10 +14,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lesson_bot.bot.engine import build_engine
 from lesson_bot.delivery.engine import Engine
 from lesson_bot.services.clock import FixedClock
-from tests.bot.conftest import TIME_SCALE, Harness, start_harness
+from tests.bot.conftest import Harness, start_harness
 from tests.bot.test_records_cadence import PNG
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -210,7 +209,4 @@ async def month(db_url: str, default_locale: str = "zh-Hans") -> AsyncIterator[M
     moments it chooses."""
     async with aclosing(start_harness(db_url, default_locale=default_locale)) as harnesses:
         async for h in harnesses:
-            engine, bot = build_engine(h.services, h.sb.token, h.services.settings.bot_api_base_url,
-                                       time_scale=TIME_SCALE)
-            async with bot:
-                yield Month(h, engine)
+            yield Month(h, h.system.engine)

@@ -10,6 +10,7 @@ import pytest
 
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
+from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
@@ -40,6 +41,7 @@ async def services(migrated_db_url: str) -> AsyncIterator[Services]:
     access = AccessControl(db, clock, frozenset({ADMIN.telegram_user_id}))
     try:
         yield Services(db, clock, access, BranchService(db, clock, access), RosterService(db, clock, access),
-                       DeliveryService(db, clock, access), ScheduleService(db, clock, access, Translator()))
+                       DeliveryService(db, clock, access),
+                       ScheduleService(db, clock, access, Translator(), MeetingTypes()))
     finally:
         await db.dispose()

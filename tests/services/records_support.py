@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from lesson_bot.db.models import Meeting, Member, Membership, Rsvp, SignIn
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, PartyStatus, RsvpAnswer, SignInMethod
-from lesson_bot.domain.meeting_types import BUILTIN, type_settings
+from lesson_bot.domain.meeting_types import BUILTIN, MeetingTypes, type_settings
 from lesson_bot.i18n import Translator
 from lesson_bot.services.meetings.cadence import CadenceService
 from lesson_bot.services.meetings.makeup import MeetingMakeupService
@@ -44,9 +44,9 @@ class Records:
 
 def record_services(services: Services) -> tuple[MeetingRecordService, MeetingMakeupService, CadenceService]:
     translator = Translator()
-    return (MeetingRecordService(services.db, services.clock, services.access, translator),
-            MeetingMakeupService(services.db, services.clock, services.access, translator),
-            CadenceService(services.db, services.clock, services.access))
+    return (MeetingRecordService(services.db, services.clock, services.access, translator, MeetingTypes()),
+            MeetingMakeupService(services.db, services.clock, services.access, translator, MeetingTypes()),
+            CadenceService(services.db, services.clock, services.access, MeetingTypes()))
 
 
 async def branch_with_committee(services: Services) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.domain.cadence import State
+from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Refused
 from lesson_bot.services.meetings.cadence_reminders import CadenceReminders
@@ -63,7 +64,7 @@ async def test_the_tick_reminds_the_secretary_once_per_missing_meeting(services:
     _, _, cadence = record_services(services)
     branch_id = await branch_with_committee(services)
     await add_meeting(services.db, branch_id, start=NOV)
-    tick = CadenceReminders(services.db, services.clock, Translator(), cadence)
+    tick = CadenceReminders(services.db, services.clock, Translator(), cadence, MeetingTypes())
     report = await cadence.branch(SEC.telegram_user_id, branch_id, 1)
     assert ("2026-12", State.DUE_SOON) in _states(report.rows, "theme_day")  # due today, 1 Dec
     assert await tick() == 0  # but the branch was registered today, after its reminder moment

@@ -13,6 +13,8 @@ from sqlalchemy import select
 from lesson_bot.db.models import Lesson, LessonDelivery, Meeting, Member, SignIn
 from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import MeetingStatus, MembershipStatus, ParticipationMode, SignInMethod
+from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.lessons.makeup import MakeupService, NotConcerned
 from lesson_bot.services.lessons.progress import ProgressService
@@ -109,7 +111,7 @@ async def test_a_member_back_after_leaving_keeps_what_they_missed_and_owes_nothi
     meeting_c = await held(services, story.branch_id, t0 + timedelta(days=4, hours=2), [BOB, CAROL])
     services.clock.set(t0 + timedelta(days=5))
 
-    progress = ProgressService(services.db, services.clock, services.access)
+    progress = ProgressService(services.db, services.clock, services.access, ScoringRules())
     me = await progress.me(BOB.telegram_user_id)
     assert me is not None
     [record] = me.branches
@@ -165,7 +167,8 @@ async def _signs_in(services: Services, story: Story) -> None:
         s.add(meeting)
         await s.flush()
         meeting_id = meeting.id
-    outcome = await SignInService(services.db, services.clock, services.access).tap(BOB, meeting_id, GROUP)
+    signin = SignInService(services.db, services.clock, services.access, MeetingTypes())
+    outcome = await signin.tap(BOB, meeting_id, GROUP)
     assert outcome.status == "on_time"
 
 
@@ -186,7 +189,7 @@ async def test_every_way_back_keeps_the_time_before_and_drops_the_time_away(
     await comes_back(services, story)
     services.clock.set(story.t0 + timedelta(days=4))
 
-    progress = ProgressService(services.db, services.clock, services.access)
+    progress = ProgressService(services.db, services.clock, services.access, ScoringRules())
     me = await progress.me(BOB.telegram_user_id)
     assert me is not None and [r.lessons.delivered for r in me.branches] == [1]
     assert me.branches[0].meetings.absent == 1  # meeting A; B was while he was away

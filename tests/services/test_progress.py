@@ -10,6 +10,7 @@ from sqlalchemy import select
 from lesson_bot.db.models import Lesson, LessonDelivery, LessonVersion, Meeting, Member, QuizPoll, Rsvp, SignIn
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, ParticipationMode, RsvpAnswer, SignInMethod
+from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.lessons.progress import ProgressService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
@@ -116,7 +117,7 @@ async def test_progress_shows_checkins_questions_and_who_is_missing(services: Se
     """The latest lesson: 2 of 4 studied (1 on time, 1 make-up); per question the first answers and the most chosen
     wrong option; Li and Dan missing; Eve, who joined later, is not expected; the earlier lesson is offered."""
     story = await scenario(services)
-    view = await ProgressService(services.db, services.clock, services.access).lesson_progress(
+    view = await ProgressService(services.db, services.clock, services.access, ScoringRules()).lesson_progress(
         SEC.telegram_user_id, story.branch_id)
     assert view.delivery is not None and view.delivery.id == story.lesson.delivery_id
     assert view.delivery.title == "中共一大：开天辟地的大事变"
@@ -126,7 +127,7 @@ async def test_progress_shows_checkins_questions_and_who_is_missing(services: Se
     assert view.questions[1].top_wrong == "上海黄浦江上的一艘轮船" and view.questions[2].top_wrong is None
     assert view.missing == ("李书记", "Dan")
     assert [ref.id for ref in view.earlier] == [story.earlier.delivery_id]
-    older = await ProgressService(services.db, services.clock, services.access).lesson_progress(
+    older = await ProgressService(services.db, services.clock, services.access, ScoringRules()).lesson_progress(
         SEC.telegram_user_id, story.branch_id, story.earlier.delivery_id)
     assert (older.studied, older.expected, older.questions[0].answered) == (0, 4, 0)
 
@@ -135,7 +136,7 @@ async def test_me_counts_lessons_quiz_meetings_and_points(services: Services) ->
     """Bob: 2 lessons, 1 on time, 1 missed; 2/3 first answers right; late at the meeting: 2 + 2 + 2 = 6 points.
     Carol: 1 make-up; 1/2 first answers right (her make-up re-answer does not count); on leave: 1 + 1 = 2."""
     await scenario(services)
-    progress = ProgressService(services.db, services.clock, services.access)
+    progress = ProgressService(services.db, services.clock, services.access, ScoringRules())
     bob = await progress.me(BOB.telegram_user_id)
     assert bob is not None and not bob.reachable
     [record] = bob.branches
@@ -161,6 +162,6 @@ async def test_me_counts_lessons_quiz_meetings_and_points(services: Services) ->
 async def test_progress_before_any_lesson_says_so(services: Services) -> None:
     """A branch with nothing delivered yet: no lesson, nobody missing."""
     branch = await services.branches.register(SEC, GROUP, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
-    view = await ProgressService(services.db, services.clock, services.access).lesson_progress(
+    view = await ProgressService(services.db, services.clock, services.access, ScoringRules()).lesson_progress(
         SEC.telegram_user_id, branch.id)
     assert view.delivery is None and view.missing == ()

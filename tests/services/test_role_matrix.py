@@ -14,8 +14,10 @@ from sqlalchemy import select
 from lesson_bot.db.models import AuditEntry, Meeting
 from lesson_bot.domain.assessment import AssessmentRules, Dimension
 from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, SignInMethod
+from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.periods import parse
 from lesson_bot.domain.permissions import GRANTS, Action
+from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import Refused
@@ -90,8 +92,8 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
                                                                   party_group="第一党小组"),
         Action.VIEW_DELIVERIES: lambda: services.deliveries.ledger(uid, branch_id),
         Action.MANAGE_SCHEDULES: lambda: services.schedules.skip_date(uid, branch_id, date(2026, 10, 1), "国庆"),
-        Action.VIEW_PROGRESS: lambda: ProgressService(services.db, services.clock, services.access).lesson_progress(
-            uid, branch_id),
+        Action.VIEW_PROGRESS: lambda: ProgressService(services.db, services.clock, services.access,
+                                                      ScoringRules()).lesson_progress(uid, branch_id),
         Action.RECORD_MINUTES: lambda: _meeting_action(services, uid, branch_id, "record"),
         Action.VIEW_RECORD: lambda: _meeting_action(services, uid, branch_id, "view"),
         Action.ASSIGN_MAKEUP: lambda: _meeting_action(services, uid, branch_id, "makeup"),
@@ -142,18 +144,18 @@ async def _meeting_action(services: Services, uid: int, branch_id: int, what: st
 async def _calling(services: Services, uid: int, branch_id: int, what: str) -> object:
     """Call a 党课 for tomorrow; decide the member's leave request for it; sign the member in by 代签."""
     translator = Translator()
-    meetings = MeetingService(services.db, services.clock, services.access, translator)
+    meetings = MeetingService(services.db, services.clock, services.access, translator, MeetingTypes())
     start = services.clock.now() + timedelta(days=1)
     if what == "call":
         return await meetings.call(uid, branch_id, MeetingDraft("party_lecture", "党课", start, 60))
     view = await meetings.call(ADMIN.telegram_user_id, branch_id, MeetingDraft("party_lecture", "党课", start, 60))
     if what == "decide":
-        rsvp = RsvpService(services.db, services.clock, services.access, translator)
+        rsvp = RsvpService(services.db, services.clock, services.access, translator, MeetingTypes())
         request = await rsvp.request_leave(MEMBER, view.id, "出差")
         return await rsvp.decide(uid, request.rsvp_id, approve=True)
     roster = await services.roster.roster(ADMIN.telegram_user_id, branch_id)
     member_id = next(e.member_id for e in roster.entries if e.telegram_user_id == MEMBER.telegram_user_id)
-    signin = SignInService(services.db, services.clock, services.access)
+    signin = SignInService(services.db, services.clock, services.access, MeetingTypes())
     return await signin.record(uid, view.id, [member_id], SignInMethod.PROXY)
 
 

@@ -10,8 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import OutboxStatus
+from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import InvalidInput, NotFound, Refused
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.schedules.plans import LessonPlan
@@ -47,7 +48,7 @@ async def test_a_series_scheduled_is_planned_and_cancelling_stops_what_is_queued
     assert view.what == "遵义会议：生死攸关的转折点"
     assert view.next[0].strftime("%Y-%m-%d %H:%M") == "2026-12-02 20:00"
     services.clock.set(view.next[0].astimezone(services.clock.now().tzinfo))
-    report = await Planner(services.db, services.clock).tick()
+    report = await Planner(services.db, services.clock, PlannerConfig(), Translator()).tick()
     assert report.rows == 4
     assert await services.schedules.cancel(SEC.telegram_user_id, view.id) == 4
     async with services.db.transaction() as s:
@@ -113,7 +114,7 @@ async def test_the_catalog_marks_what_the_branch_has_scheduled_and_had_delivered
                                            LessonPlan(lesson_slug="discipline-eight-rules"), "明天 20:00")
     await services.schedules.create(SEC.telegram_user_id, branch_id, LessonPlan(series="红色足迹"), "每周五 20:00")
     services.clock.set(view.next[0].astimezone(UTC))
-    await Planner(services.db, services.clock).tick()
+    await Planner(services.db, services.clock, PlannerConfig(), Translator()).tick()
     catalog = await services.schedules.catalog(SEC.telegram_user_id, branch_id)
     assert catalog.series[-1].name == "Getting started"  # the branch's language first
     marks = {lesson.slug: (lesson.scheduled, lesson.delivered) for s in catalog.series for lesson in s.lessons}

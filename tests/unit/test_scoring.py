@@ -55,7 +55,7 @@ def test_points_with_the_breakdown() -> None:
     modes = {1: ON, 2: MAKEUP, 3: None}
     answers = [answer(1, 0, ON, True, 1), answer(1, 1, ON, False, 2), answer(2, 0, REVIEW, True, 3)]
     meetings = [Status.PRESENT, Status.LATE, Status.ABSENT, Status.EXCUSED]
-    points = score(modes, answers, meetings)
+    points = score(modes, answers, meetings, ScoringRules())
     assert points == Points(lessons=3, quiz=1, meetings=5) and points.total == 9
     assert meeting_tally(meetings).late == 1
     assert score(modes, answers, meetings, ScoringRules(on_time_checkin=5)).lessons == 6

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import LinkPreviewOptions, Update
+from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 
-from lesson_bot.bootstrap import Services
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
 from lesson_bot.bot.handlers import dialog_taps, private, replies
@@ -25,12 +24,14 @@ from lesson_bot.bot.handlers.schedules import wizard as schedule
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.texts.admin import library_problems
+from lesson_bot.services.container import Services
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 
 log = logging.getLogger(__name__)
 REPLY_RETRIES = 3
 
 BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
+SendingBot = Bot  # the delivery engine's own Bot: no reply limiter (the engine has its own), no handlers
 
 # chat_member must be asked for explicitly: Telegram's default set leaves it out. Not `poll`: every vote on our
 # quizzes would come twice (poll state + poll_answer), a third of a quiz burst's updates, and no handler needs it.
@@ -47,6 +48,16 @@ def api_urls(root: str) -> tuple[str, str]:
     """python-telegram-bot's base_url and base_file_url for a Bot API server root."""
     root = root.rstrip("/")
     return f"{root}/bot", f"{root}/file/bot"
+
+
+def build_sending_bot(token: str, api_root: str, connections: int) -> SendingBot:
+    """The delivery engine's Bot, with `connections` kept-alive (initialise it before the engine starts, shut it
+    down after the engine stopped)."""
+    base_url, base_file_url = api_urls(api_root)
+    # aiohttp, as for the Application: a send costs httpx about a millisecond of CPU, which a burst of taps pays
+    # for every live-count edit it causes (docs/ingest.md).
+    return Bot(token, base_url=base_url, base_file_url=base_file_url,
+               request=AiohttpRequest(connection_pool_size=connections))
 
 
 def build_application(

@@ -7,8 +7,8 @@ import logging
 from telegram import Bot
 from telegram.error import TelegramError
 
-from lesson_bot.bootstrap import Services
 from lesson_bot.bot.texts import onboarding
+from lesson_bot.services.container import Services
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from lesson_bot.services.errors import NotFound
 from lesson_bot.services.views import BranchView, Person
 
 if TYPE_CHECKING:
-    from lesson_bot.bootstrap import Services
+    from lesson_bot.services.container import Services
 
 
 class BotData:

@@ -9,8 +9,10 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 
-from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.config import ConfigError, Settings, load_settings
+from lesson_bot.services.clock import SystemClock
+from lesson_bot.services.container import Services
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused, ServiceError
 
 console = Console(soft_wrap=True)  # one line stays one line, whatever the width
@@ -66,7 +68,7 @@ def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) ->
     """Run one service call and turn an expected failure into one clear line and exit status 1."""
 
     async def main() -> T:
-        services = build_services(settings)
+        services = build_services(settings, SystemClock())
         try:
             return await use(services)
         finally:

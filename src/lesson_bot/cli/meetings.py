@@ -13,11 +13,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from lesson_bot.bootstrap import Services
 from lesson_bot.cli.common import AsOption, acting_user, call_service, console, settings_or_exit
 from lesson_bot.domain.cadence import State
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
+from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.cadence import BranchCompliance
 from lesson_bot.services.meetings.notices import local, record_lines
 

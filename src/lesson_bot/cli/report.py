@@ -20,11 +20,11 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from lesson_bot.bootstrap import Services
 from lesson_bot.cli.common import AsOption, acting_user, call_service, console, err_console, settings_or_exit
 from lesson_bot.domain.assessment import AssessmentRules
 from lesson_bot.domain.assessment_file import AssessmentError
 from lesson_bot.domain.periods import Period, PeriodError, parse
+from lesson_bot.services.container import Services
 from lesson_bot.services.reports.config import read_rules_file
 from lesson_bot.services.reports.sheets import Sheet, branch_sheets, member_sheets, org_sheets
 from lesson_bot.services.reports.views import BranchReport, MemberReport, OrgReport, RulesDiff

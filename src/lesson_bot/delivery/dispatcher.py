@@ -75,14 +75,14 @@ class Dispatcher:
     """Sends the outbox. Run one per process; on PostgreSQL only the leader runs it (see delivery/leader.py)."""
 
     def __init__(self, db: Database, sender: Sender, limiter: DeliveryLimiter, clock: Clock,
-                 events: ChatEvents, config: DispatcherConfig | None = None, worker: str | None = None,
+                 events: ChatEvents, config: DispatcherConfig, worker: str | None = None,
                  on_sent: Mapping[str, SentHook] | None = None) -> None:
         self._db = db
         self._sender = sender
         self._limiter = limiter
         self._clock = clock
         self._events = events
-        self.config = config or DispatcherConfig()
+        self.config = config
         self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:8]}"
         self._recorder = SentRecorder(db, on_sent or {}, self.worker, self.config.record_window_s,
                                       flush_at=self.config.max_sending // 2)

@@ -59,12 +59,12 @@ class PlanReport:
 class Planner:
     """Materialises due occurrences into the outbox."""
 
-    def __init__(self, db: Database, clock: Clock, config: PlannerConfig | None = None,
-                 translator: Translator | None = None, admin_chat_id: int | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, config: PlannerConfig, translator: Translator,
+                 admin_chat_id: int | None = None) -> None:
         self._db = db
         self._clock = clock
-        self.config = config or PlannerConfig()
-        self._translator = translator or Translator()
+        self.config = config
+        self._translator = translator
         self._admin_chat_id = admin_chat_id  # told of a broken schedule, besides its branch's secretaries
 
     async def tick(self) -> PlanReport:

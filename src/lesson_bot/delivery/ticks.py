@@ -37,7 +37,7 @@ class Every:
 
 
 def ticks(db: Database, clock: Clock, translator: Translator, cadence: CadenceService,
-          makeup: MeetingMakeupService, types: MeetingTypes | None = None,
+          makeup: MeetingMakeupService, types: MeetingTypes,
           interval: timedelta = DEFAULT_INTERVAL) -> list[Callable[[], Awaitable[int]]]:
     """The engine jobs of records, 补学 and cadence."""
     return [Every(CadenceReminders(db, clock, translator, cadence, types), clock, interval),

@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 import re
 import tempfile
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from rich.console import Console
 
-from lesson_bot.bootstrap import build_services, prepare_database
-from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, build_application, prepare
-from lesson_bot.bot.engine import build_engine
+from lesson_bot.bootstrap.app import Overrides, build_app
+from lesson_bot.bot.app import BotApplication
 from lesson_bot.config import load_settings
 from lesson_bot.demo.lesson import Branch, lesson_cycle
 from lesson_bot.demo.meeting import meeting
@@ -98,37 +98,23 @@ async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | N
                 database_url=f"sqlite+aiosqlite:///{path}",
                 bot_api_base_url=sb.base_url.removesuffix("/bot"),
                 admin_ids=str(admin_user["id"]),
+                bot_token=sb.token,
                 content_dir=_content_dir(),
             )
-            services = build_services(settings)
-            try:
-                await prepare_database(services)
-                bot = build_application(services, sb.token, settings.bot_api_base_url)
-                # SQLite is the one-process store, so this engine is always the leader (delivery/leader.py).
-                engine, engine_bot = build_engine(services, sb.token, settings.bot_api_base_url)
-                async with engine_bot, bot:
-                    await prepare(bot)
-                    assert bot.updater is not None
-                    await bot.updater.start_polling(timeout=5, poll_interval=0, allowed_updates=ALLOWED_UPDATES)
-                    await bot.start()
-                    engine.start()
-                    try:
-                        console.print(f"sandbox Bot API: {sb.base_url}   control API: {sb.control_url}   "
-                                      f"database: {path}", highlight=False)
-                        scene = Scene(sb.control, console, partial(_settle, sb.control, bot))
-                        scene.names[int(admin_user["id"])] = "管理员"
-                        await play(scene, int(admin_user["id"]), settings.lessons_dir, services.clock)
-                        if not once:
-                            console.rule("[bold]The bot, the engine and the sandbox keep running")
-                            console.print(f"Act as the people above through the control API at {sb.control_url} "
-                                          "(see docs/sandbox.md). Press Ctrl-C to stop.", highlight=False)
-                            await asyncio.Event().wait()
-                    finally:
-                        await engine.stop()
-                        await bot.updater.stop()
-                        await bot.stop()
-            finally:
-                await services.aclose()
+            # SQLite is the one-process store, so this engine is always the leader (delivery/leader.py).
+            app = build_app(settings, Overrides(polling=True, poll_timeout=timedelta(seconds=5)))
+            assert app.bot is not None
+            async with app:
+                console.print(f"sandbox Bot API: {sb.base_url}   control API: {sb.control_url}   "
+                              f"database: {path}", highlight=False)
+                scene = Scene(sb.control, console, partial(_settle, sb.control, app.bot))
+                scene.names[int(admin_user["id"])] = "管理员"
+                await play(scene, int(admin_user["id"]), settings.lessons_dir, app.services.clock)
+                if not once:
+                    console.rule("[bold]The bot, the engine and the sandbox keep running")
+                    console.print(f"Act as the people above through the control API at {sb.control_url} "
+                                  "(see docs/sandbox.md). Press Ctrl-C to stop.", highlight=False)
+                    await asyncio.Event().wait()
 
 
 async def _settle(control: ControlClient, bot: BotApplication) -> None:

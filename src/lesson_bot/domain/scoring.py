@@ -156,9 +156,8 @@ def meeting_tally(meetings: Iterable[Status | Standing]) -> MeetingTally:
 
 
 def score(modes: Mapping[int, ParticipationMode | None], answers: Iterable[Answer],
-          meetings: Iterable[Status | Standing], rules: ScoringRules | None = None) -> Points:
-    """The member's points, with the breakdown."""
-    rules = rules or ScoringRules()
+          meetings: Iterable[Status | Standing], rules: ScoringRules) -> Points:
+    """The member's points, with the breakdown, under these rules."""
     lessons = sum(rules.on_time_checkin if m is ParticipationMode.ON_TIME else rules.makeup_checkin
                   for m in modes.values() if m is not None)
     quiz = rules.right_answer * sum(a.correct for a in first_answers(answers) if a.lesson_version_id in modes)

@@ -1,7 +1,8 @@
 """The Starlette app: Telegram's webhook (with its secret-token check) and health.
 
-One process: the lifespan starts the bot (python-telegram-bot with no updater) and registers the webhook; the
-webhook endpoint handles each verified update in its request and may answer it with one Bot API call. The webhook
+One process: the lifespan runs the bot (python-telegram-bot with no updater, which registers the webhook); the
+webhook endpoint hands each verified update to it in its request and may answer it with one Bot API call. The web
+app knows the bot only as a WebhookBot, which bootstrap supplies (bootstrap/bot.py). The webhook
 POST is the hot path of a burst of taps, so it is routed ahead of Starlette's middleware and router (measured in
 docs/ingest.md); everything else goes through Starlette.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sqlalchemy import text
@@ -20,12 +22,25 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from lesson_bot.bootstrap import Services
-from lesson_bot.bot.app import BotApplication, prepare
-from lesson_bot.bot.webhook import register_webhook
+from lesson_bot.services.container import Services
 from lesson_bot.web.webhook_endpoint import WebhookEndpoint
 
 log = logging.getLogger(__name__)
+
+
+class WebhookBot(Protocol):
+    """What the web app needs of the bot in webhook mode; bootstrap adapts the bot to it (web knows no bot)."""
+
+    @property
+    def running(self) -> bool:
+        """Whether the bot is started (the readiness the health check reports)."""
+
+    def serving(self) -> AbstractAsyncContextManager[None]:
+        """Run the bot, webhook registered, for as long as the context lasts (the web app's lifespan)."""
+
+    async def feed(self, body: bytes) -> dict[str, Any] | None:
+        """Handle one posted update in this request; the Bot API call to answer with, if any. Raises
+        NotAnUpdate (web/webhook_endpoint.py) for a body that is no update."""
 
 
 def webhook_path(webhook_url: str) -> str:
@@ -46,7 +61,7 @@ class WebhookFirst:
             await self.app(scope, receive, send)
 
 
-def build_web_app(services: Services, bot: BotApplication | None) -> ASGIApp:
+def build_web_app(services: Services, bot: WebhookBot | None) -> ASGIApp:
     """The web app; with a bot it also serves the webhook and runs the bot in its lifespan."""
     settings = services.settings
     secret = settings.webhook_secret.get_secret_value().encode() if settings.webhook_secret else None
@@ -64,18 +79,10 @@ def build_web_app(services: Services, bot: BotApplication | None) -> ASGIApp:
         if bot is None:
             yield
             return
-        async with bot:
-            await prepare(bot)
-            await bot.start()
-            if settings.webhook_url:
-                await register_webhook(
-                    bot, settings.webhook_url,
-                    settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-                )
+        async with bot.serving():
             yield
-            await bot.stop()
 
     app = Starlette(routes=[Route("/healthz", health, methods=["GET"])], lifespan=lifespan)
     if bot is not None and settings.webhook_url:
-        return WebhookFirst(app, webhook_path(settings.webhook_url), WebhookEndpoint(bot, secret))
+        return WebhookFirst(app, webhook_path(settings.webhook_url), WebhookEndpoint(bot.feed, secret))
     return app

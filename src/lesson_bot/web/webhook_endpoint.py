@@ -9,24 +9,29 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
-
-from lesson_bot.bot.app import BotApplication
-from lesson_bot.bot.webhook import NotAnUpdate, feed
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = b"x-telegram-bot-api-secret-token"  # the header name, lower case as ASGI gives it
 MAX_UPDATE_BYTES = 1_000_000
 _JSON = (b"content-type", b"application/json")
 
+# Handles one posted update in the request; the Bot API call to answer with, if any (WebhookBot.feed).
+Feed = Callable[[bytes], Awaitable[dict[str, Any] | None]]
+
+
+class NotAnUpdate(ValueError):
+    """The webhook body is not a Telegram update (what a Feed raises for it)."""
+
 
 class WebhookEndpoint:
     """POST <webhook path>: 403 without the right secret token, 413 past 1 MB, 400 for a body that is no update."""
 
-    def __init__(self, bot: BotApplication, secret: bytes | None) -> None:
-        self._bot = bot
+    def __init__(self, feed: Feed, secret: bytes | None) -> None:
+        self._feed = feed
         self._secret = secret
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -40,7 +45,7 @@ class WebhookEndpoint:
             await _answer(send, 413, {"ok": False, "error": "too large"})
             return
         try:
-            call = await feed(self._bot, body)
+            call = await self._feed(body)
         except NotAnUpdate:
             await _answer(send, 400, {"ok": False, "error": "not an update"})
             return

@@ -100,10 +100,10 @@ class _Sent:
 class NudgeService:
     """Finds the nudges due now."""
 
-    def __init__(self, db: Database, clock: Clock, rules: NudgeRules | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, rules: NudgeRules) -> None:
         self._db = db
         self._clock = clock
-        self.rules = rules or NudgeRules()
+        self.rules = rules
 
     async def due(self) -> list[NudgeRound]:
         """A round for each group delivery with nudges to send now (nothing when in quiet hours)."""

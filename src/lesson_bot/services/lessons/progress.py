@@ -158,12 +158,11 @@ def _group_deliveries(branch_id: int) -> list[ColumnElement[bool]]:
 class ProgressService:
     """Reads the participation log for members and their secretaries."""
 
-    def __init__(self, db: Database, clock: Clock, access: AccessControl, rules: scoring.ScoringRules | None = None
-                 ) -> None:
+    def __init__(self, db: Database, clock: Clock, access: AccessControl, rules: scoring.ScoringRules) -> None:
         self._db = db
         self._clock = clock
         self._access = access
-        self._rules = rules or scoring.ScoringRules()
+        self._rules = rules
 
     async def me(self, telegram_user_id: int) -> MyRecord | None:
         """The caller's record in each branch they belong to (None: not known to the bot)."""

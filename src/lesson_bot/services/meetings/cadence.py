@@ -78,12 +78,12 @@ async def _started(s: AsyncSession, branch_ids: Sequence[int]) -> dict[int, date
 class CadenceService:
     """Compliance reports and what the reminder tick needs."""
 
-    def __init__(self, db: Database, clock: Clock, access: AccessControl, types: MeetingTypes | None = None,
+    def __init__(self, db: Database, clock: Clock, access: AccessControl, types: MeetingTypes,
                  soon_days: int = DEFAULT_SOON_DAYS) -> None:
         self._db = db
         self._clock = clock
         self._access = access
-        self._types = types or MeetingTypes()
+        self._types = types
         self.soon_days = soon_days
 
     @staticmethod

@@ -42,12 +42,12 @@ class CadenceReminders:
     deadline."""
 
     def __init__(self, db: Database, clock: Clock, translator: Translator, cadence: CadenceService,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._translator = translator
         self._cadence = cadence
-        self._types = types or MeetingTypes()
+        self._types = types
 
     async def __call__(self) -> int:
         """Queue the reminders now due; the number of messages queued."""

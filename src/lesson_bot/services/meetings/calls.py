@@ -114,12 +114,12 @@ class MeetingService:
     """Calling and managing meetings; every change is a secretary's (of that branch) or an admin's."""
 
     def __init__(self, db: Database, clock: Clock, access: AccessControl, translator: Translator,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._access = access
         self._translator = translator
-        self.types = types or MeetingTypes()
+        self.types = types
 
     async def prepare(self, telegram_user_id: int, branch_id: int) -> CallContext:
         """Before the wizard asks anything: may this user call a meeting here, and with what choices."""

@@ -73,12 +73,12 @@ class MeetingMakeupService:
     """Make-up tasks for meeting absentees."""
 
     def __init__(self, db: Database, clock: Clock, access: AccessControl, translator: Translator,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._access = access
         self._translator = translator
-        self._types = types or MeetingTypes()
+        self._types = types
 
     async def _enqueue(self, s: AsyncSession, meeting: Meeting, view: RecordView) -> int:
         now = self._clock.now()

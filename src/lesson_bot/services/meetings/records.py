@@ -73,8 +73,8 @@ class MeetingRecordService:
     """/record and the record's confirmations and views."""
 
     def __init__(self, db: Database, clock: Clock, access: AccessControl, translator: Translator,
-                 types: MeetingTypes | None = None, grace: timedelta = DEFAULT_GRACE) -> None:
-        self._types = types or MeetingTypes()
+                 types: MeetingTypes, grace: timedelta = DEFAULT_GRACE) -> None:
+        self._types = types
         self._db = db
         self._clock = clock
         self._access = access

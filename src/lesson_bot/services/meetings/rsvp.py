@@ -83,12 +83,12 @@ class RsvpService:
     """参加 and 请假 for one meeting at a time."""
 
     def __init__(self, db: Database, clock: Clock, access: AccessControl, translator: Translator,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._access = access
         self._translator = translator
-        self._types = types or MeetingTypes()
+        self._types = types
 
     async def attend(self, person: Person, meeting_id: int, chat_id: int | None = None) -> RsvpOutcome:
         """参加: recorded (it replaces a pending or rejected leave request); refused once the meeting started."""

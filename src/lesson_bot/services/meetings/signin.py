@@ -82,11 +82,11 @@ async def sign_in(s: AsyncSession, meeting: Meeting, member_id: int, at: datetim
 class SignInService:
     """签到 and the attendance record of a meeting."""
 
-    def __init__(self, db: Database, clock: Clock, access: AccessControl, types: MeetingTypes | None = None) -> None:
+    def __init__(self, db: Database, clock: Clock, access: AccessControl, types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._access = access
-        self._types = types or MeetingTypes()
+        self._types = types
 
     async def tap(self, person: Person, meeting_id: int, chat_id: int | None = None) -> SignInOutcome:
         """The 签到 button."""

@@ -53,13 +53,13 @@ ClosedHook = Callable[[AsyncSession, int], Awaitable[int]]
 class MeetingTicker:
     """One periodic job (Engine tick): everything time-driven about meetings."""
 
-    def __init__(self, db: Database, clock: Clock, translator: Translator, types: MeetingTypes | None = None,
+    def __init__(self, db: Database, clock: Clock, translator: Translator, types: MeetingTypes,
                  grace: timedelta = GRACE, on_closed: Sequence[ClosedHook] = (),
                  admin_chat_id: int | None = None) -> None:
         self._db = db
         self._clock = clock
         self._translator = translator
-        self._types = types or MeetingTypes()
+        self._types = types
         self._grace = grace
         self._on_closed = list(on_closed)
         self._admin_chat_id = admin_chat_id  # told of a broken series, besides its branch's secretaries

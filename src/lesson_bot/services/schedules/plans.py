@@ -56,12 +56,12 @@ class ScheduleService:
     """Use cases about schedules; every one is a secretary's (of that branch) or an admin's."""
 
     def __init__(self, db: Database, clock: Clock, access: AccessControl, translator: Translator,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes) -> None:
         self._db = db
         self._clock = clock
         self._access = access
         self._translator = translator
-        self.types = types or MeetingTypes()  # names the types of meeting series
+        self.types = types  # names the types of meeting series
 
     def _describe(self, rec: Recurrence, locale: str) -> str:
         return describe(rec, self._translator.lang(locale))

@@ -1,20 +1,21 @@
-"""The composition root: the one place that knows every concrete class and wires them together."""
+"""The services: settings -> database -> the container of use cases (nothing is connected yet)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from datetime import timedelta
 
 from lesson_bot.config import Settings
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
+from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.branches.roster import RosterService
-from lesson_bot.services.clock import Clock, SystemClock
+from lesson_bot.services.clock import Clock
+from lesson_bot.services.container import Services
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
 from lesson_bot.services.lessons.library import LibraryService
@@ -41,46 +42,10 @@ def configure_ptb() -> None:
     os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 
-@dataclass
-class Services:
-    """Every use case the adapters (bot, web, CLI) may call."""
-
-    settings: Settings
-    db: Database
-    clock: Clock
-    translator: Translator
-    access: AccessControl
-    branches: BranchService
-    roster: RosterService
-    dialogs: DialogService
-    library: LibraryService
-    deliveries: DeliveryService
-    schedules: ScheduleService
-    participation: ParticipationRecorder
-    makeup: MakeupService
-    reviews: ReviewService
-    progress: ProgressService
-    nudges: NudgeService
-    meetings: MeetingService
-    rsvp: RsvpService
-    signin: SignInService
-    records: MeetingRecordService
-    meeting_makeup: MeetingMakeupService
-    cadence: CadenceService
-    reports: ReportService
-
-    async def aclose(self) -> None:
-        """On shutdown: write the check-ins and answers still queued, then close the database."""
-        try:
-            await self.participation.aclose()
-        finally:
-            await self.db.dispose()
-
-
-def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    """Build the engine and the services for these settings (nothing is connected yet)."""
+def build_services(settings: Settings, clock: Clock) -> Services:
+    """The database engine and the services for these settings (nothing is connected yet). build_app uses it; the
+    CLI's one-shot commands, which need no bot, use it alone."""
     configure_ptb()
-    clock = clock or SystemClock()
     db = Database(create_engine(settings.database_url))
     access = AccessControl(db, clock, frozenset(settings.admin_ids))
     translator = Translator(settings.default_locale)
@@ -100,7 +65,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         participation=ParticipationRecorder(db, clock),
         makeup=MakeupService(db, clock),
         reviews=ReviewService(db, clock),
-        progress=ProgressService(db, clock, access),
+        progress=ProgressService(db, clock, access, ScoringRules()),
         nudges=NudgeService(db, clock, settings.nudge_rules),
         meetings=MeetingService(db, clock, access, translator, meeting_types),
         rsvp=RsvpService(db, clock, access, translator, meeting_types),
