@@ -1,0 +1,115 @@
+"""A report as an Excel workbook (openpyxl): one sheet per table, read comfortably by a secretary.
+
+Each sheet has a bold, frozen header row; columns are as wide as their widest cell, counting an East Asian wide
+character as two (Excel's column width is in narrow characters); dates and times are real dates, percentages
+numbers formatted `0.0%` (other numbers keep Excel's General format), and text cells go through `safe_cell` so
+that nothing in them runs as a formula.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook as XlsxBook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from lesson_bot.reports.safe import safe_cell
+from lesson_bot.reports.tables import Cell, Kind, Table, Workbook
+
+FORMATS = {
+    Kind.INTEGER: "0",
+    Kind.PERCENT: "0.0%",
+    Kind.DATE: "yyyy-mm-dd",
+    Kind.DATETIME: "yyyy-mm-dd hh:mm",
+}
+WIDTH_MIN, WIDTH_MAX = 6, 60  # in narrow characters; longer text wraps in Excel rather than a page-wide column
+TEXT_MAX = 32_767  # Excel's limit on one cell's characters
+SHEET_NAME_MAX = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def display_width(text: str) -> int:
+    """How many narrow characters `text` takes on screen: East Asian wide and full-width ones count two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _shown(kind: Kind, value: Cell) -> str:
+    """Roughly what Excel shows for a cell, to size its column."""
+    if value is None:
+        return ""
+    if kind is Kind.PERCENT and isinstance(value, int | float):
+        return f"{value:.1%}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def sheet_names(titles: list[str]) -> list[str]:
+    """Excel-valid, distinct sheet names: at most 31 characters, none of `[]:*?/\\`, no edge `'`, not empty."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for number, title in enumerate(titles, start=1):
+        base = _SHEET_FORBIDDEN.sub("_", ILLEGAL_CHARACTERS_RE.sub("", title)).strip().strip("'").strip()
+        base = base[:SHEET_NAME_MAX].rstrip().rstrip("'") or f"Sheet{number}"
+        name, copy = base, 1
+        while name.casefold() in taken or name.casefold() == "history":  # Excel reserves "History"
+            copy += 1
+            suffix = f" ({copy})"
+            name = base[:SHEET_NAME_MAX - len(suffix)].rstrip("'") + suffix
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _value(value: Cell) -> Cell:
+    if isinstance(value, datetime):
+        # openpyxl refuses aware datetimes; the table holds wall-clock times (tables.Kind.DATETIME)
+        return value.replace(tzinfo=None)
+    if isinstance(value, str):
+        return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", value)[:TEXT_MAX])
+    return value
+
+
+def _fill(sheet: Worksheet, table: Table) -> None:
+    bold = Font(bold=True)
+    widths = [display_width(column.title) for column in table.columns]
+    for index, column in enumerate(table.columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=safe_cell(column.title))
+        cell.font = bold
+    for row_number, row in enumerate(table.rows, start=2):
+        for index, (column, value) in enumerate(zip(table.columns, row, strict=True), start=1):
+            cell = sheet.cell(row=row_number, column=index, value=_value(value))
+            if column.kind in FORMATS and value is not None:
+                cell.number_format = FORMATS[column.kind]
+            widths[index - 1] = max(widths[index - 1], display_width(_shown(column.kind, value)))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, WIDTH_MIN), WIDTH_MAX)
+    sheet.freeze_panes = "A2"
+
+
+def xlsx_bytes(workbook: Workbook) -> bytes:
+    """The workbook as the bytes of an .xlsx file."""
+    book = XlsxBook()
+    book.remove(book.active)  # type: ignore[arg-type]  # the default empty sheet
+    for table, name in zip(workbook.tables, sheet_names([t.title for t in workbook.tables]), strict=True):
+        _fill(book.create_sheet(title=name), table)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(workbook: Workbook, path: Path) -> Path:
+    """Write the workbook to `path` (an .xlsx file) and return it."""
+    path.write_bytes(xlsx_bytes(workbook))
+    return path
