@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -96,3 +98,34 @@ def test_rules_diff_lists_what_changes(quarter: Quarter, tmp_path: Path) -> None
     data = json.loads(result.stdout)
     assert {(m["name"], m["before"], m["after"]) for m in data["members"]} == {("Bob", 9, 11), ("Eve", 3, 4)}
     assert all(b["before"] == b["after"] for b in data["branches"])
+
+
+def test_the_organization_report_as_xlsx_and_csv_has_the_same_figures_titled_in_chinese(
+    quarter: Quarter, tmp_path: Path
+) -> None:
+    """XLSX: one sheet per level with Chinese headers, rates as percent-formatted numbers equal to the JSON's; the CSV
+    to the terminal is the branches' table with a BOM-free header row; to a file, a zip of every table."""
+    out = tmp_path / "q4.xlsx"
+    result = CliRunner().invoke(app, ["report", "--period", "2026-Q4", "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["支部", "测评计分", "趋势", "党员"]
+    sheet = book["支部"]
+    header = [c.value for c in sheet[1]]
+    assert header[:4] == ["排名", "支部", "党员数", "积分"]
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    first = rows["一支部"]
+    data = json.loads(CliRunner().invoke(app, ["report", "--period", "2026-Q4", "--format", "json"]).stdout)
+    branch = next(b for b in data["branches"] if b["title"] == "一支部")
+    assert first[0] == branch["rank"] and first[4:7] == (7, 2, 2)
+    rate_column = header.index("课程完成率") + 1
+    rate = sheet.cell(row=2 + list(rows).index("一支部"), column=rate_column)
+    assert rate.value == pytest.approx(branch["rates"]["lessons"]) and rate.number_format.endswith("%")
+    text = CliRunner().invoke(app, ["report", "--period", "2026-Q4", "--format", "csv"])
+    assert text.exit_code == 0 and text.stdout.splitlines()[0].startswith("排名,支部,党员数,积分")
+    zipped = tmp_path / "q4.zip"
+    assert CliRunner().invoke(app, ["report", "--period", "2026-Q4", "--format", "csv", "--out", str(zipped)]
+                              ).exit_code == 0
+    with zipfile.ZipFile(zipped) as archive:
+        assert sorted(archive.namelist()) == ["branches.csv", "members.csv", "scorecard.csv", "trend.csv"]
+        assert archive.read("branches.csv").startswith("\ufeff".encode())

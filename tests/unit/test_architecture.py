@@ -174,13 +174,6 @@ def violations() -> list[Violation]:
     return check(SRC)
 
 
-@pytest.mark.xfail(strict=True, reason="the restructure (#13) lands the layers; remove this mark when it does")
 def test_src_follows_the_matrix(violations: list[Violation]) -> None:
     """The real src/ breaks no rule: the matrix, the third-party rules, no cycle, no module over 350 lines."""
     assert violations == [], "\n".join(map(str, violations))
-
-
-@pytest.mark.parametrize("rule", [TELEGRAM, PURITY, CLOCK, DYNAMIC, BEYOND_TOP, SIZE])
-def test_src_keeps_the_rules_it_already_keeps(violations: list[Violation], rule: str) -> None:
-    """While the matrix waits for the restructure, the rules the tree keeps today stay enforced."""
-    assert [str(v) for v in violations if v.rule == rule] == []

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import importlib
 import json
+import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -24,6 +24,10 @@ from lesson_bot.cli.common import AsOption, acting_user, call_service, console, 
 from lesson_bot.domain.assessment import AssessmentRules
 from lesson_bot.domain.assessment_file import AssessmentError
 from lesson_bot.domain.periods import Period, PeriodError, parse
+from lesson_bot.i18n import Translator
+from lesson_bot.reports.csv import csv_bytes, csv_zip
+from lesson_bot.reports.workbook import workbook_of
+from lesson_bot.reports.xlsx import xlsx_bytes
 from lesson_bot.services.container import Services
 from lesson_bot.services.reports.config import read_rules_file
 from lesson_bot.services.reports.sheets import Sheet, branch_sheets, member_sheets, org_sheets
@@ -90,34 +94,30 @@ def sheet_table(sheet: Sheet, title: str) -> Table:
     return table
 
 
-def export(sheets: Sequence[Sheet], fmt: Format) -> bytes:
-    """CSV (the first sheet) or XLSX through lesson_bot.reports; exit 2 when those exporters are not installed."""
-    try:
-        tables: Any = importlib.import_module("lesson_bot.reports.tables")
-        writer: Any = importlib.import_module(f"lesson_bot.reports.{fmt.value}")
-    except ModuleNotFoundError:
-        err_console.print(f"--format {fmt.value}: the exporters (lesson_bot.reports) are not available",
-                          highlight=False)
-        raise typer.Exit(2) from None
-    converted = [tables.Table(s.name, tuple(tables.Column(t, k) for t, k in zip(s.titles, s.kinds, strict=True)),
-                              s.rows) for s in sheets]
+def export(sheets: Sequence[Sheet], fmt: Format, locale: str, *, to_file: bool) -> bytes:
+    """XLSX, or CSV titled in `locale`: to a file, one table is the file itself and several a zip of one CSV each;
+    to the terminal, the first table (the report's main level)."""
+    workbook = workbook_of(sheets, Translator(locale).lang(locale))
     if fmt is Format.CSV:
-        return bytes(writer.write_table(converted[0]))
-    return bytes(writer.write_workbook(tables.Workbook(tuple(converted))))
+        return csv_zip(workbook) if to_file and len(workbook.tables) > 1 else csv_bytes(workbook.tables[0])
+    return xlsx_bytes(workbook)
 
 
 def emit(report: OrgReport | BranchReport | MemberReport, sheets: list[Sheet], fmt: Format, out: Path | None,
-         title: str) -> None:
+         title: str, locale: str) -> None:
     if fmt is Format.TABLE:
         for sheet in sheets:
             console.print(sheet_table(sheet, f"{title} · {sheet.name}"))
         return
     with Progress(console=err_console, transient=True, disable=out is None) as progress:
         task = progress.add_task(f"writing {fmt.value}", total=1)
-        data = as_json(report).encode() if fmt is Format.JSON else export(sheets, fmt)
+        data = as_json(report).encode() if fmt is Format.JSON else export(sheets, fmt, locale, to_file=out is not None)
         progress.advance(task)
     if out is None:
-        typer.echo(data.decode() if fmt in (Format.JSON, Format.CSV) else data, nl=fmt is Format.JSON)
+        if fmt is Format.XLSX:
+            sys.stdout.buffer.write(data)
+        else:
+            typer.echo(data.decode("utf-8-sig"), nl=fmt is Format.JSON)
     else:
         out.write_bytes(data)
         err_console.print(f"written {out} ({len(data)} bytes)", highlight=False)
@@ -153,11 +153,11 @@ def report_command(
 
     report = call_service(settings, load)
     if isinstance(report, OrgReport):
-        emit(report, org_sheets(report), fmt, out, f"organization {when.label}")
+        emit(report, org_sheets(report), fmt, out, f"organization {when.label}", settings.default_locale)
     elif isinstance(report, BranchReport):
-        emit(report, branch_sheets(report), fmt, out, f"{report.branch.title} {when.label}")
+        emit(report, branch_sheets(report), fmt, out, f"{report.branch.title} {when.label}", settings.default_locale)
     else:
-        emit(report, member_sheets(report), fmt, out, f"{report.name} {when.label}")
+        emit(report, member_sheets(report), fmt, out, f"{report.name} {when.label}", settings.default_locale)
 
 
 def rules_or_exit(path: Path) -> AssessmentRules:
