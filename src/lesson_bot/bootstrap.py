@@ -31,6 +31,8 @@ from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.schedules.plans import ScheduleService
+from lesson_bot.services.surveys.opening import SurveyService
+from lesson_bot.services.surveys.results import SurveyResultsService
 
 
 def configure_ptb() -> None:
@@ -65,6 +67,8 @@ class Services:
     records: MeetingRecordService
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
+    surveys: SurveyService
+    survey_results: SurveyResultsService
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""
@@ -106,6 +110,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
                                      timedelta(hours=settings.record_grace_hours)),
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
+        surveys=SurveyService(db, clock, access, translator),
+        survey_results=SurveyResultsService(db, access),
     )
 
 

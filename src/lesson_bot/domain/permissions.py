@@ -28,6 +28,8 @@ class Action(enum.StrEnum):
     VIEW_RECORD = "meeting.view_record"  # also the meeting's host and recorder
     ASSIGN_MAKEUP = "meeting.assign_makeup"
     VIEW_COMPLIANCE = "meeting.compliance"
+    RUN_SURVEY = "survey.run"  # open a 民主测评 in every branch
+    VIEW_SURVEY = "survey.view"  # an admin sees every branch and the organization; a secretary their branches only
 
 
 class Grant(enum.StrEnum):
@@ -57,6 +59,8 @@ GRANTS: dict[Action, Grant] = {
     Action.VIEW_RECORD: Grant.SECRETARY,
     Action.ASSIGN_MAKEUP: Grant.SECRETARY,
     Action.VIEW_COMPLIANCE: Grant.SECRETARY,
+    Action.RUN_SURVEY: Grant.ADMIN,
+    Action.VIEW_SURVEY: Grant.ANY_SECRETARY,
 }
 
 
