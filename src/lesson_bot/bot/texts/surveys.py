@@ -101,7 +101,7 @@ def _question(t: Lang, q: QuestionResult, head: str) -> str:
                                                                      strict=True))
     votes = t._("{votes} votes; {expected} members expected ({rate})", votes=q.votes, expected=q.expected,
                 rate=_pct(q.rate))
-    line = f"{head}{options} — {votes}, {_index(t, q.index)}"
+    line = head + t._("{options} — {votes}, {index}", options=options, votes=votes, index=_index(t, q.index))
     if q.tallied < q.polls:
         line += t._(" ({missing} of {polls} polls not counted)", missing=q.polls - q.tallied, polls=q.polls)
     return line
