@@ -145,7 +145,6 @@ class SurveyResultsService:
             organization = _area(None, "", questions, everyone, sum(expected.values())) if who.is_admin else None
             sent = [p for p in everyone if p.sent]
             tallied = survey.state is SurveyState.CLOSED and all(p.counts is not None for p in sent)
-            self._access.record(s, who, Action.VIEW_SURVEY, None, {"survey": survey_id})
             view = SurveyView(survey.id, survey.title, survey.period, survey.opens_at, survey.closes_at, survey.state,
                               len(questions), len(polls))
             return SurveyResults(view, tallied, branches, organization)
