@@ -174,3 +174,19 @@ async def test_leave_chat(bot: telegram.Bot, branch: Branch) -> None:
 async def test_send_chat_action(bot: telegram.Bot, branch: Branch) -> None:
     """A typing indicator is accepted for a chat the bot may write to."""
     assert await bot.send_chat_action(branch.chat_id, "typing")
+
+
+async def test_stopping_an_anonymous_poll_answers_its_final_counts(
+    bot: telegram.Bot, branch: Branch, sb: Sandbox
+) -> None:
+    """stopPoll on an anonymous poll answers the final Poll with each option's count and the total (never who
+    voted); a second stopPoll is refused as Telegram refuses it."""
+    sent = await bot.send_poll(branch.chat_id, "满意吗？", ["满意", "基本满意", "不满意"], is_anonymous=True)
+    zhao, qian = branch.members
+    await sb.control.vote(branch.chat_id, sent.message_id, zhao, [0])
+    await sb.control.vote(branch.chat_id, sent.message_id, qian, [1])
+    stopped = await bot.stop_poll(branch.chat_id, sent.message_id)
+    assert stopped.is_closed and stopped.is_anonymous and stopped.total_voter_count == 2
+    assert [o.voter_count for o in stopped.options] == [1, 1, 0]
+    with pytest.raises(telegram.error.BadRequest, match=r"(?i)poll has already been closed"):
+        await bot.stop_poll(branch.chat_id, sent.message_id)

@@ -26,6 +26,8 @@ from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.reports.service import ReportService
+from lesson_bot.services.surveys.opening import QuestionInput, SurveyService
+from lesson_bot.services.surveys.results import SurveyResultsService
 from lesson_bot.services.views import Person
 from tests.services.conftest import ADMIN, Services
 from tests.services.records_support import record_services
@@ -62,6 +64,8 @@ ALLOWED: dict[Action, set[str]] = {
     Action.CALL_MEETING: {"secretary_this", "admin"},
     Action.DECIDE_LEAVE: {"secretary_this", "admin"},
     Action.RECORD_ATTENDANCE: {"secretary_this", "admin"},
+    Action.RUN_SURVEY: {"admin"},
+    Action.VIEW_SURVEY: {"secretary_this", "secretary_other", "admin"},  # a secretary sees their branches only
 }
 
 
@@ -105,6 +109,8 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.REPORT_BRANCH: lambda: _reports(services).branch_report(uid, branch_id, Q4),
         Action.REPORT_MEMBER: lambda: _member_report(services, uid),
         Action.ENTER_SCORE: lambda: _reports(services).enter_score(uid, branch_id, Q4, "review", 80),
+        Action.RUN_SURVEY: lambda: _survey(services, uid, "open"),
+        Action.VIEW_SURVEY: lambda: _survey(services, uid, "results"),
     }
     return calls[action]
 
@@ -139,6 +145,16 @@ async def _meeting_action(services: Services, uid: int, branch_id: int, what: st
     if what == "view":
         return await records.view(uid, meeting_id)
     return await makeup.assign(uid, meeting_id)
+
+
+async def _survey(services: Services, uid: int, what: str) -> object:
+    """Open a survey in every branch, or read the results of one the admin opened."""
+    surveys = SurveyService(services.db, services.clock, services.access, Translator())
+    closes = services.clock.now() + timedelta(days=7)
+    if what == "open":
+        return await surveys.open_survey(uid, "民主测评", "2026-Q4", [QuestionInput("总体评价")], closes)
+    view = await surveys.open_survey(ADMIN.telegram_user_id, "民主测评", "2026-Q4", [QuestionInput("总体评价")], closes)
+    return await SurveyResultsService(services.db, services.access).results(uid, view.id)
 
 
 async def _calling(services: Services, uid: int, branch_id: int, what: str) -> object:
@@ -181,7 +197,8 @@ async def test_role_matrix(services: Services, action: Action, who: str) -> None
         )).scalars().all()
     if action in {Action.LIST_BRANCHES, Action.VIEW_ROSTER, Action.VIEW_DELIVERIES,
                   Action.VIEW_PROGRESS, Action.VIEW_RECORD, Action.VIEW_COMPLIANCE, Action.REPORT_ORG,
-                  Action.REPORT_BRANCH, Action.REPORT_MEMBER} and outcome is AuditOutcome.ALLOWED:
+                  Action.REPORT_BRANCH, Action.REPORT_MEMBER,
+                  Action.VIEW_SURVEY} and outcome is AuditOutcome.ALLOWED:
         assert entries == []  # reads are not audited; refusals are
     else:
         assert [e.outcome for e in entries][-1:] == [outcome]

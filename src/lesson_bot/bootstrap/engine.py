@@ -11,13 +11,14 @@ from lesson_bot.delivery.engine import Engine
 from lesson_bot.delivery.leader import Leadership
 from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.delivery.recorder import lesson_sent
+from lesson_bot.delivery.recorder import lesson_sent, survey_sent
 from lesson_bot.delivery.ticks import ticks as record_ticks
 from lesson_bot.services.container import Services
 from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.lessons.nudge_ticks import NudgeJob
 from lesson_bot.services.lessons.review_ticks import ReviewTicker
 from lesson_bot.services.meetings.ticks import MeetingTicker
+from lesson_bot.services.surveys.closing import tick_close_surveys
 
 
 def build_engine(services: Services, token: str, api_root: str, *,
@@ -29,7 +30,7 @@ def build_engine(services: Services, token: str, api_root: str, *,
     dispatcher = Dispatcher(services.db, TelegramSender(bot, services.settings.media_dir),
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
                             BranchChatEvents(services, bot), config,
-                            on_sent={"lesson": lesson_sent(services.clock)})
+                            on_sent={"lesson": lesson_sent(services.clock), "survey": survey_sent(services.clock)})
     planner = Planner(services.db, services.clock, PlannerConfig(), services.translator,
                       admin_chat_id=services.settings.admin_chat_id)
     counts = CountTicker(services.db, services.clock, services.translator)
@@ -37,9 +38,13 @@ def build_engine(services: Services, token: str, api_root: str, *,
     nudges = NudgeJob(services.nudges, services.db, services.clock, NudgeTexts(services.translator))
     meetings = MeetingTicker(services.db, services.clock, services.translator, services.meetings.types,
                              admin_chat_id=services.settings.admin_chat_id)
+
+    async def close_surveys() -> int:
+        return await tick_close_surveys(services.db, services.clock.now())
+
     engine = Engine(Leadership(services.db.engine), planner, dispatcher, services.db,
                     services.clock, services.translator, ticks=[counts.tick, reviews.tick, nudges,
-                                                                    meetings.tick,
+                                                                    meetings.tick, close_surveys,
                                                                     *record_ticks(services.db, services.clock,
                                                                                   services.translator,
                                                                                   services.cadence,

@@ -34,6 +34,8 @@ from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.reports.config import read_assessment_rules
 from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
+from lesson_bot.services.surveys.opening import SurveyService
+from lesson_bot.services.surveys.results import SurveyResultsService
 
 
 def configure_ptb() -> None:
@@ -75,6 +77,8 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
         reports=ReportService(db, clock, access, read_assessment_rules(settings.assessment_file), meeting_types),
+        surveys=SurveyService(db, clock, access, translator),
+        survey_results=SurveyResultsService(db, access),
     )
 
 

@@ -21,6 +21,7 @@ from lesson_bot.bot.handlers.meetings import listing as meeting_list
 from lesson_bot.bot.handlers.meetings import makeup as meeting_makeup
 from lesson_bot.bot.handlers.meetings import records
 from lesson_bot.bot.handlers.schedules import wizard as schedule
+from lesson_bot.bot.handlers.surveys import commands as surveys
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.texts.admin import library_problems
@@ -112,6 +113,7 @@ def _register(application: BotApplication) -> None:
                               *schedule.handlers(),
                               *meeting_list.handlers(),
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
+                              *surveys.handlers(),
                               *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any, cast
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
+from telegram import Poll as TelegramPoll
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from lesson_bot.domain.messages import (
+    AnonymousPoll,
     ChatGone,
     ChatMoved,
     EditButtons,
@@ -24,6 +26,7 @@ from lesson_bot.domain.messages import (
     Rejected,
     RetryLater,
     Sent,
+    StopPoll,
     Text,
     Transient,
 )
@@ -72,7 +75,7 @@ class TelegramSender:
             path = self._media_root / path
         return InputFile(path.read_bytes(), filename=path.name)
 
-    def _call(self, chat_id: int, message: OutMessage) -> Awaitable[Message | bool]:
+    def _call(self, chat_id: int, message: OutMessage) -> Awaitable[Message | bool | TelegramPoll]:
         """The one place a typed message becomes a Bot API call."""
         bot = self._bot
         match message:
@@ -86,6 +89,11 @@ class TelegramSender:
                 return bot.send_poll(chat_id, message.question, list(message.options), type="quiz",
                                      correct_option_ids=[cast(Any, message.correct)], explanation=message.explanation,
                                      is_anonymous=False)
+            case AnonymousPoll():
+                return bot.send_poll(chat_id, message.question, list(message.options), type="regular",
+                                     is_anonymous=True, allows_multiple_answers=False)
+            case StopPoll():
+                return bot.stop_poll(chat_id, message.message_id)
             case Media():
                 file, caption = self._media(message), message.caption or None
                 mode = "HTML" if caption else None
@@ -99,7 +107,7 @@ class TelegramSender:
                                                      reply_markup=_markup(message.buttons))
 
     async def send(self, chat_id: int, message: OutMessage) -> Sent:
-        edited = message.message_id if isinstance(message, EditButtons) else None
+        edited = message.message_id if isinstance(message, EditButtons | StopPoll) else None
         try:
             answer = await self._call(chat_id, message)
         except RetryAfter as exc:
@@ -120,6 +128,10 @@ class TelegramSender:
             raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
         except OSError as exc:  # a media file that cannot be read
             raise Rejected(f"cannot read media: {exc}") from exc
+        if isinstance(answer, TelegramPoll):  # stopPoll answers the final Poll: the counts, never who voted
+            return Sent(message.message_id if isinstance(message, StopPoll) else None, {
+                "poll_id": answer.id, "counts": [option.voter_count for option in answer.options],
+                "total_voters": answer.total_voter_count})
         if not isinstance(answer, Message):  # an edit answers True, not the message
             return Sent(edited, {})
         return Sent(answer.message_id, _result(answer))

@@ -13,6 +13,7 @@ from lesson_bot.cli.roster import branches_command, deliveries_command, roster_a
 from lesson_bot.cli.run import deliver_command, run_command
 from lesson_bot.cli.sandbox import sandbox_command
 from lesson_bot.cli.schedule import schedule_app
+from lesson_bot.cli.surveys import survey_app
 
 app = typer.Typer(
     name="lesson-bot",
@@ -27,6 +28,7 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(meetings_app, name="meetings")
 app.add_typer(report_app, name="report")
+app.add_typer(survey_app, name="survey")
 app.command("branches")(branches_command)
 app.command("deliveries")(deliveries_command)
 app.command("sandbox")(sandbox_command)

@@ -37,6 +37,7 @@ CONFLICTS = {
     "meeting_not_open": "the meeting is no longer open (closed or cancelled)",
     "meeting_cancelled": "the meeting was cancelled",
     "record_changed": "the record was changed meanwhile; show it again and retry",
+    "no_branches": "there is no active branch to survey",
 }
 
 
@@ -81,7 +82,9 @@ def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) ->
     except NotFound as exc:
         err_console.print(f"not found: {exc.what} {exc.key}", highlight=False)
     except InvalidInput as exc:
-        err_console.print(f"{exc.field}: {exc.problem} ({exc.params.get('value', '')!r})", highlight=False)
+        details = repr(exc.params.get("value", "")) if "value" in exc.params or not exc.params else ", ".join(
+            f"{key}={value}" for key, value in exc.params.items() if value is not None)
+        err_console.print(f"{exc.field}: {exc.problem} ({details})", highlight=False)
     except Conflict as exc:
         err_console.print(f"not done: {conflict_text(exc)}", highlight=False)
     except ServiceError as exc:

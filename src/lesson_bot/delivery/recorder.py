@@ -23,6 +23,7 @@ from lesson_bot.delivery.outbox import Claimed, SentRecord
 from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.messages.lesson_sent import record_part
+from lesson_bot.services.surveys.closing import record_sent as record_survey
 
 log = logging.getLogger(__name__)
 RECORD_ATTEMPTS = 8
@@ -132,5 +133,14 @@ def lesson_sent(clock: Clock) -> SentHook:
 
     async def hook(s: AsyncSession, row: Claimed, sent: Sent) -> None:
         await record_part(s, row.payload.get("meta"), sent, clock.now())
+
+    return hook
+
+
+def survey_sent(clock: Clock) -> SentHook:
+    """The hook for kind "survey": a sent poll's message id, or a stopped poll's counts (services/surveys)."""
+
+    async def hook(s: AsyncSession, row: Claimed, sent: Sent) -> None:
+        await record_survey(s, row.chat_id, row.payload.get("meta"), sent, clock.now())
 
     return hook

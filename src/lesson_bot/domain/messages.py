@@ -1,11 +1,12 @@
 """Outgoing messages as typed values, and what became of a send.
 
 A message is what a use case wants said in a chat: a `Text` (with inline `Button`s, maybe a reply), a quiz
-`Poll`, a `Media` file, or an `EditButtons` of a message already there. The outbox stores a message as JSON, the
-Bot API call it stands for: {"method": "sendMessage", "params": {...}} (plus "meta", what recording the sent row
-needs, beside it). `to_payload` writes exactly that JSON and `from_payload` reads it back, so rows written before
-these types existed are read unchanged. Turning a message into a python-telegram-bot call happens in one place,
-bot/sender.py.
+`Poll`, an `AnonymousPoll` (a survey question), a `Media` file, an `EditButtons` of a message already there, or a
+`StopPoll` that closes a poll the bot sent (its Sent result carries the final counts). The outbox stores a message
+as JSON, the Bot API call it stands for: {"method": "sendMessage", "params": {...}} (plus "meta", what recording
+the sent row needs, beside it). `to_payload` writes exactly that JSON and `from_payload` reads it back, so rows
+written before these types existed are read unchanged. Turning a message into a python-telegram-bot call happens
+in one place, bot/sender.py.
 
 The send results (`Sent` and the `DeliveryError`s) are what a sender answers; the dispatcher decides on them.
 """
@@ -92,6 +93,30 @@ class Poll:
 
 
 @dataclass(frozen=True)
+class AnonymousPoll:
+    """A regular anonymous poll, one answer each (a survey question): the bot never learns who voted what."""
+
+    question: str
+    options: tuple[str, ...]
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"method": "sendPoll", "params": {
+            "question": self.question, "options": list(self.options), "type": "regular", "is_anonymous": True,
+            "allows_multiple_answers": False,
+        }}
+
+
+@dataclass(frozen=True)
+class StopPoll:
+    """Close a poll the bot sent; the sender answers Sent with result {"poll_id", "counts", "total_voters"}."""
+
+    message_id: int
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"method": "stopPoll", "params": {"message_id": self.message_id}}
+
+
+@dataclass(frozen=True)
 class Media:
     """A photo, video or document: a local `path` (uploaded) or a Telegram `file_id` (sent again by id)."""
 
@@ -119,7 +144,7 @@ class EditButtons:
                 "params": {"message_id": self.message_id, "reply_markup": markup_json(self.buttons)}}
 
 
-Message = Text | Poll | Media | EditButtons
+Message = Text | Poll | AnonymousPoll | Media | EditButtons | StopPoll
 
 
 @dataclass(frozen=True)
@@ -147,6 +172,8 @@ def from_payload(payload: Mapping[str, Any]) -> Message:
     if method == "sendMessage":
         return Text(str(params["text"]), _keyboard_from(params.get("reply_markup")),
                     params.get("parse_mode") == "HTML", params.get("reply_to_message_id"))
+    if method == "sendPoll" and params.get("type") == "regular":
+        return AnonymousPoll(str(params["question"]), tuple(params["options"]))
     if method == "sendPoll":
         return Poll(str(params["question"]), tuple(params["options"]), int(params["correct_option_ids"][0]),
                     params.get("explanation"))
@@ -157,6 +184,8 @@ def from_payload(payload: Mapping[str, Any]) -> Message:
             return Media(kind, path, file_id, params.get("caption"))  # type: ignore[arg-type]
     if method == "editMessageReplyMarkup":
         return EditButtons(int(params["message_id"]), _keyboard_from(params.get("reply_markup")))
+    if method == "stopPoll":
+        return StopPoll(int(params["message_id"]))
     raise UnknownMessage(f"the delivery engine does not send {method!r}")
 
 

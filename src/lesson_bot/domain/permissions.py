@@ -33,6 +33,8 @@ class Action(enum.StrEnum):
     REPORT_MEMBER = "report.member"  # another member's report: a secretary of their branch, or an admin
     ENTER_SCORE = "report.enter_score"  # a manual scorecard dimension
     MEMBER_RANKING = "report.member_ranking"  # per-person ranks, when the rules turn them on
+    RUN_SURVEY = "survey.run"  # open a 民主测评 in every branch
+    VIEW_SURVEY = "survey.view"  # an admin sees every branch and the organization; a secretary their branches only
 
 
 class Grant(enum.StrEnum):
@@ -67,6 +69,8 @@ GRANTS: dict[Action, Grant] = {
     Action.REPORT_MEMBER: Grant.SECRETARY,
     Action.ENTER_SCORE: Grant.ADMIN,
     Action.MEMBER_RANKING: Grant.ADMIN,
+    Action.RUN_SURVEY: Grant.ADMIN,
+    Action.VIEW_SURVEY: Grant.ANY_SECRETARY,
 }
 
 

@@ -30,6 +30,8 @@ from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
+from lesson_bot.services.surveys.opening import SurveyService
+from lesson_bot.services.surveys.results import SurveyResultsService
 
 
 @dataclass
@@ -59,6 +61,8 @@ class Services:
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
     reports: ReportService
+    surveys: SurveyService
+    survey_results: SurveyResultsService
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""
