@@ -29,6 +29,8 @@ from lesson_bot.domain.scoring import (
     score,
 )
 
+DEFAULT = ScoringRules()
+
 PROPERTY = settings(max_examples=200, deadline=None)
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 LESSONS = st.integers(1, 8)  # delivered lessons are drawn from 1..6, so 7 and 8 are never delivered
@@ -45,7 +47,7 @@ class Record:
     answers: list[Answer]
     meetings: list[Standing]
 
-    def points(self, rules: ScoringRules | None = None) -> Points:
+    def points(self, rules: ScoringRules = DEFAULT) -> Points:
         return score(lesson_modes(sorted(self.delivered), self.checkins), self.answers, self.meetings, rules)
 
 
