@@ -27,6 +27,7 @@ from lesson_bot.services.meetings.calls import MeetingService
 from lesson_bot.services.meetings.config import read_meeting_types
 from lesson_bot.services.meetings.makeup import MeetingMakeupService
 from lesson_bot.services.meetings.records import MeetingRecordService
+from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
@@ -63,6 +64,7 @@ class Services:
     rsvp: RsvpService
     signin: SignInService
     records: MeetingRecordService
+    record_reviews: RecordReviewService
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
 
@@ -104,6 +106,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         signin=SignInService(db, clock, access, meeting_types),
         records=MeetingRecordService(db, clock, access, translator, meeting_types,
                                      timedelta(hours=settings.record_grace_hours)),
+        record_reviews=RecordReviewService(db, clock, access, translator, meeting_types, settings.admin_chat_id),
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
     )

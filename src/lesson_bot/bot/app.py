@@ -21,6 +21,7 @@ from lesson_bot.bot.handlers.meetings import calls as meetings
 from lesson_bot.bot.handlers.meetings import listing as meeting_list
 from lesson_bot.bot.handlers.meetings import makeup as meeting_makeup
 from lesson_bot.bot.handlers.meetings import records
+from lesson_bot.bot.handlers.meetings import review as record_review
 from lesson_bot.bot.handlers.schedules import wizard as schedule
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
 from lesson_bot.bot.request import AiohttpRequest
@@ -100,7 +101,8 @@ def _register(application: BotApplication) -> None:
                               *progress.handlers(),
                               *schedule.handlers(),
                               *meeting_list.handlers(),
-                              *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
+                              *records.handlers(), *record_review.handlers(),
+                              *meeting_makeup.handlers(), *cadence_handlers.handlers(),
                               *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)

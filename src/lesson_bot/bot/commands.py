@@ -38,6 +38,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("record", t._("record a meeting's minutes and decisions (secretaries, recorders)")),
         BotCommand("makeups", t._("who still owes the make-up of a meeting (secretaries)")),
         BotCommand("cadence", t._("meetings held and missing, per period (secretaries, admins)")),
+        BotCommand("reviewrecords", t._("review the branches' meeting records: approve or return (admins)")),
     ]
 
 

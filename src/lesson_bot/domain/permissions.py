@@ -28,6 +28,8 @@ class Action(enum.StrEnum):
     VIEW_RECORD = "meeting.view_record"  # also the meeting's host and recorder
     ASSIGN_MAKEUP = "meeting.assign_makeup"
     VIEW_COMPLIANCE = "meeting.compliance"
+    REVIEW_RECORD = "meeting.review_record"  # the committee's 审阅: approve or return a record
+    ANSWER_REVIEW = "meeting.answer_review"  # answer a returned record; also the meeting's recorder
 
 
 class Grant(enum.StrEnum):
@@ -57,6 +59,8 @@ GRANTS: dict[Action, Grant] = {
     Action.VIEW_RECORD: Grant.SECRETARY,
     Action.ASSIGN_MAKEUP: Grant.SECRETARY,
     Action.VIEW_COMPLIANCE: Grant.SECRETARY,
+    Action.REVIEW_RECORD: Grant.ADMIN,
+    Action.ANSWER_REVIEW: Grant.SECRETARY,
 }
 
 
