@@ -47,7 +47,7 @@ def answered(t: Lang, types: MeetingTypes, line: RecordLine, comment: str | None
     if comment:
         parts.append(t._("Comment: {comment}", comment=escape(comment)))
     parts.append(t._("{name} answered: {answer}", name=escape(who), answer=escape(answer)))
-    buttons = ((t._("Approve"), ReviewApprove(line.meeting_id, line.stamp).encode()),
+    buttons = ((t.pgettext("review", "Approve"), ReviewApprove(line.meeting_id, line.stamp).encode()),
                (t._("Return"), ReviewReturn(line.meeting_id, line.stamp).encode()))
     return _item(f"rv:ans:{line.meeting_id}:{seq}:{chat_id}", chat_id, "\n\n".join(parts), line, now, (buttons,))
 

@@ -23,8 +23,9 @@ LISTED = 10
 
 
 def _buttons(t: Lang, line: RecordLine) -> InlineKeyboardMarkup:
+    approve = t.pgettext("review", "Approve")
     return InlineKeyboardMarkup([[keyboards.button(t._("View"), ReviewShow(line.meeting_id)),
-                                  keyboards.button(t._("Approve"), ReviewApprove(line.meeting_id, line.stamp)),
+                                  keyboards.button(approve, ReviewApprove(line.meeting_id, line.stamp)),
                                   keyboards.button(t._("Return"), ReviewReturn(line.meeting_id, line.stamp))]])
 
 
