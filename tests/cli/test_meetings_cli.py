@@ -67,3 +67,26 @@ def test_cadence_lists_held_and_overdue_and_refuses_a_member(recorded: tuple[int
     assert "1 branches" in result.output
     refused = CliRunner().invoke(app, ["meetings", "cadence", "--as", str(OUTSIDER.telegram_user_id)])
     assert refused.exit_code == 1 and "refused: meeting.compliance requires secretary" in refused.output
+
+
+def test_review_lists_returns_and_approves_a_record_and_refuses_a_secretary(recorded: tuple[int, int]) -> None:
+    """`meetings review list` shows the record waiting (round 1); a secretary is refused; `return --comment` sends
+    it back (the secretary and the recorder get a message each); once answered it is still listed; `approve`
+    empties the list, and `history` shows every step."""
+    _, meeting_id = recorded
+    listed = CliRunner().invoke(app, ["meetings", "review", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "一支部" in listed.output and "研究十二月工作" in listed.output and "1 waiting" in listed.output
+    refused = CliRunner().invoke(app, ["meetings", "review", "list", "--as", str(SEC.telegram_user_id)])
+    assert refused.exit_code == 1 and "requires admin" in refused.output
+    returned = CliRunner().invoke(app, ["meetings", "review", "return", str(meeting_id), "--comment", "请补充决议。"])
+    assert returned.exit_code == 0, returned.output
+    assert f"meeting {meeting_id} returned (round 1); 2 private messages queued" in returned.output
+    again = CliRunner().invoke(app, ["meetings", "review", "return", str(meeting_id), "--comment", "再次退回"])
+    assert again.exit_code == 1 and "review returned" in again.output
+    assert "returned" in CliRunner().invoke(app, ["meetings", "review", "list"]).output
+    approved = CliRunner().invoke(app, ["meetings", "review", "approve", str(meeting_id)])
+    assert approved.exit_code == 0 and "approved (round 1)" in approved.output
+    assert "0 waiting" in CliRunner().invoke(app, ["meetings", "review", "list"]).output
+    history = CliRunner().invoke(app, ["meetings", "review", "history", str(meeting_id)])
+    assert [state in history.output for state in ("submitted", "returned", "approved", "请补充决议。")] == [True] * 4

@@ -7,14 +7,16 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
-from lesson_bot.db.models import Base, Branch, Member, Membership, MembershipAbsence, Schedule
-from lesson_bot.domain.enums import MembershipStatus
+from lesson_bot.db.models import Base, Branch, Meeting, Member, Membership, MembershipAbsence, RecordReview, Schedule
+from lesson_bot.domain.enums import MembershipStatus, ReviewState
 
 
 async def test_stairway_upgrade_downgrade_upgrade_each_revision(db_url: str) -> None:
@@ -141,6 +143,39 @@ async def test_broken_marks_start_empty_and_go_with_a_downgrade(db_url: str) -> 
             columns = await conn.run_sync(lambda c: {col["name"] for col in inspect(c).get_columns("schedules")})
             assert (await conn.execute(text("SELECT id, status FROM schedules"))).all() == [(1, "active")]
         assert not {"broken_at", "broken_reason"} & columns
+    finally:
+        await engine.dispose()
+
+
+async def test_record_reviews_start_with_the_records_already_made_and_refuse_rewriting(db_url: str) -> None:
+    """Revision 0011: a meeting recorded before it waits for review as round 1 `submitted` at its recorded_at, one
+    not recorded has no history; the history refuses UPDATE and DELETE; downgrading drops it and keeps meetings."""
+    t0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    engine = create_engine(db_url)
+    try:
+        await migrate.upgrade(engine, "0007")
+        async with engine.begin() as conn:
+            await conn.execute(insert(Branch.__table__).values(
+                id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
+                invite_code="c1"))
+            await conn.execute(insert(Meeting.__table__), [
+                {"id": i, "branch_id": 1, "type": "committee", "topic": f"m{i}", "starts_at": t0,
+                 "ends_at": t0 + timedelta(hours=1), "status": "held", "settings": {}, "recorded_late": False,
+                 "recorded_at": t0 + timedelta(hours=2) if i == 1 else None} for i in (1, 2)])
+        await migrate.upgrade(engine, "0011")
+        async with engine.connect() as conn:
+            rows = (await conn.execute(select(RecordReview.meeting_id, RecordReview.round, RecordReview.state,
+                                              RecordReview.at))).all()
+        assert rows == [(1, 1, ReviewState.SUBMITTED, t0 + timedelta(hours=2))]
+        for statement in ("UPDATE record_reviews SET round = 2", "DELETE FROM record_reviews"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                async with engine.begin() as conn:
+                    await conn.execute(text(statement))
+        await migrate.downgrade(engine, "0007")
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+            meetings = (await conn.execute(text("SELECT count(*) FROM meetings"))).scalar_one()
+        assert "record_reviews" not in tables and meetings == 2
     finally:
         await engine.dispose()
 

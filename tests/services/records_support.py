@@ -19,6 +19,7 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.meetings.cadence import CadenceService
 from lesson_bot.services.meetings.makeup import MeetingMakeupService
 from lesson_bot.services.meetings.records import MeetingRecordService
+from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.views import Person
 from tests.services.conftest import Services
 
@@ -47,6 +48,11 @@ def record_services(services: Services) -> tuple[MeetingRecordService, MeetingMa
     return (MeetingRecordService(services.db, services.clock, services.access, translator, MeetingTypes()),
             MeetingMakeupService(services.db, services.clock, services.access, translator, MeetingTypes()),
             CadenceService(services.db, services.clock, services.access, MeetingTypes()))
+
+
+def review_service(services: Services, admin_chat_id: int | None = None) -> RecordReviewService:
+    return RecordReviewService(services.db, services.clock, services.access, Translator(), MeetingTypes(),
+                               admin_chat_id=admin_chat_id)
 
 
 async def branch_with_committee(services: Services) -> int:

@@ -30,7 +30,7 @@ from lesson_bot.services.surveys.opening import QuestionInput, SurveyService
 from lesson_bot.services.surveys.results import SurveyResultsService
 from lesson_bot.services.views import Person
 from tests.services.conftest import ADMIN, Services
-from tests.services.records_support import record_services
+from tests.services.records_support import record_services, review_service
 
 SEC_THIS = Person(101, "本支部书记", "sec_this")
 SEC_OTHER = Person(102, "外支部书记", "sec_other")
@@ -66,6 +66,8 @@ ALLOWED: dict[Action, set[str]] = {
     Action.RECORD_ATTENDANCE: {"secretary_this", "admin"},
     Action.RUN_SURVEY: {"admin"},
     Action.VIEW_SURVEY: {"secretary_this", "secretary_other", "admin"},  # a secretary sees their branches only
+    Action.REVIEW_RECORD: {"admin"},
+    Action.ANSWER_REVIEW: {"secretary_this", "admin"},  # and the meeting's recorder (test_record_review)
 }
 
 
@@ -111,6 +113,8 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.ENTER_SCORE: lambda: _reports(services).enter_score(uid, branch_id, Q4, "review", 80),
         Action.RUN_SURVEY: lambda: _survey(services, uid, "open"),
         Action.VIEW_SURVEY: lambda: _survey(services, uid, "results"),
+        Action.REVIEW_RECORD: lambda: _meeting_action(services, uid, branch_id, "return"),
+        Action.ANSWER_REVIEW: lambda: _meeting_action(services, uid, branch_id, "answer"),
     }
     return calls[action]
 
@@ -131,7 +135,7 @@ async def _member_report(services: Services, uid: int) -> object:
 
 
 async def _meeting_action(services: Services, uid: int, branch_id: int, what: str) -> object:
-    """Record, view, or send the 补学 of a 支委会 held last night (with minutes)."""
+    """Record, view, send the 补学 of, return or answer the return of a 支委会 held last night (with minutes)."""
     async with services.db.transaction() as s:
         meeting = Meeting(branch_id=branch_id, type="committee", topic="支委会", status=MeetingStatus.HELD,
                           starts_at=datetime(2026, 11, 30, 12, tzinfo=UTC), settings={}, minutes="纪要",
@@ -144,6 +148,13 @@ async def _meeting_action(services: Services, uid: int, branch_id: int, what: st
         return await records.submit(uid, meeting_id, minutes="纪要", decisions=None)
     if what == "view":
         return await records.view(uid, meeting_id)
+    if what in ("return", "answer"):
+        reviews = review_service(services)
+        await records.submit(ADMIN.telegram_user_id, meeting_id, minutes="纪要", decisions=None)
+        if what == "return":
+            return await reviews.return_record(uid, meeting_id, "请补充参会人员签字。")
+        await reviews.return_record(ADMIN.telegram_user_id, meeting_id, "请补充参会人员签字。")
+        return await reviews.answer(uid, meeting_id, "已补充。")
     return await makeup.assign(uid, meeting_id)
 
 

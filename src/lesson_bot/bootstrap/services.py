@@ -28,6 +28,7 @@ from lesson_bot.services.meetings.calls import MeetingService
 from lesson_bot.services.meetings.config import read_meeting_types
 from lesson_bot.services.meetings.makeup import MeetingMakeupService
 from lesson_bot.services.meetings.records import MeetingRecordService
+from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
@@ -74,6 +75,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         signin=SignInService(db, clock, access, meeting_types),
         records=MeetingRecordService(db, clock, access, translator, meeting_types,
                                      timedelta(hours=settings.record_grace_hours)),
+        record_reviews=RecordReviewService(db, clock, access, translator, meeting_types, settings.admin_chat_id),
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
         reports=ReportService(db, clock, access, read_assessment_rules(settings.assessment_file), meeting_types),

@@ -20,6 +20,7 @@ from lesson_bot.bot.handlers.meetings import calls as meetings
 from lesson_bot.bot.handlers.meetings import listing as meeting_list
 from lesson_bot.bot.handlers.meetings import makeup as meeting_makeup
 from lesson_bot.bot.handlers.meetings import records
+from lesson_bot.bot.handlers.meetings import review as record_review
 from lesson_bot.bot.handlers.schedules import wizard as schedule
 from lesson_bot.bot.handlers.surveys import commands as surveys
 from lesson_bot.bot.ordering import PerChatUpdateProcessor
@@ -113,6 +114,7 @@ def _register(application: BotApplication) -> None:
                               *schedule.handlers(),
                               *meeting_list.handlers(),
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
+                              *record_review.handlers(),
                               *surveys.handlers(),
                               *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others

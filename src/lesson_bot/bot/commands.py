@@ -39,6 +39,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("makeups", t._("who still owes the make-up of a meeting (secretaries)")),
         BotCommand("cadence", t._("meetings held and missing, per period (secretaries, admins)")),
         BotCommand("survey", t._("satisfaction survey (民主测评): open one, see results (admins)")),
+        BotCommand("reviewrecords", t._("review the branches' meeting records: approve or return (admins)")),
     ]
 
 

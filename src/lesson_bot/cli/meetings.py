@@ -1,4 +1,5 @@
-"""`lesson-bot meetings record|cadence`: a meeting's full record and 三会一课 compliance, as an operator sees them.
+"""`lesson-bot meetings record|cadence|review`: a meeting's full record, 三会一课 compliance and the committee's
+review of records (cli/meetings_review.py), as an operator sees them.
 
 Like the other commands it acts as a Telegram user (--as, default the first admin), so role checks apply.
 """
@@ -14,6 +15,7 @@ import typer
 from rich.table import Table
 
 from lesson_bot.cli.common import AsOption, acting_user, call_service, console, settings_or_exit
+from lesson_bot.cli.meetings_review import review_app
 from lesson_bot.domain.cadence import State
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
@@ -85,3 +87,6 @@ def cadence_command(
     overdue = sum(r.count(State.OVERDUE) for r in reports)
     console.print(f"{len(reports)} branches, {overdue} overdue, "
                   f"{sum(r.count(State.DUE_SOON) for r in reports)} due soon", highlight=False)
+
+
+meetings_app.add_typer(review_app, name="review")

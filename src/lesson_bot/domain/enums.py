@@ -128,3 +128,12 @@ class ParticipationMode(enum.StrEnum):
 class AuditOutcome(enum.StrEnum):
     ALLOWED = "allowed"
     REFUSED = "refused"
+
+
+class ReviewState(enum.StrEnum):
+    """A step of the committee's review of a meeting record (审阅), one row of `record_reviews` each."""
+
+    SUBMITTED = "submitted"  # a round begins: the record was submitted (first time, or again after a review)
+    APPROVED = "approved"  # 通过
+    RETURNED = "returned"  # 退回, with the reviewer's comment
+    ANSWERED = "answered"  # the secretary's (or recorder's) answer to the comment

@@ -35,6 +35,8 @@ class Action(enum.StrEnum):
     MEMBER_RANKING = "report.member_ranking"  # per-person ranks, when the rules turn them on
     RUN_SURVEY = "survey.run"  # open a 民主测评 in every branch
     VIEW_SURVEY = "survey.view"  # an admin sees every branch and the organization; a secretary their branches only
+    REVIEW_RECORD = "meeting.review_record"  # the committee's 审阅: approve or return a record
+    ANSWER_REVIEW = "meeting.answer_review"  # answer a returned record; also the meeting's recorder
 
 
 class Grant(enum.StrEnum):
@@ -71,6 +73,8 @@ GRANTS: dict[Action, Grant] = {
     Action.MEMBER_RANKING: Grant.ADMIN,
     Action.RUN_SURVEY: Grant.ADMIN,
     Action.VIEW_SURVEY: Grant.ANY_SECRETARY,
+    Action.REVIEW_RECORD: Grant.ADMIN,
+    Action.ANSWER_REVIEW: Grant.SECRETARY,
 }
 
 

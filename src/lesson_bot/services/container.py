@@ -25,6 +25,7 @@ from lesson_bot.services.meetings.cadence import CadenceService
 from lesson_bot.services.meetings.calls import MeetingService
 from lesson_bot.services.meetings.makeup import MeetingMakeupService
 from lesson_bot.services.meetings.records import MeetingRecordService
+from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
@@ -58,6 +59,7 @@ class Services:
     rsvp: RsvpService
     signin: SignInService
     records: MeetingRecordService
+    record_reviews: RecordReviewService
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
     reports: ReportService

@@ -114,6 +114,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("<b>For admins</b>"))
         lines.append(t._("/branches — every branch and its status"))
         lines.append(t._("/cadence — every branch's meetings held and missing"))
+        lines.append(t._("/reviewrecords — review the branches' meeting records: approve or return them"))
         lines.append(t._("/removesecretary @user — make a secretary an ordinary member (in the group)"))
         lines.append(t._("/survey — open a satisfaction survey (民主测评) in every branch; /survey results"))
     return "\n".join(lines)

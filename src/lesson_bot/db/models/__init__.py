@@ -7,6 +7,7 @@ from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
 from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
 from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
+from lesson_bot.db.models.reviews import RecordReview
 from lesson_bot.db.models.surveys import Survey, SurveyPoll, SurveyQuestion
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "OutboxMessage",
     "ParticipationEvent",
     "QuizPoll",
+    "RecordReview",
     "Rsvp",
     "Schedule",
     "SignIn",

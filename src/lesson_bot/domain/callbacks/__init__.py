@@ -30,6 +30,7 @@ from lesson_bot.domain.callbacks.kinds import (
     SignIn,
     Upcoming,
 )
+from lesson_bot.domain.callbacks.review import ReviewAnswer, ReviewApprove, ReviewCancel, ReviewReturn, ReviewShow
 
 __all__ = [
     "Cadence",
@@ -53,6 +54,11 @@ __all__ = [
     "RecordShow",
     "RecordStep",
     "Register",
+    "ReviewAnswer",
+    "ReviewApprove",
+    "ReviewCancel",
+    "ReviewReturn",
+    "ReviewShow",
     "RosterBranch",
     "Rsvp",
     "RsvpDecision",

@@ -25,6 +25,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from lesson_bot.services.meetings import notices as meeting_notices
+from lesson_bot.services.meetings import review_log
 from lesson_bot.services.meetings.facts import RecordView, record_view
 
 DEFAULT_GRACE = timedelta(hours=24)
@@ -165,6 +166,7 @@ class MeetingRecordService:
                                         file_name=item.file_name, caption=item.caption,
                                         added_by_member_id=member.id if member else None, added_at=now))
             await s.flush()
+            await review_log.submitted(s, meeting_id, now, telegram_user_id, member.id if member else None)
             actor = await self._access.actor(s, telegram_user_id)
             self._access.record(s, actor, Action.RECORD_MINUTES, meeting.branch_id,
                                 {"meeting_id": meeting_id, "late": meeting.recorded_late, "edit": not first})
