@@ -108,6 +108,8 @@ class Dispatcher:
     async def run(self, stop: asyncio.Event) -> None:
         """Dispatch until `stop` is set, then let the sends under way finish."""
         released = False
+        # A previous leader may have just emptied Telegram's bucket: no burst until it has refilled.
+        self._limiter.drained()
         while not stop.is_set():
             try:
                 if not released:
@@ -226,10 +228,13 @@ class Dispatcher:
         task.add_done_callback(lambda _task: self._wake.set())  # a finished part may free the next one
 
     async def _deliver(self, row: Claimed) -> None:
+        cuts = self._limiter.pace.cuts  # the pace's cuts when the request left (a 429 to it cuts only once)
         try:
             delay = self._limiter.reserve(row.chat_id, is_group(row.chat_id))
-            if delay > 0:
+            while delay > 0:
                 await asyncio.sleep(delay)
+                # The pace changed during the sleep (a 429 cut it): the slot was booked at the old pace.
+                delay = self._limiter.rebook(row.chat_id, is_group(row.chat_id)) or 0.0
             if row.not_after is not None and self._clock.now() > row.not_after:
                 await self._final(row, OutboxStatus.MISSED, DeliveryOutcome.MISSED, "past its grace window")
                 return
@@ -239,13 +244,16 @@ class Dispatcher:
                                   count_attempt=False)
                 return
             async with self._sending:
+                cuts = self._limiter.pace.cuts
                 sent = await self._sender.send(row.chat_id, _message(row.payload))
+                self._limiter.accepted()
                 # Telegram has the message: record it before giving up the slot, so that at most max_sending
                 # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
                 # the record may be retried, never the send. sent_at is when Telegram answered, not the commit.
                 await self._recorder.record(row, sent, self._clock.now())
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
+            self._limiter.throttled(cuts)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
         except Transient as exc:
             await self._retry(row, exc.reason)
