@@ -256,7 +256,7 @@ class Dispatcher:
             self._limiter.throttled(cuts)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
         except Transient as exc:
-            await self._retry(row, exc.reason)
+            await self._retry(row, exc.reason, ambiguous=exc.ambiguous)
         except ChatMoved as exc:
             await self._events.chat_moved(row.chat_id, exc.new_chat_id)
             await self._moved(row, exc.new_chat_id)
@@ -283,23 +283,28 @@ class Dispatcher:
                 await outbox.mark_again(s, row.id, now, now, DeliveryOutcome.MIGRATED, f"moved to {new_chat_id}",
                                         self.worker, count_attempt=False)
 
-    async def _retry(self, row: Claimed, reason: str) -> None:
+    async def _retry(self, row: Claimed, reason: str, *, ambiguous: bool = False) -> None:
+        if ambiguous:  # sent again, as at-least-once requires; the ledger shows the row may have arrived twice
+            reason = f"{outbox.AMBIGUOUS}{reason}"
         if row.attempts + 1 >= self.config.max_attempts:
-            await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, f"gave up: {reason}")
+            await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, f"gave up: {reason}",
+                              ambiguous=ambiguous)
             return
         wait = min(self.config.backoff_max_s, self.config.backoff_s * 2 ** row.attempts)
-        await self._again(row, wait, DeliveryOutcome.RETRIED, reason)
+        await self._again(row, wait, DeliveryOutcome.RETRIED, reason, ambiguous=ambiguous)
 
     async def _again(self, row: Claimed, wait_s: float, outcome: DeliveryOutcome, reason: str,
-                     count_attempt: bool = True) -> None:
+                     count_attempt: bool = True, ambiguous: bool = False) -> None:
         now = self._clock.now()
         async with self._db.transaction() as s:
             await outbox.mark_again(s, row.id, now, now + timedelta(seconds=wait_s), outcome, reason, self.worker,
-                                    count_attempt=count_attempt)
+                                    count_attempt=count_attempt, ambiguous=ambiguous)
 
-    async def _final(self, row: Claimed, status: OutboxStatus, outcome: DeliveryOutcome, reason: str) -> None:
+    async def _final(self, row: Claimed, status: OutboxStatus, outcome: DeliveryOutcome, reason: str,
+                     ambiguous: bool = False) -> None:
         async with self._db.transaction() as s:
-            await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker)
+            await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker,
+                                    ambiguous=ambiguous)
 
 
 

@@ -21,6 +21,8 @@ from lesson_bot.db.outbox import OPEN
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+# The ledger detail of an attempt whose request left but whose answer never came (Telegram may have delivered it).
+AMBIGUOUS = "no answer after the request left, may have arrived: "
 _LOG = cast(Table, DeliveryLogEntry.__table__)
 # Core statements run with a list of parameters (executemany): one statement per table for a whole batch, and
 # none of the ORM's per-row bookkeeping (an ORM update and unit-of-work insert cost twice as much for one row).
@@ -128,23 +130,27 @@ async def mark_sent_many(session: AsyncSession, records: Sequence[SentRecord], w
 
 
 async def mark_again(session: AsyncSession, row_id: int, at: datetime, retry_at: datetime,
-                     outcome: DeliveryOutcome, reason: str, worker: str, *, count_attempt: bool = True) -> None:
-    """Back to pending, to be tried at retry_at: deferred (429) or retried (5xx, network)."""
+                     outcome: DeliveryOutcome, reason: str, worker: str, *, count_attempt: bool = True,
+                     ambiguous: bool = False) -> None:
+    """Back to pending, to be tried at retry_at: deferred (429) or retried (5xx, network; `ambiguous` if the answer
+    never came after the request left)."""
     values: dict[str, Any] = {"status": OutboxStatus.PENDING, "next_attempt_at": retry_at, "last_error": reason,
                               "claimed_by": None, "claimed_until": None}
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
+    if ambiguous:
+        values["ambiguous_attempts"] = OutboxMessage.ambiguous_attempts + 1
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
     _log(session, row_id, at, outcome, reason, worker)
 
 
 async def mark_final(session: AsyncSession, row_id: int, at: datetime, status: OutboxStatus,
-                     outcome: DeliveryOutcome, reason: str, worker: str) -> None:
+                     outcome: DeliveryOutcome, reason: str, worker: str, *, ambiguous: bool = False) -> None:
     """Failed or missed for good."""
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id).values(
             status=status, last_error=reason, claimed_by=None, claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=OutboxMessage.attempts + 1, ambiguous_attempts=OutboxMessage.ambiguous_attempts + int(ambiguous),
         )
     )
     _log(session, row_id, at, outcome, reason, worker)
