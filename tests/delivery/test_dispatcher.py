@@ -13,6 +13,7 @@ from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import from_payload, part_from_payload
+from tests.delivery.conftest import Events as Events  # re-exported: other tests import it from here
 from tests.delivery.conftest import Rig
 from tgsandbox import Sandbox
 

@@ -16,7 +16,7 @@ from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.models import DeliveryLeader, DeliveryLogEntry, OutboxMessage
 from lesson_bot.db.outbox import OPEN
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 
@@ -31,6 +31,23 @@ _MARK_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id")).values(
     result=bindparam("b_result"), attempts=_OUTBOX.c.attempts + 1, claimed_by=None, claimed_until=None,
     last_error=None,
 )
+
+
+class Fenced(Exception):
+    """Another replica has become the delivery leader since this dispatcher's epoch began: it may not claim or
+    settle rows any more (the new leader has released its claims and sends them)."""
+
+
+async def fence(session: AsyncSession, epoch: int | None) -> None:
+    """Raise Fenced unless `epoch` is still the leader's (None: a single process, no election). The row is read
+    FOR SHARE, so a new leader's increment waits for this transaction, and everything after it sees the new one."""
+    if epoch is None:
+        return
+    current = (await session.execute(
+        select(DeliveryLeader.epoch).where(DeliveryLeader.id == 1).with_for_update(read=True)
+    )).scalar_one_or_none()
+    if current != epoch:
+        raise Fenced(f"leader epoch {epoch} is over (now {current})")
 
 
 @dataclass(frozen=True)
@@ -70,14 +87,16 @@ async def eligible(session: AsyncSession, now: datetime, limit: int) -> list[Out
     return list((await session.execute(query)).scalars().all())
 
 
-async def claim(session: AsyncSession, ids: Sequence[int], worker: str, until: datetime) -> set[int]:
-    """Take rows for this worker; a row another worker took first is not returned (each row is claimed once)."""
+async def claim(session: AsyncSession, ids: Sequence[int], worker: str, until: datetime,
+                epoch: int | None = None) -> set[int]:
+    """Take rows for this worker (under its leader epoch); a row another worker took first is not returned (each
+    row is claimed once)."""
     if not ids:
         return set()
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_until=until)
+        .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_until=until, claim_epoch=epoch)
         .returning(OutboxMessage.id)
     )
     return set(result.scalars().all())
