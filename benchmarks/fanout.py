@@ -35,11 +35,28 @@ from fanout_phases import Phase, run_baseline, run_engine
 from fanout_rig import progress, sandbox_process
 from lesson_bot.delivery.ratelimit import Limits
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND
+from tgsandbox import ControlClient
 
 GOAL_RATE_RATIO = 0.95
 GOAL_SHARE_429 = 0.001
 GOAL_LATENESS_P99_UNSCALED_S = 2.0
 BASELINE = "ptb_aiorate_limiter"
+
+
+async def run_reduced(options: argparse.Namespace) -> Phase:
+    """The engine again, against a sandbox whose overall budget is `--budget` x the configured one (Telegram's real
+    budget below what the bot is configured for): the adaptive pace must keep the 429s rare."""
+    with sandbox_process(options.time_scale) as sandbox:
+        control = ControlClient(sandbox.control_url)
+        try:
+            await control.set_flood(time_scale=options.time_scale,
+                                    global_per_second=GLOBAL_MESSAGES_PER_SECOND * options.budget)
+        finally:
+            await control.aclose()
+        progress(f"sandbox at {options.budget:g} x the budget ready (pid {sandbox.pid})")
+        engine = await run_engine(sandbox, options.groups, options.time_scale, options.timeout, options.lead)
+        progress(f"engine at the reduced budget: {len(engine.sent)} parts sent, {engine.not_sent} not")
+    return engine
 
 
 async def run(options: argparse.Namespace) -> tuple[Phase, Phase]:
@@ -187,6 +204,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="hard limit on each phase's sending, in s (default: 3 x the ideal duration + 30 s)")
     parser.add_argument("--lead", type=float, default=1.0,
                         help="the engine's rows are enqueued this many (wall) seconds before they are due")
+    parser.add_argument("--budget", type=float, default=0.9,
+                        help="a last run against a sandbox allowing this fraction of the configured overall rate "
+                             "(1: skip it)")
     options = parser.parse_args(argv)
     if options.timeout is None and options.time_scale > 0:
         ideal_s = 4 * options.groups / (GLOBAL_MESSAGES_PER_SECOND * options.time_scale)
@@ -198,7 +218,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     engine, baseline = asyncio.run(run(options))
     ours, base = figures(engine, options.time_scale), figures(baseline, options.time_scale)
     print_report(options, engine, baseline, ours, base)
-    print(json.dumps(summary(options, ours, base, engine.crashed), ensure_ascii=False))
+    result = summary(options, ours, base, engine.crashed)
+    if options.budget < 1:
+        reduced = figures(asyncio.run(run_reduced(options)), options.time_scale)
+        real_limit = reduced.limit * options.budget
+        print(f"\nat {options.budget:g} x the budget ({real_limit:,.1f}/s real, {reduced.limit:,.0f}/s configured): "
+              f"429s per send {_num(reduced.share_429 * 100, '.2f')} % ({reduced.refused:,}), achieved rate "
+              f"{_num(reduced.rate, ',.1f')}/s = {_num(reduced.rate / real_limit, '.3f')} of the real budget; "
+              f"at the configured budget: 429s {_num(ours.share_429 * 100, '.2f')} %, rate ratio "
+              f"{_num(ours.rate_ratio, '.3f')}; lost {max(reduced.lost, reduced.not_sent)}, duplicated "
+              f"{reduced.duplicated}, out of order {reduced.out_of_order}")
+        result.update(budget_reduced=options.budget, share_429_reduced=_round(reduced.share_429, 6),
+                      refused_429_reduced=reduced.refused, rate_reduced_per_s=_round(reduced.rate, 2),
+                      rate_ratio_reduced_real=_round(reduced.rate / real_limit, 4),
+                      rate_per_s=_round(ours.rate, 2), lost_reduced=max(reduced.lost, reduced.not_sent),
+                      duplicated_reduced=reduced.duplicated, out_of_order_groups_reduced=reduced.out_of_order)
+    print(json.dumps(result, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -134,3 +134,33 @@ async def test_three_replicas_send_each_row_once_and_survive_the_leaders_death(r
     for replica in survivors:
         assert replica.stop() == 0
         assert "Traceback" not in replica.output()
+
+
+async def test_a_leader_that_loses_its_lock_but_lives_stops_sending_and_duplicates_stay_bounded(rig: Rig) -> None:
+    """The leader's lock connection is cut mid-broadcast (pg_terminate_backend) while its process lives on: once
+    another replica leads, the old one can neither claim nor settle, and starts no send; everything arrives, at
+    most max_sending messages twice."""
+    from sqlalchemy import text
+
+    chats = await make_groups(rig.control, GROUPS * 4)
+    rows = len(chats) * PARTS
+    replicas = [start_worker(rig.procs, rig.sandbox, rig.db_url, f"replica-{i}") for i in range(REPLICAS)]
+    wait_until(lambda: all(READY_LINE in r.output() for r in replicas), "every replica to be running")
+    wait_until(lambda: bool(leaders(replicas)), "a leader to be elected")
+    [leader] = leaders(replicas)
+    await enqueue(rig.db, lesson_items(chats, "b3", datetime.now(UTC)))
+    await rig.control.wait_requests("sendPoll", len(chats) // 2, timeout=TIMEOUT_S)
+    async with rig.db.transaction() as s:
+        cut = (await s.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        ))).scalars().all()
+    assert cut == [True]
+    await settled(rig.db, "b3")
+    assert await statuses(rig.db, "b3") == {"sent": rows}
+    extras = await extras_in(rig.control, chats, "b3")
+    entries = await sent_entries(rig.db, "b3")
+    assert len(entries) == rows and len({row for row, _ in entries}) == rows  # one "sent" per row
+    rig.figures.append(f"b3: lock connection of {leader.name} cut; {extras} duplicate messages; "
+                       f"429s from the sandbox: {await refused_429(rig.control)}")
+    assert leader.popen.poll() is None  # it lived on
+    assert extras <= MAX_DUPLICATES_PER_KILL

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any, cast
 
+import httpx
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, ReplyParameters
 from telegram import Poll as TelegramPoll
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -33,6 +34,9 @@ from lesson_bot.domain.messages import (
 from lesson_bot.domain.messages import Message as OutMessage
 
 NOT_MODIFIED = "message is not modified"
+# What python-telegram-bot's HTTPXRequest wraps when the request was written but no answer came back: Telegram may
+# have performed it. A connect error, a write error or a pool timeout means the request never (fully) left.
+UNANSWERED = (httpx.ReadTimeout, httpx.ReadError, httpx.RemoteProtocolError)
 GONE_400 = ("chat not found", "user not found", "group chat was deactivated", "peer_id_invalid")
 
 
@@ -123,7 +127,8 @@ class TelegramSender:
                 raise ChatGone(exc.message) from exc
             raise Rejected(exc.message) from exc
         except (TimedOut, NetworkError) as exc:
-            raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
+            raise Transient(f"{type(exc).__name__}: {exc.message}",
+                            ambiguous=isinstance(exc.__cause__, UNANSWERED)) from exc
         except TelegramError as exc:
             raise Transient(f"{type(exc).__name__}: {exc.message}") from exc
         except OSError as exc:  # a media file that cannot be read

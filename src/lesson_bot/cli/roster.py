@@ -122,12 +122,15 @@ def deliveries_command(
     actor = acting_user(settings, as_user)
     view = call_service(settings, lambda s: s.deliveries.ledger(actor, branch, days=days, limit=50))
     outcomes = " · ".join(f"{k} {view.outcomes.get(k, 0)}" for k in ("sent", "deferred", "retried", "failed", "missed"))
-    console.print(f"{view.branch.title}, last {days} days: {outcomes} · waiting {view.waiting}", highlight=False)
+    console.print(f"{view.branch.title}, last {days} days: {outcomes} · waiting {view.waiting} · "
+                  f"ambiguous {view.ambiguous} (sends with no answer after leaving: each may have arrived twice)",
+                  highlight=False)
     table = Table(title="problems and latest")
-    for column in ("due", "kind", "status", "attempts", "detail"):
+    for column in ("due", "kind", "status", "attempts", "ambiguous", "detail"):
         table.add_column(column, no_wrap=column == "due")
     for line in (*view.problems, *view.recent):
+        detail = line.detail or ("may have arrived twice" if line.ambiguous else "")
         table.add_row(line.due_at.isoformat(timespec="minutes"), line.kind, line.status, str(line.attempts),
-                      line.detail or "")
+                      str(line.ambiguous), detail)
     console.print(table)
 

@@ -23,7 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import Claimed
+from lesson_bot.delivery.fence import Fence
+from lesson_bot.delivery.outbox import Claimed, Fenced
 from lesson_bot.delivery.ports import ChatEvents, Sender
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
 from lesson_bot.delivery.recorder import SentHook as SentHook  # re-exported: hooks are typed against it
@@ -56,6 +57,7 @@ class DispatcherConfig:
     backoff_max_s: float = 300.0
     max_attempts: int = 10
     record_window_s: float = 0.005  # sends finishing within this long of each other are recorded together
+    fence_check_s: float = 0.5  # a send after this long without a fenced transaction checks the epoch first
 
 
 def _message(payload: Mapping[str, Any]) -> Message:
@@ -84,8 +86,9 @@ class Dispatcher:
         self._events = events
         self.config = config
         self.worker = worker or f"dispatcher-{uuid.uuid4().hex[:8]}"
+        self._fence = Fence(db, self.config.fence_check_s)  # the leader epoch claims and settlements are made under
         self._recorder = SentRecorder(db, on_sent or {}, self.worker, self.config.record_window_s,
-                                      flush_at=self.config.max_sending // 2)
+                                      flush_at=self.config.max_sending // 2, fence=self._fence.check)
         self._sending = asyncio.Semaphore(self.config.max_sending)
         self._in_flight: set[int] = set()
         # Chats with a row in flight: one at a time per chat, so messages of different kinds that fall due together
@@ -105,13 +108,17 @@ class Dispatcher:
         """New rows were enqueued in this process: look now instead of at the next idle tick."""
         self._wake.set()
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Dispatch until `stop` is set, then let the sends under way finish."""
+    async def run(self, stop: asyncio.Event, epoch: int | None = None) -> None:
+        """Dispatch until `stop` is set or a newer leader epoch than `epoch` begins, then let the sends whose
+        request is under way finish (the others are dropped: their rows go back to pending for the next leader)."""
         released = False
-        while not stop.is_set():
+        self._fence.begin(epoch, stop)
+        # A previous leader may have just emptied Telegram's bucket: no burst until it has refilled.
+        self._limiter.drained()
+        while not stop.is_set() and not self._fence.over:
             try:
                 if not released:
-                    async with self._db.transaction() as s:
+                    async with self._fence.transaction() as s:
                         recovered = await outbox.release_all_claims(s)
                     released = True
                     if recovered:
@@ -119,6 +126,8 @@ class Dispatcher:
                 started = await self.step()
                 if started == 0:
                     await self._idle(stop)
+            except Fenced:
+                self._lose()
             except SQLAlchemyError:
                 # A locked or unreachable database must not end delivery: what is claimed stays claimed, the
                 # rest waits in the outbox, and the next round tries again.
@@ -129,8 +138,18 @@ class Dispatcher:
                     await asyncio.wait_for(stop.wait(), self.config.idle_s)
         await self.drain()
 
+    @property
+    def fenced(self) -> bool:
+        """Whether a newer leader epoch ended this dispatcher's run."""
+        return self._fence.over
+
+    def _lose(self) -> None:
+        self._fence.lose()
+        self._wake.set()
+
     async def settle(self) -> None:
         """Dispatch until no row is open: every row sent, failed or missed (deferred ones wait for their time)."""
+        self._fence.begin(None, asyncio.Event())
         async with self._db.transaction() as s:
             await outbox.release_all_claims(s)
         while True:
@@ -189,13 +208,13 @@ class Dispatcher:
             # rather than scanning the outbox for one or two rows at every finished send.
             return 0
         now = self._clock.now()
-        async with self._db.transaction() as s:
+        async with self._fence.transaction() as s:
             await outbox.recover_expired(s, now)
             candidates = [r for r in await outbox.eligible(s, now, self.config.batch)
                           if r.id not in self._in_flight and r.chat_id not in self._busy_chats]
             chosen = self._within_horizon(candidates)
             claimed = await outbox.claim(s, [r.id for r in chosen], self.worker,
-                                         outbox.lease(now, self.config.lease_s))
+                                         outbox.lease(now, self.config.lease_s), self._fence.epoch)
         started = 0
         for row in chosen:
             if row.id in claimed:
@@ -220,16 +239,30 @@ class Dispatcher:
                        row.branch_id)
         self._in_flight.add(row.id)
         self._busy_chats.add(row.chat_id)
-        task = asyncio.create_task(self._deliver(item))
+        task = asyncio.create_task(self._deliver_or_drop(item))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(lambda _task: self._wake.set())  # a finished part may free the next one
 
+    async def _deliver_or_drop(self, row: Claimed) -> None:
+        try:
+            await self._deliver(row)
+        except Fenced:  # the row is the new leader's now (it released our claims): leave it alone
+            self._lose()
+        except SQLAlchemyError:  # recording the fate failed: the row stays claimed and comes back with its lease
+            log.warning("recording the fate of outbox row %d failed", row.id, exc_info=True)
+        finally:
+            self._in_flight.discard(row.id)
+            self._busy_chats.discard(row.chat_id)
+
     async def _deliver(self, row: Claimed) -> None:
+        cuts = self._limiter.pace.cuts  # the pace's cuts when the request left (a 429 to it cuts only once)
         try:
             delay = self._limiter.reserve(row.chat_id, is_group(row.chat_id))
-            if delay > 0:
+            while delay > 0:
                 await asyncio.sleep(delay)
+                # The pace changed during the sleep (a 429 cut it): the slot was booked at the old pace.
+                delay = self._limiter.rebook(row.chat_id, is_group(row.chat_id)) or 0.0
             if row.not_after is not None and self._clock.now() > row.not_after:
                 await self._final(row, OutboxStatus.MISSED, DeliveryOutcome.MISSED, "past its grace window")
                 return
@@ -239,61 +272,65 @@ class Dispatcher:
                                   count_attempt=False)
                 return
             async with self._sending:
+                if not await self._fence.may_send():
+                    return  # not started: the row stays claimed until the next leader (or run) releases it
+                cuts = self._limiter.pace.cuts
                 sent = await self._sender.send(row.chat_id, _message(row.payload))
+                self._limiter.accepted()
                 # Telegram has the message: record it before giving up the slot, so that at most max_sending
                 # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
                 # the record may be retried, never the send. sent_at is when Telegram answered, not the commit.
                 await self._recorder.record(row, sent, self._clock.now())
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
+            self._limiter.throttled(cuts)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
         except Transient as exc:
-            await self._retry(row, exc.reason)
+            await self._retry(row, exc.reason, ambiguous=exc.ambiguous)
         except ChatMoved as exc:
             await self._events.chat_moved(row.chat_id, exc.new_chat_id)
             await self._moved(row, exc.new_chat_id)
         except ChatGone as exc:
-            async with self._db.transaction() as s:
+            async with self._fence.transaction() as s:
                 await outbox.close_chat(s, row.chat_id, self._clock.now(), exc.reason, self.worker)
             await self._events.chat_gone(row.chat_id, exc.reason)
         except Rejected as exc:
             await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, exc.reason)
+        except (Fenced, SQLAlchemyError):
+            raise
         except Exception as exc:  # a bug must not lose the row: it is retried, and the error logged
             log.exception("unexpected error sending outbox row %d", row.id)
             await self._retry(row, f"{type(exc).__name__}: {exc}")
-        finally:
-            self._in_flight.discard(row.id)
-            self._busy_chats.discard(row.chat_id)
 
     async def _moved(self, row: Claimed, new_chat_id: int) -> None:
         # Sends follow the group to the supergroup; edits of the old group's messages are closed (outbox.move_chat).
         now = self._clock.now()
-        async with self._db.transaction() as s:
+        async with self._fence.transaction() as s:
             moved = await outbox.move_chat(s, row.chat_id, new_chat_id, now, self.worker, current=row.id)
             await counts.follow_chat(s, moved.moved.values(), row.chat_id, new_chat_id)
             if row.id in moved.moved:
                 await outbox.mark_again(s, row.id, now, now, DeliveryOutcome.MIGRATED, f"moved to {new_chat_id}",
                                         self.worker, count_attempt=False)
 
-    async def _retry(self, row: Claimed, reason: str) -> None:
+    async def _retry(self, row: Claimed, reason: str, *, ambiguous: bool = False) -> None:
+        if ambiguous:  # sent again, as at-least-once requires; the ledger shows the row may have arrived twice
+            reason = f"{outbox.AMBIGUOUS}{reason}"
         if row.attempts + 1 >= self.config.max_attempts:
-            await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, f"gave up: {reason}")
+            await self._final(row, OutboxStatus.FAILED, DeliveryOutcome.FAILED, f"gave up: {reason}",
+                              ambiguous=ambiguous)
             return
         wait = min(self.config.backoff_max_s, self.config.backoff_s * 2 ** row.attempts)
-        await self._again(row, wait, DeliveryOutcome.RETRIED, reason)
+        await self._again(row, wait, DeliveryOutcome.RETRIED, reason, ambiguous=ambiguous)
 
     async def _again(self, row: Claimed, wait_s: float, outcome: DeliveryOutcome, reason: str,
-                     count_attempt: bool = True) -> None:
+                     count_attempt: bool = True, ambiguous: bool = False) -> None:
         now = self._clock.now()
-        async with self._db.transaction() as s:
+        async with self._fence.transaction() as s:
             await outbox.mark_again(s, row.id, now, now + timedelta(seconds=wait_s), outcome, reason, self.worker,
-                                    count_attempt=count_attempt)
+                                    count_attempt=count_attempt, ambiguous=ambiguous)
 
-    async def _final(self, row: Claimed, status: OutboxStatus, outcome: DeliveryOutcome, reason: str) -> None:
-        async with self._db.transaction() as s:
-            await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker)
-
-
-
-
-
+    async def _final(self, row: Claimed, status: OutboxStatus, outcome: DeliveryOutcome, reason: str,
+                     ambiguous: bool = False) -> None:
+        async with self._fence.transaction() as s:
+            await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker,
+                                    ambiguous=ambiguous)

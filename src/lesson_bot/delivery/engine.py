@@ -62,7 +62,7 @@ class Engine:
         scheduler.start()
         try:
             await self._tick()
-            await self._dispatcher.run(lost)
+            await self._dispatcher.run(lost, epoch=await self._leadership.new_epoch())
         finally:
             scheduler.shutdown(wait=False)
 

@@ -67,6 +67,18 @@ class Leadership:
             await self._drop()
             return False
 
+    async def new_epoch(self) -> int | None:
+        """As the new leader, increment the leader epoch (on the lock's connection) and return it; None on SQLite,
+        where one process is the only dispatcher. Dispatchers of older epochs can no longer claim or settle rows."""
+        if not self.exclusive or self._conn is None:
+            return None
+        epoch = (await self._conn.execute(text(
+            "INSERT INTO delivery_leader (id, epoch) VALUES (1, 1) "
+            "ON CONFLICT (id) DO UPDATE SET epoch = delivery_leader.epoch + 1 RETURNING epoch"
+        ))).scalar_one()
+        await self._conn.commit()
+        return int(epoch)
+
     async def release(self) -> None:
         """Step down (on shutdown)."""
         if self._conn is not None:

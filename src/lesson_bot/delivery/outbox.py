@@ -16,11 +16,13 @@ from sqlalchemy import Table, bindparam, exists, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
+from lesson_bot.db.models import DeliveryLeader, DeliveryLogEntry, OutboxMessage
 from lesson_bot.db.outbox import OPEN
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 
 _OUTBOX = cast(Table, OutboxMessage.__table__)
+# The ledger detail of an attempt whose request left but whose answer never came (Telegram may have delivered it).
+AMBIGUOUS = "no answer after the request left, may have arrived: "
 _LOG = cast(Table, DeliveryLogEntry.__table__)
 # Core statements run with a list of parameters (executemany): one statement per table for a whole batch, and
 # none of the ORM's per-row bookkeeping (an ORM update and unit-of-work insert cost twice as much for one row).
@@ -29,6 +31,23 @@ _MARK_SENT = update(_OUTBOX).where(_OUTBOX.c.id == bindparam("b_id")).values(
     result=bindparam("b_result"), attempts=_OUTBOX.c.attempts + 1, claimed_by=None, claimed_until=None,
     last_error=None,
 )
+
+
+class Fenced(Exception):
+    """Another replica has become the delivery leader since this dispatcher's epoch began: it may not claim or
+    settle rows any more (the new leader has released its claims and sends them)."""
+
+
+async def fence(session: AsyncSession, epoch: int | None) -> None:
+    """Raise Fenced unless `epoch` is still the leader's (None: a single process, no election). The row is read
+    FOR SHARE, so a new leader's increment waits for this transaction, and everything after it sees the new one."""
+    if epoch is None:
+        return
+    current = (await session.execute(
+        select(DeliveryLeader.epoch).where(DeliveryLeader.id == 1).with_for_update(read=True)
+    )).scalar_one_or_none()
+    if current != epoch:
+        raise Fenced(f"leader epoch {epoch} is over (now {current})")
 
 
 @dataclass(frozen=True)
@@ -68,14 +87,16 @@ async def eligible(session: AsyncSession, now: datetime, limit: int) -> list[Out
     return list((await session.execute(query)).scalars().all())
 
 
-async def claim(session: AsyncSession, ids: Sequence[int], worker: str, until: datetime) -> set[int]:
-    """Take rows for this worker; a row another worker took first is not returned (each row is claimed once)."""
+async def claim(session: AsyncSession, ids: Sequence[int], worker: str, until: datetime,
+                epoch: int | None = None) -> set[int]:
+    """Take rows for this worker (under its leader epoch); a row another worker took first is not returned (each
+    row is claimed once)."""
     if not ids:
         return set()
     result = await session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-        .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_until=until)
+        .values(status=OutboxStatus.CLAIMED, claimed_by=worker, claimed_until=until, claim_epoch=epoch)
         .returning(OutboxMessage.id)
     )
     return set(result.scalars().all())
@@ -128,23 +149,27 @@ async def mark_sent_many(session: AsyncSession, records: Sequence[SentRecord], w
 
 
 async def mark_again(session: AsyncSession, row_id: int, at: datetime, retry_at: datetime,
-                     outcome: DeliveryOutcome, reason: str, worker: str, *, count_attempt: bool = True) -> None:
-    """Back to pending, to be tried at retry_at: deferred (429) or retried (5xx, network)."""
+                     outcome: DeliveryOutcome, reason: str, worker: str, *, count_attempt: bool = True,
+                     ambiguous: bool = False) -> None:
+    """Back to pending, to be tried at retry_at: deferred (429) or retried (5xx, network; `ambiguous` if the answer
+    never came after the request left)."""
     values: dict[str, Any] = {"status": OutboxStatus.PENDING, "next_attempt_at": retry_at, "last_error": reason,
                               "claimed_by": None, "claimed_until": None}
     if count_attempt:
         values["attempts"] = OutboxMessage.attempts + 1
+    if ambiguous:
+        values["ambiguous_attempts"] = OutboxMessage.ambiguous_attempts + 1
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
     _log(session, row_id, at, outcome, reason, worker)
 
 
 async def mark_final(session: AsyncSession, row_id: int, at: datetime, status: OutboxStatus,
-                     outcome: DeliveryOutcome, reason: str, worker: str) -> None:
+                     outcome: DeliveryOutcome, reason: str, worker: str, *, ambiguous: bool = False) -> None:
     """Failed or missed for good."""
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id).values(
             status=status, last_error=reason, claimed_by=None, claimed_until=None,
-            attempts=OutboxMessage.attempts + 1,
+            attempts=OutboxMessage.attempts + 1, ambiguous_attempts=OutboxMessage.ambiguous_attempts + int(ambiguous),
         )
     )
     _log(session, row_id, at, outcome, reason, worker)

@@ -14,6 +14,11 @@ rates (1 by default) and with every window and interval divided by ``time_scale`
   strictly increasing send times in the order they were made, so its messages keep their order.
 * **Per group**: at most ``group_per_minute`` messages in any sliding window of ``60 s + jitter_s``.
 * **Pauses**: after a 429, ``penalize`` keeps new reservations for that chat (or every chat) past the pause.
+* **Adaptive pace**: a 429 although every rule was kept means Telegram's real budget is lower: ``throttled`` cuts
+  the overall rate (delivery/pacing.py, AIMD) and ``accepted`` probes it back up after a quiet period. Each change
+  of pace, and ``drained`` (a new leader, whose predecessor may have emptied Telegram's bucket), starts a new
+  calendar with no burst: its first slot is sent now, then one per interval at the new pace. Slots booked on an
+  older calendar are booked again when their sleep ends (``rebook``).
 
 Why a reserve and not a lower rate: both clocks run at the same rate and a request reaches Telegram after its
 slot, never before, so pacing at exactly the limit is refused only when requests bunch up on the way (one held
@@ -50,6 +55,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+from lesson_bot.delivery.pacing import AdaptiveRate, PacingConfig
+from lesson_bot.delivery.slots import Calendar
 from tgrules.limits import (
     CHAT_MESSAGES_PER_SECOND,
     GLOBAL_MESSAGES_PER_SECOND,
@@ -65,7 +72,6 @@ _DEFAULT_CHAT_BURST: Final = 3
 # timeout (200 ms) while the next goes through. The reserve costs the same 0.2 s of lateness, once (docs/delivery.md).
 _DEFAULT_JITTER_S: Final = 0.2
 _MIN_SWEEP: Final = 1024
-_SLOT_EPSILON: Final = 1e-9
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,7 @@ class _Booking:
     at: float
     slot: int
     tat_before: float  # the chat's bucket state before this booking, so the newest one can be undone exactly
+    generation: int  # the calendar it was booked on (a new one starts at each change of pace)
 
 
 @dataclass(slots=True)
@@ -122,59 +129,11 @@ class _Chat:
     bookings: deque[_Booking] = field(default_factory=deque)
 
 
-class _Calendar:
-    """Global send slots ``origin + k x interval``, one message each; finds the first free slot at or after k."""
-
-    def __init__(self, origin: float, interval: float) -> None:
-        self._origin = origin
-        self._interval = interval
-        # Taken slot -> a slot at or after which the next free one lies (a union-find parent, always forward).
-        self._next: dict[int, int] = {}
-        self._sweep_at = _MIN_SWEEP
-
-    def __len__(self) -> int:
-        return len(self._next)
-
-    def time_of(self, slot: int) -> float:
-        return self._origin + slot * self._interval
-
-    def slot_at_or_after(self, moment: float) -> int:
-        # Limits often fall exactly on a slot boundary (a minute is a whole number of global intervals); float
-        # noise must not push such a booking a whole slot later. It may land up to _SLOT_EPSILON of a slot early,
-        # far inside the safety margin.
-        return math.ceil((moment - self._origin) / self._interval - _SLOT_EPSILON)
-
-    def first_free(self, slot: int) -> int:
-        root = slot
-        while root in self._next:
-            root = self._next[root]
-        while slot != root:
-            parent = self._next[slot]
-            self._next[slot] = root
-            slot = parent
-        return root
-
-    def take(self, slot: int) -> None:
-        self._next[slot] = slot + 1
-
-    def give_back(self, slot: int) -> None:
-        # Parents that already jump past this slot keep skipping it: it is then reused only by a search
-        # starting at it, which wastes a little capacity but never double-books.
-        self._next.pop(slot, None)
-
-    def forget_before(self, moment: float) -> None:
-        if len(self._next) <= self._sweep_at:
-            return
-        # Searches start at or after "now", and parents only point forward, so past slots are never visited.
-        first = self.slot_at_or_after(moment) - 1
-        self._next = {slot: parent for slot, parent in self._next.items() if slot >= first}
-        self._sweep_at = max(_MIN_SWEEP, 2 * len(self._next))
-
-
 class DeliveryLimiter:
     """Books send slots that keep a sender within the global, per-group and per-chat limits and any 429 pause."""
 
-    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: Limits, clock: Callable[[], float] = time.monotonic,
+                 pacing: PacingConfig | None = None) -> None:
         self.limits = limits
         self._clock = clock
         scale, rate_scale, jitter = limits.time_scale, limits.time_scale * limits.safety, limits.jitter_s
@@ -185,7 +144,9 @@ class DeliveryLimiter:
         self._group_limit = limits.group_per_minute
         self._global_interval = 1.0 / (limits.global_per_second * rate_scale)
         self._global_tolerance = max(0.0, (limits.burst - 1) / (limits.global_per_second * scale) - jitter)
-        self._calendar = _Calendar(clock(), self._global_interval)
+        self._calendar = Calendar(clock(), self._global_interval)
+        self._generation = 0
+        self.pace = AdaptiveRate(pacing or PacingConfig(), limits.time_scale)
         self._chats: dict[int, _Chat] = {}
         self._paused_until = -math.inf
         self._sweep_at = _MIN_SWEEP
@@ -207,7 +168,7 @@ class DeliveryLimiter:
         if chat is None:
             chat = self._chats[chat_id] = _Chat()
         chat.is_group = chat.is_group or is_group
-        chat.bookings.append(_Booking(at, slot, chat.tat))
+        chat.bookings.append(_Booking(at, slot, chat.tat, self._generation))
         chat.tat = max(chat.tat, at) + self._chat_interval
         self._calendar.take(slot)
         self._sweep(now)
@@ -224,6 +185,36 @@ class DeliveryLimiter:
             if chat is not None and chat.bookings and chat.bookings[-1].slot == slot:
                 self._undo(chat)
             raise
+
+    def rebook(self, chat_id: int, is_group: bool) -> float | None:
+        """None if this chat's newest booking stands; if the pace changed since it was made, book again: the delay.
+
+        Call it when the sleep for a slot ends (the dispatcher has one row per chat in flight, so the newest
+        booking is the caller's): a slot booked at the old pace would send above a pace just cut."""
+        chat = self._chats.get(chat_id)
+        if chat is None or not chat.bookings or chat.bookings[-1].generation == self._generation:
+            return None
+        self._undo(chat)
+        return self.reserve(chat_id, is_group)
+
+    def drained(self) -> None:
+        """Assume Telegram's bucket is empty (a previous leader just used it): from now on at the pace, no burst."""
+        now = self._clock()
+        interval = self._global_interval / self.pace.fraction
+        # Slot 0 is sent `tolerance` before its time, i.e. now; nothing earlier can be booked.
+        self._calendar = Calendar(now + self._global_tolerance, interval, first=0)
+        self._generation += 1
+
+    def throttled(self, cuts_at_send: int) -> None:
+        """Telegram answered 429 although the limits were kept: its real budget is lower; slow down (pacing.py).
+        `cuts_at_send` is ``pace.cuts`` when the refused request was sent."""
+        if self.pace.throttled(self._clock(), cuts_at_send):
+            self.drained()
+
+    def accepted(self) -> None:
+        """Telegram accepted a message: after a quiet period the pace probes back up (pacing.py)."""
+        if self.pace.sent(self._clock()):
+            self.drained()
 
     def ready_in(self, chat_id: int, is_group: bool) -> float:
         """The delay ``reserve`` would return now, without booking anything."""
@@ -278,8 +269,9 @@ class DeliveryLimiter:
             if bookings:
                 # The chat's messages keep the order they were reserved in: later virtual slots, and send times
                 # a global interval apart, so that two sleeps ending at once cannot swap them.
-                after = bookings[-1].slot + 1
-                earliest = max(earliest, bookings[-1].at + self._global_interval)
+                if bookings[-1].generation == self._generation:
+                    after = bookings[-1].slot + 1
+                earliest = max(earliest, bookings[-1].at + self._calendar.interval)
         # A virtual slot at or after the send time, at most the tolerance after it: any stretch of sends then
         # holds no more messages than the bucket allows (its slots are distinct and span the stretch + tolerance).
         slot = self._calendar.slot_at_or_after(earliest)
@@ -291,7 +283,8 @@ class DeliveryLimiter:
     def _undo(self, chat: _Chat) -> None:
         booking = chat.bookings.pop()
         chat.tat = booking.tat_before
-        self._calendar.give_back(booking.slot)
+        if booking.generation == self._generation:
+            self._calendar.give_back(booking.slot)
 
     def _sweep(self, now: float) -> None:
         self._calendar.forget_before(now)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
-from lesson_bot.delivery.outbox import Claimed, SentRecord
+from lesson_bot.delivery.outbox import Claimed, Fenced, SentRecord
 from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.messages.lesson_sent import record_part
@@ -31,6 +31,8 @@ RECORD_ATTEMPTS = 8
 # What else a sent row means, by outbox kind (e.g. "lesson": the lesson's delivery and quiz polls are recorded).
 # Runs in the transaction that marks the row sent, so the two are recorded together or not at all.
 SentHook = Callable[[AsyncSession, Claimed, Sent], Awaitable[None]]
+# Checks, inside the recording transaction, that this dispatcher still leads (raises outbox.Fenced otherwise).
+FenceCheck = Callable[[AsyncSession], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -45,12 +47,13 @@ class SentRecorder:
     """Writes "sent" for rows that finished close together in one transaction; `record` waits for it."""
 
     def __init__(self, db: Database, hooks: Mapping[str, SentHook], worker: str, window_s: float,
-                 flush_at: int) -> None:
+                 flush_at: int, fence: FenceCheck | None = None) -> None:
         self._db = db
         self._hooks = dict(hooks)
         self._worker = worker
         self._window_s = window_s
         self._flush_at = max(1, flush_at)
+        self._fence = fence
         self._queue: list[_Finished] = []
         self._full = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
@@ -58,7 +61,8 @@ class SentRecorder:
         self.batches = 0  # transactions that recorded at least one row (for the benchmark's figures)
 
     async def record(self, row: Claimed, sent: Sent, at: datetime) -> None:
-        """Return once the row is recorded as sent (or recording it gave up, which is logged)."""
+        """Return once the row is recorded as sent (or recording it gave up, which is logged); raise outbox.Fenced
+        if a newer leader owns the row now."""
         finished = _Finished(row, sent, at, asyncio.get_running_loop().create_future())
         self._queue.append(finished)
         if self._writer is None:
@@ -84,6 +88,10 @@ class SentRecorder:
     async def _commit(self, batch: list[_Finished]) -> None:
         try:
             await self._transaction(batch)
+        except Fenced as exc:
+            for finished in batch:
+                _resolve(finished, exc)
+            return
         except Exception:
             log.warning("recording %d sent outbox rows failed; recording them one by one", len(batch),
                         exc_info=True)
@@ -98,6 +106,8 @@ class SentRecorder:
 
     async def _transaction(self, batch: list[_Finished]) -> None:
         async with self._db.transaction() as s:
+            if self._fence is not None:
+                await self._fence(s)
             records = [SentRecord(f.row.id, f.at, f.sent.message_id, f.sent.result) for f in batch]
             await outbox.mark_sent_many(s, records, self._worker)
             for finished in batch:
@@ -110,6 +120,9 @@ class SentRecorder:
             for attempt in range(RECORD_ATTEMPTS):
                 try:
                     await self._transaction([finished])
+                except Fenced as exc:
+                    _resolve(finished, exc)
+                    return
                 except Exception:
                     log.warning("recording outbox row %d as sent failed (attempt %d)", finished.row.id,
                                 attempt + 1, exc_info=True)
@@ -123,9 +136,13 @@ class SentRecorder:
             _resolve(finished)
 
 
-def _resolve(finished: _Finished) -> None:
-    if not finished.recorded.done():  # its waiter may have been cancelled (the row is still recorded)
+def _resolve(finished: _Finished, fenced: Fenced | None = None) -> None:
+    if finished.recorded.done():  # its waiter may have been cancelled (the row is still recorded)
+        return
+    if fenced is None:
         finished.recorded.set_result(None)
+    else:
+        finished.recorded.set_exception(fenced)
 
 
 def lesson_sent(clock: Clock) -> SentHook:

@@ -224,7 +224,12 @@ class RetryLater(DeliveryError):
 
 
 class Transient(DeliveryError):
-    """5xx, network error or timeout: retry with backoff (the message may or may not have arrived)."""
+    """5xx, network error or timeout: retry with backoff. `ambiguous`: the request left but its answer never came
+    (a read timeout, the connection dropped after the request was written), so the message may have arrived."""
+
+    def __init__(self, reason: str, ambiguous: bool = False) -> None:
+        super().__init__(reason)
+        self.ambiguous = ambiguous
 
 
 class ChatGone(DeliveryError):

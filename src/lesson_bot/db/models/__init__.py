@@ -2,7 +2,14 @@
 
 from lesson_bot.db.base import Base
 from lesson_bot.db.models.assessment import ManualScore
-from lesson_bot.db.models.delivery import DeliveryLogEntry, Occurrence, OutboxMessage, Schedule, SkipDate
+from lesson_bot.db.models.delivery import (
+    DeliveryLeader,
+    DeliveryLogEntry,
+    Occurrence,
+    OutboxMessage,
+    Schedule,
+    SkipDate,
+)
 from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
 from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
 from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
@@ -14,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Branch",
+    "DeliveryLeader",
     "DeliveryLogEntry",
     "Dialog",
     "Lesson",

@@ -106,6 +106,18 @@ class OutboxMessage(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what Telegram returned that others need (poll id...)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
+    # Attempts whose request left but whose answer never came: each may have been delivered (a possible duplicate).
+    ambiguous_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    claim_epoch: Mapped[int | None] = mapped_column(BigInteger)  # the leader epoch the row was claimed under
+
+
+class DeliveryLeader(Base):
+    """One row: the epoch of the current delivery leader, incremented by each new leader (fences stale claims)."""
+
+    __tablename__ = "delivery_leader"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    epoch: Mapped[int] = mapped_column(BigInteger)
 
 
 class DeliveryLogEntry(Base):

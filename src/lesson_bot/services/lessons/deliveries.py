@@ -28,6 +28,7 @@ class LedgerLine:
     status: str  # an OutboxStatus, or "missed" for an occurrence that was never queued
     attempts: int
     detail: str | None
+    ambiguous: int = 0  # attempts whose answer never came after the request left: each may have arrived
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class Ledger:
     since: datetime
     outcomes: dict[str, int]  # sent, deferred, retried, failed, missed, migrated: events in the period
     waiting: int  # rows still pending or in flight
-    problems: tuple[LedgerLine, ...]  # failed and missed, newest first
+    problems: tuple[LedgerLine, ...]  # failed, missed and possibly duplicated, newest first
     recent: tuple[LedgerLine, ...]  # the latest rows, newest first
+    ambiguous: int = 0  # sends of the period's rows that got no answer after leaving (possible duplicates)
 
 
 class DeliveryService:
@@ -79,10 +81,11 @@ class DeliveryService:
                 select(OutboxMessage).where(OutboxMessage.branch_id == branch_id, OutboxMessage.due_at >= since)
                 .order_by(OutboxMessage.due_at.desc(), OutboxMessage.id.desc())
             )).scalars().all()
-            lines = [LedgerLine(r.due_at, r.kind, str(r.status), r.attempts, r.last_error) for r in rows]
-            problems = [line for line in lines if line.status in PROBLEMS] + [
+            lines = [LedgerLine(r.due_at, r.kind, str(r.status), r.attempts, r.last_error, r.ambiguous_attempts)
+                     for r in rows]
+            problems = [line for line in lines if line.status in PROBLEMS or line.ambiguous] + [
                 LedgerLine(due, "occurrence", str(OutboxStatus.MISSED), 0, None) for due in missed_occurrences
             ]
             problems.sort(key=lambda line: line.due_at, reverse=True)
             return Ledger(await branch_view(s, branch), since, dict(outcomes), waiting,
-                          tuple(problems[:limit]), tuple(lines[:limit]))
+                          tuple(problems[:limit]), tuple(lines[:limit]), sum(line.ambiguous for line in lines))

@@ -20,6 +20,9 @@ def _status(t: Lang, status: str) -> str:
 def _line(t: Lang, line: LedgerLine, zone: ZoneInfo) -> str:
     when = line.due_at.astimezone(zone).strftime("%m-%d %H:%M")
     detail = f" — {escape(line.detail[:120])}" if line.detail else ""
+    if line.ambiguous:
+        detail += " — " + t._("may have arrived twice: {count} send(s) got no answer after leaving",
+                              count=line.ambiguous)
     return f"• {when} {escape(line.kind)}: {_status(t, line.status)}{detail}"
 
 
@@ -33,6 +36,9 @@ def ledger(t: Lang, view: Ledger, days: int) -> str:
             "waiting {waiting}", sent=o.get("sent", 0), deferred=o.get("deferred", 0), retried=o.get("retried", 0),
             failed=o.get("failed", 0), missed=o.get("missed", 0), waiting=view.waiting),
     ]
+    if view.ambiguous:
+        lines.append(t._("{count} send(s) got no answer after leaving: Telegram may have delivered them, so a "
+                         "message may have arrived twice (marked below)", count=view.ambiguous))
     if view.problems:
         lines += ["", t._("<b>Problems</b>")] + [_line(t, line, zone) for line in view.problems]
     if view.recent:
