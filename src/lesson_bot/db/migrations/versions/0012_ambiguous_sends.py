@@ -6,8 +6,8 @@ ledger shows the row as possibly duplicated. `delivery_leader` holds one row who
 increments when it takes the lead; `outbox.claim_epoch` is the epoch a row was claimed under, and a dispatcher
 whose epoch is no longer current can neither claim nor settle rows (docs/delivery.md).
 
-Revision ID: 0014
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-12
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
