@@ -2,7 +2,7 @@
 PostgreSQL, against the same figures computed naively in Python from every row, in the same run.
 
 Data (report_data.py): 1,000 branches x 30 members over 2026 by default, a lesson a week and the 三会一课 meetings,
-about 1.07 million participation events (check-ins, quiz answers, 补学), bulk-loaded, then ANALYZE. Timed:
+about 1.06 million participation events (check-ins, quiz answers, 补学), bulk-loaded, then ANALYZE. Timed:
 
 - the report: ReportService.org_report for 2026-Q3 (its branches, scorecards, ranks, members, and the trend against
   2026-Q2), then its sheets (services/reports/sheets.org_sheets; this branch has no XLSX writer, so the sheets are
