@@ -16,7 +16,10 @@ class Meeting(Base):
     """One meeting of a branch and, once held, its record."""
 
     __tablename__ = "meetings"
-    __table_args__ = (Index("ix_meetings_status_starts_at", "status", "starts_at"),)
+    __table_args__ = (
+        Index("ix_meetings_status_starts_at", "status", "starts_at"),
+        Index("ix_meetings_branch_starts_at", "branch_id", "starts_at"),  # reports
+    )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)

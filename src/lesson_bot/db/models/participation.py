@@ -63,6 +63,7 @@ class ParticipationEvent(Base):
         Index("ix_participation_events_branch_kind_at", "branch_id", "kind", "occurred_at"),
         Index("ix_participation_events_member_at", "member_id", "occurred_at"),
         Index("ix_participation_events_member_version", "member_id", "lesson_version_id"),  # reports
+        Index("ix_participation_events_meeting_member", "meeting_id", "member_id"),  # reports
     )
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)

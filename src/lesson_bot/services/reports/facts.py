@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +32,8 @@ NO_QUIZ = scoring.QuizTally(0, 0, 0, 0)
 NO_MEETINGS = scoring.MeetingTally()
 
 
-def _spans(kind: cadence.Period, period: Period) -> list[cadence.Span]:
+@cache
+def _spans(kind: cadence.Period, period: Period) -> tuple[cadence.Span, ...]:
     """The cadence periods of one kind that lie inside the report period."""
     spans = []
     span = cadence.span_of(kind, period.first)
@@ -39,7 +41,7 @@ def _spans(kind: cadence.Period, period: Period) -> list[cadence.Span]:
         if span.first >= period.first:
             spans.append(span)
         span = cadence.following(span)
-    return spans
+    return tuple(spans)
 
 
 def cadence_counts(types: MeetingTypes, period: Period, zone: str, meetings: Sequence[cadence.MeetingFact],

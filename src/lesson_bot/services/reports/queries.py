@@ -100,16 +100,22 @@ class LessonRow:
 
 async def lesson_figures(s: AsyncSession, period: Period, zones: Sequence[str], scope: Scope
                          ) -> dict[int, LessonRow]:
-    """Per membership id: lessons delivered / on time / make-up, and first answers, right, reviews."""
+    """Per membership id: lessons delivered / on time / make-up, and first answers, right, reviews.
+
+    Two statements: the lessons each membership was expected to study, counted; and the check-ins and answers
+    to those lessons, each ranked in its (membership, lesson, kind, question) by time, counted in one GROUP BY
+    membership (no per-lesson aggregate in between)."""
     expected = _expected_lessons(period, zones, scope).cte("expected")
-    pairs = select(expected.c.member_id, expected.c.version_id).distinct().cte("pairs")
+    delivered = {membership_id: int(n) for membership_id, n in await s.execute(
+        select(expected.c.membership_id, func.count()).group_by(expected.c.membership_id))}
     review = Ev.mode == ParticipationMode.REVIEW
     events = (
-        select(Ev.member_id, Ev.lesson_version_id, Ev.kind, Ev.mode, Ev.correct,
-               func.row_number().over(partition_by=(Ev.member_id, Ev.lesson_version_id, Ev.kind, review,
+        select(expected.c.membership_id, Ev.kind, Ev.mode, Ev.correct,
+               func.row_number().over(partition_by=(expected.c.membership_id, Ev.lesson_version_id, Ev.kind, review,
                                                     Ev.question_index),
                                       order_by=(Ev.occurred_at, Ev.id)).label("rn"))
-        .join(pairs, and_(pairs.c.member_id == Ev.member_id, pairs.c.version_id == Ev.lesson_version_id))
+        .select_from(expected)
+        .join(Ev, and_(Ev.member_id == expected.c.member_id, Ev.lesson_version_id == expected.c.version_id))
         .where(Ev.kind.in_((ParticipationKind.LESSON_CHECKIN, ParticipationKind.QUIZ_ANSWER)),
                or_(Ev.kind == ParticipationKind.QUIZ_ANSWER, Ev.mode.in_(CREDITED)))
         .subquery("events")
@@ -123,26 +129,17 @@ async def lesson_figures(s: AsyncSession, period: Period, zones: Sequence[str], 
     def count(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    per_pair = (
-        select(e.member_id, e.lesson_version_id,
-               count(and_(checkin, e.mode == ParticipationMode.ON_TIME)).label("on_time"),
-               count(and_(checkin, e.mode == ParticipationMode.MAKEUP)).label("makeup"),
-               count(answer).label("answered"), count(and_(answer, e.correct.is_(True))).label("right"),
-               count(reviewed).label("reviews"), count(and_(reviewed, e.correct.is_(True))).label("reviews_right"))
-        .group_by(e.member_id, e.lesson_version_id)
-        .subquery("per_pair")
-    )
-    p = per_pair.c
-    rows = (await s.execute(
-        select(expected.c.membership_id, func.count(), *(func.coalesce(func.sum(col), 0) for col in (
-            p.on_time, p.makeup, p.answered, p.right, p.reviews, p.reviews_right)))
-        .select_from(expected)
-        .outerjoin(per_pair, and_(p.member_id == expected.c.member_id, p.lesson_version_id == expected.c.version_id))
-        .group_by(expected.c.membership_id)
-    )).all()
-    return {row[0]: LessonRow(scoring.LessonTally(int(row[1]), int(row[2]), int(row[3])),
-                              scoring.QuizTally(int(row[4]), int(row[5]), int(row[6]), int(row[7])))
-            for row in rows}
+    done = {row[0]: tuple(int(v) for v in row[1:]) for row in await s.execute(
+        select(e.membership_id, count(and_(checkin, e.mode == ParticipationMode.ON_TIME)),
+               count(and_(checkin, e.mode == ParticipationMode.MAKEUP)), count(answer),
+               count(and_(answer, e.correct.is_(True))), count(reviewed), count(and_(reviewed, e.correct.is_(True))))
+        .group_by(e.membership_id))}
+    result = {}
+    for membership_id, n in delivered.items():
+        on_time, makeup, answered, right, reviews, reviews_right = done.get(membership_id, (0, 0, 0, 0, 0, 0))
+        result[membership_id] = LessonRow(scoring.LessonTally(n, on_time, makeup),
+                                          scoring.QuizTally(answered, right, reviews, reviews_right))
+    return result
 
 
 def meetings_in_period(period: Period, zones: Sequence[str]) -> list[ColumnElement[bool]]:
@@ -159,10 +156,12 @@ async def meeting_figures(s: AsyncSession, period: Period, zones: Sequence[str],
                         Membership.party_group == Meeting.party_group))
     done = exists().where(Ev.member_id == Membership.member_id, Ev.meeting_id == Meeting.id,
                           Ev.kind == ParticipationKind.MAKEUP_DONE)
+    # The version's lesson is joined inside the EXISTS: an IN (SELECT ...) there would not correlate with the
+    # meeting and would count a check-in to any 党课's lesson.
     studied = exists().where(
         Ev.member_id == Membership.member_id, Ev.kind == ParticipationKind.LESSON_CHECKIN,
-        Ev.occurred_at >= Meeting.starts_at,
-        Ev.lesson_version_id.in_(select(LessonVersion.id).where(LessonVersion.lesson_id == Meeting.lesson_id)))
+        Ev.occurred_at >= Meeting.starts_at, Ev.lesson_version_id == LessonVersion.id,
+        LessonVersion.lesson_id == Meeting.lesson_id)
     signed, late = SignIn.id.is_not(None), SignIn.late.is_(True)
     excused = and_(~signed, Rsvp.id.is_not(None))
     absent = and_(~signed, Rsvp.id.is_(None))

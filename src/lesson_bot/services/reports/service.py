@@ -9,13 +9,14 @@ rules turn them on). Refusals are audited by AccessControl.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, ManualScore, Member, Membership
 from lesson_bot.db.uow import Database
-from lesson_bot.domain.assessment import AssessmentRules, BranchFacts, member_points, ranks
+from lesson_bot.domain.assessment import AssessmentRules, BranchFacts, member_points, ranks, scorecard
 from lesson_bot.domain.enums import BranchStatus, MembershipStatus
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.periods import Period
@@ -62,7 +63,7 @@ class ReportService:
     def _ranked(self, facts: dict[int, BranchFacts], rules: AssessmentRules) -> list[BranchLine]:
         lines = [branch_line(f, rules) for f in facts.values()]
         order = ranks({line.branch_id: line.scorecard.total for line in lines})
-        ranked = [branch_line(f, rules, order.get(f.branch_id)) for f in facts.values()]
+        ranked = [replace(line, rank=order.get(line.branch_id)) for line in lines]
         return sorted(ranked, key=lambda b: (b.rank is None, b.rank or 0, b.title, b.branch_id))
 
     async def member_report(self, telegram_user_id: int, member_id: int | None, period: Period) -> MemberReport:
@@ -118,7 +119,7 @@ class ReportService:
             facts = await self._facts(s, period, branches, Scope())
             before = await self._facts(s, period.previous(), branches, Scope())
         lines = self._ranked(facts, self.rules)
-        previous = {f.branch_id: branch_line(f, self.rules).scorecard.total for f in before.values()}
+        previous = {f.branch_id: scorecard(f, self.rules).total for f in before.values()}
         trend = tuple(Trend(b.branch_id, b.scorecard.total, previous.get(b.branch_id)) for b in lines)
         members = [member_line(f.branch_id, m, self.rules) for f in facts.values() for m in f.members]
         by_branch: dict[int, list[MemberLine]] = {}
