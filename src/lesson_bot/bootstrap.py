@@ -31,6 +31,7 @@ from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.schedules.plans import ScheduleService
+from lesson_bot.services.web_sessions import WebSessionService
 
 
 def configure_ptb() -> None:
@@ -65,6 +66,7 @@ class Services:
     records: MeetingRecordService
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
+    web_sessions: WebSessionService
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""
@@ -106,6 +108,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
                                      timedelta(hours=settings.record_grace_hours)),
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
+        web_sessions=WebSessionService(db, clock, settings.public_url,
+                                       settings.bot_token.get_secret_value() if settings.bot_token else None),
     )
 
 

@@ -97,7 +97,7 @@ class Harness:
 
 async def start_harness(
     db_url: str, *, default_locale: str = "zh-Hans", content_dir: Path = REPO_ROOT / "content",
-    admin_chat: bool = False,
+    admin_chat: bool = False, **overrides: object,
 ) -> AsyncIterator[Harness]:
     """The bot polling a fresh sandbox. With `admin_chat`, the admin (ADMIN_ID) started the bot beforehand and
     their private chat is the admin chat."""
@@ -107,7 +107,7 @@ async def start_harness(
             await sb.control.start(ADMIN_ID)
         settings = load_settings(database_url=db_url, admin_ids=str(ADMIN_ID), default_locale=default_locale,
                                  bot_api_base_url=sb.base_url.removesuffix("/bot"), content_dir=content_dir,
-                                 admin_chat_id=ADMIN_ID if admin_chat else None)
+                                 admin_chat_id=ADMIN_ID if admin_chat else None, **overrides)
         services = build_services(settings, FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)))
         app = build_application(services, sb.token, settings.bot_api_base_url, time_scale=TIME_SCALE)
         errors = _Errors()

@@ -9,8 +9,12 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    MenuButtonCommands,
+    MenuButtonWebApp,
+    WebAppInfo,
 )
 
+from lesson_bot.bot.texts import dashboard
 from lesson_bot.i18n import Lang, Translator
 
 TELEGRAM_LANGUAGE = {"zh-Hans": "zh", "en": "en"}
@@ -38,6 +42,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("record", t._("record a meeting's minutes and decisions (secretaries, recorders)")),
         BotCommand("makeups", t._("who still owes the make-up of a meeting (secretaries)")),
         BotCommand("cadence", t._("meetings held and missing, per period (secretaries, admins)")),
+        BotCommand("dashboard", dashboard.command(t)),
     ]
 
 
@@ -77,3 +82,13 @@ async def set_commands(bot: Bot, translator: Translator) -> None:
         await bot.set_my_commands(build(translator.lang(None)), scope=scope)
         for locale, code in TELEGRAM_LANGUAGE.items():
             await bot.set_my_commands(build(translator.lang(locale)), scope=scope, language_code=code)
+
+
+async def set_menu_button(bot: Bot, translator: Translator, app_url: str | None) -> None:
+    """The menu button of private chats: the dashboard's Mini App when it is served over https (Telegram opens Mini
+    Apps over https only), else the command list."""
+    if app_url is not None and app_url.startswith("https://"):
+        await bot.set_chat_menu_button(menu_button=MenuButtonWebApp(dashboard.menu_button(translator.lang(None)),
+                                                                    WebAppInfo(app_url)))
+    else:
+        await bot.set_chat_menu_button(menu_button=MenuButtonCommands())

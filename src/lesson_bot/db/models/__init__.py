@@ -6,11 +6,13 @@ from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
 from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
 from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
+from lesson_bot.db.models.web import DashboardLogin
 
 __all__ = [
     "AuditEntry",
     "Base",
     "Branch",
+    "DashboardLogin",
     "DeliveryLogEntry",
     "Dialog",
     "Lesson",
