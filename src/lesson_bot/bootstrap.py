@@ -15,6 +15,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.branches.roster import RosterService
 from lesson_bot.services.clock import Clock, SystemClock
+from lesson_bot.services.dashboard_pages import DashboardReads
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
 from lesson_bot.services.lessons.library import LibraryService
@@ -67,6 +68,7 @@ class Services:
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
     web_sessions: WebSessionService
+    dashboard: DashboardReads
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""
@@ -84,6 +86,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     access = AccessControl(db, clock, frozenset(settings.admin_ids))
     translator = Translator(settings.default_locale)
     meeting_types = read_meeting_types(settings.meeting_types_file)
+    progress = ProgressService(db, clock, access)
     return Services(
         settings=settings,
         db=db,
@@ -99,7 +102,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         participation=ParticipationRecorder(db, clock),
         makeup=MakeupService(db, clock),
         reviews=ReviewService(db, clock),
-        progress=ProgressService(db, clock, access),
+        progress=progress,
         nudges=NudgeService(db, clock, settings.nudge_rules),
         meetings=MeetingService(db, clock, access, translator, meeting_types),
         rsvp=RsvpService(db, clock, access, translator, meeting_types),
@@ -110,6 +113,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
         web_sessions=WebSessionService(db, clock, settings.public_url,
                                        settings.bot_token.get_secret_value() if settings.bot_token else None),
+        dashboard=DashboardReads(db, clock, access, progress),
     )
 
 

@@ -23,6 +23,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from lesson_bot.bootstrap import Services
 from lesson_bot.bot.app import BotApplication, prepare
 from lesson_bot.bot.webhook import register_webhook
+from lesson_bot.services.meetings.config import read_meeting_types
+from lesson_bot.web.dashboard.deps import DashboardDeps
+from lesson_bot.web.dashboard.routes import routes as dashboard_routes
 from lesson_bot.web.webhook_endpoint import WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,19 @@ class WebhookFirst:
             await self._webhook(scope, receive, send)
         else:
             await self.app(scope, receive, send)
+
+
+def dashboard_deps(services: Services) -> DashboardDeps:
+    """What the dashboard uses (the report, review and export plugs are wired here once those services exist)."""
+    settings = services.settings
+    assert settings.public_url is not None and settings.session_secret is not None
+    return DashboardDeps(
+        public_url=settings.public_url, session_secret=settings.session_secret.get_secret_value(),
+        default_timezone=settings.default_timezone, clock=services.clock, translator=services.translator,
+        meeting_types=read_meeting_types(settings.meeting_types_file), sessions=services.web_sessions,
+        reads=services.dashboard, branches=services.branches, roster=services.roster, progress=services.progress,
+        deliveries=services.deliveries, records=services.records, cadence=services.cadence,
+    )
 
 
 def build_web_app(services: Services, bot: BotApplication | None) -> ASGIApp:
@@ -75,7 +91,8 @@ def build_web_app(services: Services, bot: BotApplication | None) -> ASGIApp:
             yield
             await bot.stop()
 
-    app = Starlette(routes=[Route("/healthz", health, methods=["GET"])], lifespan=lifespan)
+    dashboard = dashboard_routes(dashboard_deps(services)) if settings.dashboard_enabled else []
+    app = Starlette(routes=[Route("/healthz", health, methods=["GET"]), *dashboard], lifespan=lifespan)
     if bot is not None and settings.webhook_url:
         return WebhookFirst(app, webhook_path(settings.webhook_url), WebhookEndpoint(bot, secret))
     return app
