@@ -3,7 +3,6 @@ and every forged or foreign way in refused."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -162,4 +161,3 @@ def _forged_session_cookie(site: Site) -> str:
     return TimestampSigner("not-the-server-secret-" * 3).sign(payload).decode()
 
 
-_ = asyncio  # the site's helpers run their own event loops
