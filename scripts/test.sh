@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command that sets up and runs every check on a fresh machine:
-#   a virtual environment in .venv, the package with its dev extra, PostgreSQL if it is down,
+#   a virtual environment in .venv, the package with its dev extra, PostgreSQL if it is down, chromium for the
+#   dashboard's browser tests if it is missing,
 #   then ruff, mypy on src/ and the whole pytest suite (SQLite and PostgreSQL).
 # Extra arguments go to pytest, e.g. `scripts/test.sh -k sandbox`.
 set -euo pipefail
@@ -16,6 +17,13 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -h 127.0.0.1 -p 5432 -q
         pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start
         for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
     fi
+fi
+
+# The dashboard's browser tests drive Debian's chromium through its chromedriver (tests/web): install them when
+# missing, as root with apt-get (CI runs as root on this image; elsewhere install them yourself).
+if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing chromium and chromium-driver"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
 echo "== ruff"

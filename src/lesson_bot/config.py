@@ -20,6 +20,7 @@ from lesson_bot.domain.nudge_rules import NudgeRules, QuietHours
 ENV_PREFIX = "LESSON_BOT_"
 SUPPORTED_LOCALES = ("zh-Hans", "en")
 _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+SESSION_SECRET_MIN = 32
 _BOT_TOKEN_RE = re.compile(r"^\d+:[A-Za-z0-9_-]{20,}$")
 
 
@@ -65,6 +66,14 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, description="1-256 characters of A-Z a-z 0-9 _ -, checked on every webhook request"
     )
+    public_url: str | None = Field(
+        default=None, description="the dashboard's public URL, like https://party.example.org (https in production: "
+        "Telegram opens Mini Apps over https only); unset means no dashboard"
+    )
+    session_secret: SecretStr | None = Field(
+        default=None, description="at least 32 random characters that sign the dashboard's session cookies; required "
+        "when LESSON_BOT_PUBLIC_URL is set"
+    )
     meeting_types_file: Path | None = Field(
         default=None, description="a YAML file of meeting types to add or override (see docs/meetings.md)"
     )
@@ -107,7 +116,7 @@ class Settings(BaseSettings):
             raise ValueError("does not look like a bot token")
         return value
 
-    @field_validator("bot_api_base_url", "webhook_url")
+    @field_validator("bot_api_base_url", "webhook_url", "public_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
         if value is not None and not re.match(r"^https?://[^\s/]+", value):
@@ -140,6 +149,13 @@ class Settings(BaseSettings):
             raise ValueError("has characters Telegram does not allow")
         return value
 
+    @field_validator("session_secret")
+    @classmethod
+    def _session_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < SESSION_SECRET_MIN:
+            raise ValueError(f"is shorter than {SESSION_SECRET_MIN} characters")
+        return value
+
     @field_validator("nudge_quiet_hours")
     @classmethod
     def _quiet_hours(cls, value: str) -> str:
@@ -154,6 +170,19 @@ class Settings(BaseSettings):
                 "can post updates; expected 1-256 characters of A-Z a-z 0-9 _ -"
             )
         return self
+
+    @model_validator(mode="after")
+    def _dashboard_needs_secret(self) -> Settings:
+        if self.public_url and self.session_secret is None:
+            raise ValueError(
+                f"{ENV_PREFIX}SESSION_SECRET: required when {ENV_PREFIX}PUBLIC_URL is set, to sign the dashboard's "
+                f"session cookies; expected at least {SESSION_SECRET_MIN} random characters"
+            )
+        return self
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        return self.public_url is not None
 
     @property
     def nudge_rules(self) -> NudgeRules:

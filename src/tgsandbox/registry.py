@@ -68,6 +68,7 @@ def _load() -> None:
         methods_bot,
         methods_chats,
         methods_media,
+        methods_menu,
         methods_messages,
         methods_polls,
     )

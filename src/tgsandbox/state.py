@@ -72,6 +72,7 @@ class SandboxState:
     updates: UpdateQueue = field(default_factory=UpdateQueue)
     webhook: WebhookConfig | None = None
     commands: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+    menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)  # None: the default button
     privacy_mode: bool = True
     requests: Counter[str] = field(default_factory=Counter)
     changed: Signal = field(default_factory=Signal)

@@ -103,7 +103,7 @@ class Harness:
 
 async def start_harness(
     db_url: str, *, default_locale: str = "zh-Hans", content_dir: Path = REPO_ROOT / "content",
-    admin_chat: bool = False,
+    admin_chat: bool = False, **overrides: object,
 ) -> AsyncIterator[Harness]:
     """The bot polling a fresh sandbox. With `admin_chat`, the admin (ADMIN_ID) started the bot beforehand and
     their private chat is the admin chat."""
@@ -114,7 +114,7 @@ async def start_harness(
         settings = load_settings(database_url=db_url, admin_ids=str(ADMIN_ID), default_locale=default_locale,
                                  bot_api_base_url=sb.base_url.removesuffix("/bot"), content_dir=content_dir,
                                  admin_chat_id=ADMIN_ID if admin_chat else None, bot_token=sb.token,
-                                 db_upgrade_on_start=False)
+                                 db_upgrade_on_start=False, **overrides)
         system = build_app(settings, Overrides(clock=FixedClock(datetime(2026, 12, 1, 2, 0, tzinfo=UTC)),
                                                time_scale=TIME_SCALE, polling=True, poll_timeout=timedelta(seconds=1),
                                                start_engine=False))

@@ -6,7 +6,15 @@ import datetime as dtm
 
 import pytest
 import telegram
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonCommands,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 
 from tests.sandbox.conftest import Branch
 from tests.sandbox.helpers import drain
@@ -143,6 +151,22 @@ async def test_commands_menu(bot: telegram.Bot) -> None:
     assert [c.command for c in await bot.get_my_commands()] == ["me", "start"]
     assert await bot.delete_my_commands()
     assert await bot.get_my_commands() == ()
+
+
+async def test_menu_button(bot: telegram.Bot, branch: Branch) -> None:
+    """setChatMenuButton keeps a Mini App button (default or per private chat) that getChatMenuButton returns; an
+    http Mini App URL and a group chat are refused as Telegram refuses them."""
+    assert isinstance(await bot.get_chat_menu_button(), MenuButtonDefault)
+    app = MenuButtonWebApp("看板", WebAppInfo("https://party.example.org/app"))
+    assert await bot.set_chat_menu_button(menu_button=app)
+    assert await bot.get_chat_menu_button(branch.secretary) == app
+    assert await bot.set_chat_menu_button(branch.secretary, MenuButtonCommands())
+    assert isinstance(await bot.get_chat_menu_button(branch.secretary), MenuButtonCommands)
+    assert await bot.get_chat_menu_button() == app
+    with pytest.raises(telegram.error.BadRequest, match=r"(?i)only https links are allowed"):
+        await bot.set_chat_menu_button(menu_button=MenuButtonWebApp("看板", WebAppInfo("http://party.example.org")))
+    with pytest.raises(telegram.error.BadRequest, match=r"(?i)invalid chat_id specified"):
+        await bot.set_chat_menu_button(branch.chat_id, MenuButtonCommands())
 
 
 async def test_chat_information(bot: telegram.Bot, branch: Branch, sb: Sandbox) -> None:

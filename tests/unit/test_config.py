@@ -74,6 +74,8 @@ def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch
         ("BOT_TOKEN", "not-a-token", "LESSON_BOT_BOT_TOKEN: does not look like a bot token"),
         ("WEBHOOK_SECRET", "has space", "LESSON_BOT_WEBHOOK_SECRET: has characters Telegram does not allow"),
         ("BOT_API_BASE_URL", "ftp://x", "LESSON_BOT_BOT_API_BASE_URL: must be an http:// or https:// URL"),
+        ("PUBLIC_URL", "party.example.org", "LESSON_BOT_PUBLIC_URL: must be an http:// or https:// URL"),
+        ("SESSION_SECRET", "short", "LESSON_BOT_SESSION_SECRET: is shorter than 32 characters"),
     ],
 )
 def test_a_bad_value_is_one_line_naming_the_variable_and_the_form(
@@ -88,3 +90,18 @@ def test_a_bad_value_is_one_line_naming_the_variable_and_the_form(
     assert "\n" not in message
     assert "expected" in message
     assert value not in message or variable != "BOT_TOKEN"  # a token is never echoed back
+
+
+def test_the_dashboard_needs_a_session_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A public URL without a session secret stops start-up naming the missing variable; with one, the dashboard
+    is on, its URL without a trailing slash, and the secret hidden when the settings are printed."""
+    monkeypatch.setenv("LESSON_BOT_PUBLIC_URL", "https://party.example.org/")
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(info.value).startswith("LESSON_BOT_SESSION_SECRET: required when LESSON_BOT_PUBLIC_URL is set")
+    monkeypatch.setenv("LESSON_BOT_SESSION_SECRET", "k" * 40)
+    s = load_settings()
+    assert s.dashboard_enabled and s.public_url == "https://party.example.org"
+    assert "k" * 40 not in repr(s)
+    monkeypatch.delenv("LESSON_BOT_PUBLIC_URL")
+    assert not load_settings().dashboard_enabled

@@ -27,7 +27,7 @@ def _key(message: str | tuple[str, str], context: str | None) -> str | tuple[str
 def _code_messages() -> set[str | tuple[str, str]]:
     found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, context in extract_from_dir(
-        str(SRC), method_map=[("**.py", "python")], keywords=KEYWORDS
+        str(SRC), method_map=[("**.py", "python"), ("**/templates/**.html", "jinja2")], keywords=KEYWORDS
     ):
         found.add(_key(message if isinstance(message, str) else (message[0], message[1]), context))
     return found

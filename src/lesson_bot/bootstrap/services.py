@@ -16,6 +16,7 @@ from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.branches.roster import RosterService
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.container import Services
+from lesson_bot.services.dashboard_pages import DashboardReads
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
 from lesson_bot.services.lessons.library import LibraryService
@@ -37,6 +38,7 @@ from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
 from lesson_bot.services.surveys.opening import SurveyService
 from lesson_bot.services.surveys.results import SurveyResultsService
+from lesson_bot.services.web_sessions import WebSessionService
 
 
 def configure_ptb() -> None:
@@ -53,6 +55,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     access = AccessControl(db, clock, frozenset(settings.admin_ids))
     translator = Translator(settings.default_locale)
     meeting_types = read_meeting_types(settings.meeting_types_file)
+    progress = ProgressService(db, clock, access, ScoringRules())
     return Services(
         settings=settings,
         db=db,
@@ -68,7 +71,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         participation=ParticipationRecorder(db, clock),
         makeup=MakeupService(db, clock),
         reviews=ReviewService(db, clock),
-        progress=ProgressService(db, clock, access, ScoringRules()),
+        progress=progress,
         nudges=NudgeService(db, clock, settings.nudge_rules),
         meetings=MeetingService(db, clock, access, translator, meeting_types),
         rsvp=RsvpService(db, clock, access, translator, meeting_types),
@@ -81,6 +84,9 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         reports=ReportService(db, clock, access, read_assessment_rules(settings.assessment_file), meeting_types),
         surveys=SurveyService(db, clock, access, translator),
         survey_results=SurveyResultsService(db, access),
+        web_sessions=WebSessionService(db, clock, settings.public_url,
+                                       settings.bot_token.get_secret_value() if settings.bot_token else None),
+        dashboard=DashboardReads(db, clock, access, progress),
     )
 
 

@@ -11,7 +11,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
-from lesson_bot.bot.handlers import dialog_taps, private, replies
+from lesson_bot.bot.handlers import dashboard, dialog_taps, private, replies
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
 from lesson_bot.bot.handlers.lessons import deliveries, makeup, progress
@@ -116,6 +116,7 @@ def _register(application: BotApplication) -> None:
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
                               *record_review.handlers(),
                               *surveys.handlers(),
+                              *dashboard.handlers(),
                               *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)
@@ -128,6 +129,7 @@ async def prepare(application: BotApplication) -> None:
     """
     services = application.bot_data.services
     await commands.set_commands(application.bot, services.translator)
+    await commands.set_menu_button(application.bot, services.translator, services.web_sessions.app_url)
     status = await services.library.sync(services.settings.lessons_dir)
     log.info("lesson library: %d lessons loaded, %s", status.lessons, status.report.summary())
     if status.problems and services.settings.admin_chat_id is not None:

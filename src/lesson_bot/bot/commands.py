@@ -9,8 +9,12 @@ from telegram import (
     BotCommandScopeAllChatAdministrators,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    MenuButtonCommands,
+    MenuButtonWebApp,
+    WebAppInfo,
 )
 
+from lesson_bot.bot.texts import dashboard
 from lesson_bot.i18n import Lang, Translator
 
 TELEGRAM_LANGUAGE = {"zh-Hans": "zh", "en": "en"}
@@ -40,6 +44,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("cadence", t._("meetings held and missing, per period (secretaries, admins)")),
         BotCommand("survey", t._("satisfaction survey (民主测评): open one, see results (admins)")),
         BotCommand("reviewrecords", t._("review the branches' meeting records: approve or return (admins)")),
+        BotCommand("dashboard", dashboard.command(t)),
     ]
 
 
@@ -79,3 +84,13 @@ async def set_commands(bot: Bot, translator: Translator) -> None:
         await bot.set_my_commands(build(translator.lang(None)), scope=scope)
         for locale, code in TELEGRAM_LANGUAGE.items():
             await bot.set_my_commands(build(translator.lang(locale)), scope=scope, language_code=code)
+
+
+async def set_menu_button(bot: Bot, translator: Translator, app_url: str | None) -> None:
+    """The menu button of private chats: the dashboard's Mini App when it is served over https (Telegram opens Mini
+    Apps over https only), else the command list."""
+    if app_url is not None and app_url.startswith("https://"):
+        await bot.set_chat_menu_button(menu_button=MenuButtonWebApp(dashboard.menu_button(translator.lang(None)),
+                                                                    WebAppInfo(app_url)))
+    else:
+        await bot.set_chat_menu_button(menu_button=MenuButtonCommands())

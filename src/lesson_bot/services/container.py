@@ -14,6 +14,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.branches.roster import RosterService
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.dashboard_pages import DashboardReads
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
 from lesson_bot.services.lessons.library import LibraryService
@@ -33,6 +34,7 @@ from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
 from lesson_bot.services.surveys.opening import SurveyService
 from lesson_bot.services.surveys.results import SurveyResultsService
+from lesson_bot.services.web_sessions import WebSessionService
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Services:
     reports: ReportService
     surveys: SurveyService
     survey_results: SurveyResultsService
+    web_sessions: WebSessionService
+    dashboard: DashboardReads
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""

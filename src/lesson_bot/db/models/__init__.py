@@ -16,11 +16,13 @@ from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Members
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
 from lesson_bot.db.models.reviews import RecordReview
 from lesson_bot.db.models.surveys import Survey, SurveyPoll, SurveyQuestion
+from lesson_bot.db.models.web import DashboardLogin
 
 __all__ = [
     "AuditEntry",
     "Base",
     "Branch",
+    "DashboardLogin",
     "DeliveryLeader",
     "DeliveryLogEntry",
     "Dialog",

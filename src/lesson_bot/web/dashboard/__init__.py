@@ -1,0 +1,1 @@
+"""The committee's web dashboard: login through Telegram, role-checked pages, server-rendered."""
