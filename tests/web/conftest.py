@@ -19,10 +19,11 @@ from urllib.parse import urlencode
 import pytest
 import uvicorn
 
-from lesson_bot.bootstrap import Services, build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.config import Settings, load_settings
 from lesson_bot.domain.webapp_auth import sign
 from lesson_bot.services.clock import FixedClock
+from lesson_bot.services.container import Services
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
 from lesson_bot.web.app import build_web_app

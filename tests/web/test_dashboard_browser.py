@@ -11,9 +11,9 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 from sqlalchemy import select
 
-from lesson_bot.bootstrap import Services
 from lesson_bot.db.models import AuditEntry
 from lesson_bot.domain.enums import AuditOutcome
+from lesson_bot.services.container import Services
 from tests.services.records_support import HOST, SEC
 from tests.web.conftest import ADMIN, OTHER_SEC, TOKEN, Site, screenshot
 
