@@ -8,11 +8,10 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, datetime
 from pathlib import Path
 
 from lesson_bot.reports.safe import safe_cell
-from lesson_bot.reports.tables import Cell, Kind, Table, Workbook
+from lesson_bot.reports.tables import Cell, Kind, Table, Workbook, cell_text
 
 BOM = "\ufeff"
 # A fixed timestamp keeps a zip of the same report byte-for-byte the same
@@ -20,17 +19,7 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _text(kind: Kind, value: Cell) -> str:
-    if value is None:
-        return ""
-    if kind is Kind.PERCENT and isinstance(value, int | float):
-        return f"{value:.1%}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, str):
-        return str(safe_cell(value))
-    return str(value)
+    return str(safe_cell(value)) if isinstance(value, str) else cell_text(kind, value)
 
 
 def csv_text(table: Table) -> str:

@@ -108,3 +108,16 @@ class Workbook:
         names = [table.name for table in self.tables]
         if not names or len(set(names)) != len(names):
             raise ValueError(f"a workbook needs at least one table and distinct table names: {names}")
+
+
+def cell_text(kind: Kind, value: Cell) -> str:
+    """A cell as text the way a spreadsheet shows it: percentages as 85.0%, date-times to the minute, dates ISO."""
+    if value is None:
+        return ""
+    if kind is Kind.PERCENT and isinstance(value, int | float):
+        return f"{value:.1%}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)

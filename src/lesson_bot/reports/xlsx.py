@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook as XlsxBook
@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from lesson_bot.reports.safe import safe_cell
-from lesson_bot.reports.tables import Cell, Kind, Table, Workbook
+from lesson_bot.reports.tables import Cell, Kind, Table, Workbook, cell_text
 
 FORMATS = {
     Kind.INTEGER: "0",
@@ -42,17 +42,9 @@ def display_width(text: str) -> int:
 
 def _shown(kind: Kind, value: Cell) -> str:
     """Roughly what Excel shows for a cell, to size its column."""
-    if value is None:
-        return ""
-    if kind is Kind.PERCENT and isinstance(value, int | float):
-        return f"{value:.1%}"
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
+    if isinstance(value, float) and kind is not Kind.PERCENT:
         return f"{value:.2f}"
-    return str(value)
+    return cell_text(kind, value)
 
 
 def sheet_names(titles: list[str]) -> list[str]:
