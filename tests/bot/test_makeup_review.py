@@ -21,8 +21,7 @@ from lesson_bot.delivery.recorder import lesson_sent
 from lesson_bot.domain.enums import ParticipationKind, ParticipationMode, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons.review_ticks import ReviewTicker
-from tests.bot.conftest import TIME_SCALE, Harness
-from tests.bot.test_roster_flow import registered_branch
+from tests.support.bot import TIME_SCALE, Harness, registered_branch
 
 SLUG = "red-zunyi-conference"  # one text message and three quiz questions; answers (0-based) 1, 0, 2
 RIGHT = (1, 0, 2)

@@ -13,10 +13,8 @@ from lesson_bot.db.models import AuditEntry, OutboxMessage
 from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.schedules.plans import LessonPlan
-from tests.bot.conftest import Harness
-from tests.bot.test_roster_flow import registered_branch
-from tests.bot.test_schedule_wizard import buttons, press
-from tests.bot.test_upcoming_meetings import weekly_congress_by_wizard
+from tests.support.bot import Harness, registered_branch
+from tests.support.wizards import buttons, press, weekly_congress_by_wizard
 
 RED = ["中共一大：开天辟地的大事变", "南昌起义：打响第一枪", "古田会议：思想建党、政治建军",
        "遵义会议：生死攸关的转折点", "长征：理想信念的伟大远征"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -13,45 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from lesson_bot.cli import app
-from lesson_bot.domain.enums import PartyStatus
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.meetings.cadence_reminders import CadenceReminders
 from lesson_bot.services.meetings.notices import record_text
 from lesson_bot.services.views import Person
-from tests.bot.conftest import ADMIN_ID, Harness
-from tests.bot.test_meetings import at, deliver
-from tests.services.records_support import (
-    ABSENT,
-    HOST,
-    ON_LEAVE,
-    OUTSIDER,
-    PROBATIONARY,
-    RECORDER,
-    SEC,
-    add_meeting,
-)
+from tests.support.bot import ADMIN_ID, Harness, at, started_committee_branch
+from tests.support.engine import send_due_meetings
+from tests.support.records import ABSENT, HOST, ON_LEAVE, RECORDER, SEC, add_meeting
+from tests.support.sandbox import PHOTO_PNG
 
-# A 1x1 PNG: what a phone would send as a photo of the attendance sheet.
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
-                       "AAAABJRU5ErkJggg==")
 MEETING_START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai; the harness clock is 1 Dec 02:00
-
-
-async def _branch(h: Harness, secretary_language: str = "zh-hans") -> int:
-    """一支部 with its secretary and six members who all opened the branch's link; five on the committee."""
-    for p in (SEC, HOST, RECORDER, PROBATIONARY, ON_LEAVE, ABSENT, OUTSIDER):
-        await h.control.create_user(p.full_name, username=p.username, user_id=p.telegram_user_id,
-                                    language_code=secretary_language if p is SEC else "zh-hans")
-    group = await h.control.create_group("一支部群", [p.telegram_user_id for p in (SEC, HOST, RECORDER)])
-    branch = await h.services.branches.register(SEC, int(group["chat_id"]), "一支部", "Asia/Shanghai", "zh-Hans",
-                                                is_group_admin=True)
-    await h.start(SEC.telegram_user_id)
-    for p in (HOST, RECORDER, PROBATIONARY, ON_LEAVE, ABSENT, OUTSIDER):
-        await h.start(p.telegram_user_id, branch.invite_code)
-        await h.services.roster.update_member(
-            SEC.telegram_user_id, branch.id, p.telegram_user_id, is_committee=p is not OUTSIDER,
-            party_status=PartyStatus.PROBATIONARY if p is PROBATIONARY else PartyStatus.FULL)
-    return branch.id
 
 
 @asynccontextmanager
@@ -78,7 +48,7 @@ async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(
     every field and submits; host and recorder each get it with a confirm button, and after both taps it is
     confirmed."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h)
+    branch_id = await started_committee_branch(h)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     [menu] = await h.say(sec, sec, "/record")
     assert menu["text"] == "要记录哪一次会议？" and "支部委员会 · 研究十二月工作" in menu["buttons"][0][0]["text"]
@@ -89,7 +59,7 @@ async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(
     await h.say(sec, sec, "一、传达学习上级文件精神。")
     [noted] = await h.say(sec, sec, "二、研究十二月发展党员工作。")
     assert noted["text"].startswith("✓ 已记下（共 2 条）")
-    photo = await h.control.send_photo(sec, sec, PNG, caption="签到表")
+    photo = await h.control.send_photo(sec, sec, PHOTO_PNG, caption="签到表")
     [kept] = await h.bot_messages(sec, photo["message_id"])
     assert kept["text"] == "📎 已保存附件（本记录共 1 个）。"
     before = await h.last_message_id(sec)
@@ -128,7 +98,7 @@ async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(
 async def test_a_record_made_days_later_is_flagged_late(harness: Harness) -> None:
     """The recorder (not a secretary) records a meeting of four days ago: it is saved as 补录 with its time."""
     h, recorder = harness, RECORDER.telegram_user_id
-    branch_id = await _branch(h)
+    branch_id = await started_committee_branch(h)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True,
                                    start=MEETING_START - timedelta(days=3), topic="十一月支委会")
     [menu] = await h.say(recorder, recorder, "/record")
@@ -156,7 +126,7 @@ async def test_absentees_get_their_makeup_and_the_secretary_sees_who_completed(h
     """After the minutes are recorded, 赵六 (on leave) and 孙八 (absent) each get the minutes in private with a
     已学习 button; 孙八 taps it; /makeups and the record's view show 赵六 still open and 孙八 done."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h)
+    branch_id = await started_committee_branch(h)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     await h.services.records.submit(sec, meeting_id, minutes="一、传达学习上级文件精神。", decisions="决议一")
     absent_before = await h.last_message_id(ABSENT.telegram_user_id)
@@ -183,7 +153,7 @@ async def test_a_missing_committee_meeting_reminds_the_secretary_before_the_mont
     """November's 支委会 was held; December has none. On 26 Dec the tick reminds the secretary once, in private;
     /cadence shows December's 支委会 as due soon and November's as held."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h)
+    branch_id = await started_committee_branch(h)
     await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     clock = h.services.clock
     assert isinstance(clock, FixedClock)
@@ -206,7 +176,7 @@ async def test_a_missing_committee_meeting_reminds_the_secretary_before_the_mont
 async def test_an_english_speaking_secretary_records_in_english(harness: Harness) -> None:
     """A secretary whose Telegram speaks English gets the whole flow in English, figures included."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h, "en")
+    branch_id = await started_committee_branch(h, "en")
     await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     [menu] = await h.say(sec, sec, "/record")
     assert menu["text"] == "Which meeting do you want to record?"
@@ -238,7 +208,7 @@ async def test_me_counts_a_meetings_makeup_once_it_is_done(harness: Harness) -> 
     points; once 孙八 taps 已学习 on his task, his /me shows it made up and 1 point, while 赵六 still owes hers.
     张三, who attended, sees no make-up figures at all."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h)
+    branch_id = await started_committee_branch(h)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     await h.services.records.submit(sec, meeting_id, minutes="一、传达学习上级文件精神。", decisions=None)
     absent, on_leave = ABSENT.telegram_user_id, ON_LEAVE.telegram_user_id
@@ -271,7 +241,7 @@ async def test_the_record_marks_who_signed_in_late_by_proxy_or_offline(
     the window has closed, the record the secretary reviews marks each of them in their language, and
     `lesson-bot meetings record` prints the same attendee line."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h, language)
+    branch_id = await started_committee_branch(h, language)
     start = h.services.clock.now() - timedelta(minutes=5)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=start, closed=False,
                                    topic="研究一月工作", signed=(HOST, RECORDER))  # 张三 on time, 李四 late
@@ -281,7 +251,7 @@ async def test_the_record_marks_who_signed_in_late_by_proxy_or_offline(
                   if b["callback_data"].startswith(f"mt:{verb}:") and name in b["text"]]
         await h.tap(sec, sheet["message_id"], sec, data)
     at(h, start + timedelta(minutes=21))
-    await deliver(h)  # the window closes: the attendance is final
+    await send_due_meetings(h)  # the window closes: the attendance is final
     assert (await h.services.records.view(sec, meeting_id)).attendance_final
     [menu] = await h.say(sec, sec, "/record")
     before = await h.last_message_id(sec)

@@ -19,7 +19,7 @@ from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.calls import MeetingDraft
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 ADMIN = 4242
 

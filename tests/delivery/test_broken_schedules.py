@@ -29,7 +29,7 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.schedules import broken
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 # Monday 2026-11-30 20:00 in Shanghai is 12:00 UTC.
 FIRST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,22 +23,12 @@ from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import from_payload, part_from_payload
 from lesson_bot.services.clock import SystemClock
+from tests.support.delivery import Events, groups, lesson_parts, statuses
+from tests.support.sandbox import bot_texts
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 
 TIME_SCALE = 20.0
-
-
-@dataclass
-class Events:
-    gone: list[tuple[int, str]] = field(default_factory=list)
-    moved: list[tuple[int, int]] = field(default_factory=list)
-
-    async def chat_gone(self, chat_id: int, reason: str) -> None:
-        self.gone.append((chat_id, reason))
-
-    async def chat_moved(self, old_chat_id: int, new_chat_id: int) -> None:
-        self.moved.append((old_chat_id, new_chat_id))
 
 
 @dataclass
@@ -68,35 +58,6 @@ async def rig(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
             yield Rig(sb, db, Dispatcher(db, sender, limiter, SystemClock(), events, config), events, sender)
     await db.dispose()
 
-
-def lesson_parts(chat_id: int, key: str, due: datetime) -> list[OutboxItem]:
-    """A lesson text and three quiz polls for one group, as the planner would enqueue them."""
-    text = {"method": "sendMessage", "params": {"text": f"<b>第一课</b> {key}", "parse_mode": "HTML"}}
-    parts = [text] + [
-        {"method": "sendPoll", "params": {"question": f"问题 {n}", "options": ["甲", "乙", "丙"], "type": "quiz",
-                                          "correct_option_ids": [1], "is_anonymous": False}}
-        for n in (1, 2, 3)
-    ]
-    return [OutboxItem.of(f"{key}:{chat_id}:{i}", chat_id, "lesson", part_from_payload(payload), due,
-                          f"{key}:{chat_id}", seq=i)
-            for i, payload in enumerate(parts)]
-
-
-async def groups(sb: Sandbox, n: int) -> list[int]:
-    owner = (await sb.control.create_user("Owner"))["id"]
-    return [int((await sb.control.create_group(f"G{i}", [owner]))["chat_id"]) for i in range(n)]
-
-
-async def bot_texts(sb: Sandbox, chat_id: int) -> list[str]:
-    messages = (await sb.control.transcript(chat_id))["messages"]
-    return [m["poll"]["question"] if "poll" in m else m["text"] for m in messages
-            if m["from"]["is_bot"] and not m["service"]]
-
-
-async def statuses(db: Database) -> dict[str, int]:
-    async with db.transaction() as s:
-        rows = await s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-        return {str(status): count for status, count in rows.all()}
 
 
 async def test_every_part_arrives_once_and_in_order(rig: Rig) -> None:
@@ -219,8 +180,6 @@ async def test_a_message_past_its_grace_window_is_missed_not_sent(rig: Rig) -> N
     await rig.dispatcher.settle()
     assert await statuses(rig.db) == {"missed": 1}
     assert await bot_texts(rig.sb, chat) == []
-
-
 
 
 async def test_a_database_failure_does_not_stop_the_dispatcher(rig: Rig) -> None:

@@ -30,7 +30,7 @@ from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons import counts
 from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.lessons.library import LibraryService
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 OLD, NEW = -4001, -1004001

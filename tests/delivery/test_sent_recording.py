@@ -26,7 +26,8 @@ from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import SystemClock
-from tests.delivery.test_dispatcher import Events, bot_texts, groups, lesson_parts, statuses
+from tests.support.delivery import Events, groups, lesson_parts, statuses
+from tests.support.sandbox import bot_texts
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 

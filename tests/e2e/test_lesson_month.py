@@ -17,18 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import Member, ParticipationEvent
-from tests.bot.test_roster_flow import registered_branch
-from tests.e2e.lesson_support import (
-    SERIES,
-    current,
-    lesson_month,
-    press,
-    right,
-    scenario_content,
-    vote,
-    wrong,
-)
-from tests.e2e.meeting_support import Message, Month, labels
+from tests.support.bot import registered_branch
+from tests.support.lessons import SERIES, current, lesson_month, press, right, scenario_content, vote, wrong
+from tests.support.meetings import Message, Month, labels
 
 SEC = "李明"
 STARTED = ("李明", "王芳", "赵强", "孙丽", "钱伟")  # opened the bot in private; the others never did

@@ -15,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.sandbox.conftest import Branch
-from tests.sandbox.helpers import drain
+from tests.support.sandbox import Branch, drain
 from tgsandbox import ControlApiError, Sandbox
 from tgsandbox.latency import AnswerTimes, percentile
 

@@ -17,8 +17,8 @@ import telegram
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-from tests.sandbox.conftest import Branch
-from tests.support import ManualClock as Clock
+from tests.support.clock import ManualClock as Clock
+from tests.support.sandbox import Branch, bot_texts
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 from tgsandbox import Sandbox
 from tgsandbox.limits import FloodConfig, FloodLimiter
@@ -43,10 +43,6 @@ async def started_user(sb: Sandbox, name: str) -> int:
     await sb.control.start(user_id)
     return user_id
 
-
-async def bot_texts(sb: Sandbox, chat_id: int) -> list[str]:
-    messages = (await sb.control.transcript(chat_id))["messages"]
-    return [m["text"] for m in messages if m["from"]["is_bot"]]
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import json
 import pytest
 from telegram.error import RetryAfter
 
-from tests.support import ManualClock as Clock
+from tests.support.clock import ManualClock as Clock
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 from tgsandbox.limits import FloodConfig, FloodLimiter, retry_after_json
 

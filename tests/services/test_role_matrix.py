@@ -27,8 +27,8 @@ from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.views import Person
-from tests.services.conftest import ADMIN, Services
-from tests.services.records_support import record_services
+from tests.support.records import record_services
+from tests.support.services import ADMIN, Services
 
 SEC_THIS = Person(101, "本支部书记", "sec_this")
 SEC_OTHER = Person(102, "外支部书记", "sec_other")

@@ -18,8 +18,8 @@ from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.schedules.plans import LessonPlan
 from lesson_bot.services.schedules.views import time_presets
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
-from tests.services.conftest import Services
+from tests.support import REPO_ROOT
+from tests.support.services import Services
 
 SEC = Person(101, "李书记", "li")
 
