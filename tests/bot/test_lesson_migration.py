@@ -7,27 +7,19 @@ chat, where the same message id is another message (here, deliberately, the next
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from lesson_bot.db.models import DeliveryLogEntry, Lesson, LessonDelivery, OutboxMessage, Schedule
-from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.db.models import DeliveryLogEntry, LessonDelivery, OutboxMessage
+from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.services.lessons.counts import KIND as COUNT_KIND
 from tests.support.bot import Harness, registered_branch, upgrade_group
-from tests.support.engine import Engine, lesson_engine, lesson_message, send_lesson_now
+from tests.support.engine import Engine, lesson_engine, lesson_message, schedule_lesson_now, send_lesson_now
 
 
 async def _plan(h: Harness, engine: Engine, chat_id: int, slug: str = "red-first-congress") -> None:
     """Schedule the lesson for now in the branch of `chat_id` and plan it, without sending it yet."""
-    branch = await h.services.branches.by_chat(chat_id)
-    assert branch is not None
-    async with h.services.db.transaction() as s:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
-        s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
-                       recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
-                       starts_at=h.services.clock.now() - timedelta(seconds=1)))
+    await schedule_lesson_now(h.services, chat_id, slug)
     assert (await engine.planner.tick()).rows > 0
 
 

@@ -17,7 +17,6 @@ from tests.support.sandbox import bot_posts
 DAY = timedelta(days=1)
 
 
-
 async def test_nudges_reach_exactly_the_right_people(harness: Harness) -> None:
     """A day after the lesson: Bob (started) gets a private nudge with a 补学 button; Dan (never started) is
     mentioned in the group in reply to the lesson; Carol, who checked in, hears nothing; Li (secretary, missing too)

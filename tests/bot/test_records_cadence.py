@@ -19,7 +19,7 @@ from lesson_bot.services.views import Person
 from tests.support.bot import ADMIN_ID, Harness, at, started_committee_branch
 from tests.support.engine import send_due_meetings
 from tests.support.records import ABSENT, HOST, ON_LEAVE, RECORDER, SEC, add_meeting
-from tests.support.sandbox import PHOTO_PNG
+from tests.support.sandbox import PNG
 
 MEETING_START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)  # 20:00 in Shanghai; the harness clock is 1 Dec 02:00
 
@@ -59,7 +59,7 @@ async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(
     await h.say(sec, sec, "一、传达学习上级文件精神。")
     [noted] = await h.say(sec, sec, "二、研究十二月发展党员工作。")
     assert noted["text"].startswith("✓ 已记下（共 2 条）")
-    photo = await h.control.send_photo(sec, sec, PHOTO_PNG, caption="签到表")
+    photo = await h.control.send_photo(sec, sec, PNG, caption="签到表")
     [kept] = await h.bot_messages(sec, photo["message_id"])
     assert kept["text"] == "📎 已保存附件（本记录共 1 个）。"
     before = await h.last_message_id(sec)

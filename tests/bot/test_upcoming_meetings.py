@@ -7,7 +7,6 @@ The harness clock stands at Tue 2026-12-01 10:00 in Asia/Shanghai (02:00 UTC).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 
@@ -17,14 +16,10 @@ from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, ScheduleStatus
 from lesson_bot.services.meetings.calls import MeetingDraft
 from tests.support.bot import START, Harness, at, registered_branch
 from tests.support.engine import send_due_meetings
-from tests.support.wizards import TOPIC, buttons, press, series_ids, weekly_congress_by_wizard
+from tests.support.wizards import TOPIC, button, buttons, press, series_ids, weekly_congress_by_wizard
 from tgrules.limits import MESSAGE_TEXT_MAX
 
 REFUSED = "抱歉，只有本支部书记或管理员可以执行此操作。"
-
-
-def data(message: dict[str, Any], label: str) -> str:
-    return next(b["callback_data"] for row in message["buttons"] for b in row if label in b["text"])
 
 
 async def meetings(h: Harness) -> list[tuple[datetime, MeetingStatus]]:
@@ -52,7 +47,7 @@ async def test_a_weekly_meeting_series_is_listed_and_stopped_in_chinese(harness:
     assert "停止定期会议后不再召集新的会议；已召集的会议保留" in text
     assert buttons(listing) == [f"⏹ 停止定期会议 #{series}"]
 
-    refused = await h.tap(chat, listing["message_id"], zhao, data(listing, "停止"))
+    refused = await h.tap(chat, listing["message_id"], zhao, button(listing, "停止"))
     assert refused["text"] == REFUSED
     [stale] = await h.say(chat, li, "/upcoming")  # a second listing, its button used after the stop
     stale = await press(h, chat, stale, li, "停止定期会议")
@@ -61,7 +56,7 @@ async def test_a_weekly_meeting_series_is_listed_and_stopped_in_chinese(harness:
                                       "召集新的会议；原定下次为 2026-12-10（周四）19:30。")
     assert "已召集的会议保持不变；如需取消某次会议，请用 /meetings。" in confirm["text"]
     assert buttons(confirm) == ["确认停止", "◀ 返回"]
-    refused = await h.tap(chat, confirm["message_id"], zhao, data(confirm, "确认停止"))
+    refused = await h.tap(chat, confirm["message_id"], zhao, button(confirm, "确认停止"))
     assert refused["text"] == REFUSED
 
     done = await press(h, chat, confirm, li, "确认停止")

@@ -24,7 +24,6 @@ async def started_user(sb: Sandbox, name: str = "Li") -> int:
     return user_id
 
 
-
 @pytest.fixture
 async def impatient_bot(sb: Sandbox) -> AsyncIterator[telegram.Bot]:
     """A PTB Bot that gives up reading an answer after a fraction of a second."""

@@ -41,7 +41,6 @@ class Story:
     meeting_b: int  # while Bob was away
 
 
-
 async def held(services: Services, branch_id: int, starts_at: datetime, present: list[Person]) -> int:
     """A 党员大会 at `starts_at`, its sign-in window closed an hour later, `present` signed in."""
     async with services.db.transaction() as s:

@@ -50,8 +50,8 @@ async def lesson_engine(sb: Sandbox, services: Services) -> AsyncIterator[Engine
                      CountTicker(services.db, services.clock, services.translator), sender)
 
 
-async def send_lesson_now(services: Services, engine: Engine, chat_id: int, slug: str = "red-first-congress") -> int:
-    """Schedule the lesson for now in the branch of `chat_id`, plan and send it; the delivery id."""
+async def schedule_lesson_now(services: Services, chat_id: int, slug: str = "red-first-congress") -> None:
+    """A one-off lesson schedule starting now in the branch of `chat_id` (what /schedule writes), not planned yet."""
     branch = await services.branches.by_chat(chat_id)
     assert branch is not None
     async with services.db.transaction() as s:
@@ -59,6 +59,11 @@ async def send_lesson_now(services: Services, engine: Engine, chat_id: int, slug
         s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
                        recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
                        starts_at=services.clock.now() - timedelta(seconds=1)))
+
+
+async def send_lesson_now(services: Services, engine: Engine, chat_id: int, slug: str = "red-first-congress") -> int:
+    """Schedule the lesson for now in the branch of `chat_id`, plan and send it; the delivery id."""
+    await schedule_lesson_now(services, chat_id, slug)
     await engine.planner.tick()
     await engine.dispatcher.settle()
     async with services.db.transaction() as s:
@@ -68,6 +73,7 @@ async def send_lesson_now(services: Services, engine: Engine, chat_id: int, slug
 async def lesson_message(sb: Sandbox, chat_id: int) -> dict[str, Any]:
     """The bot's message carrying the check-in button."""
     messages = (await sb.control.transcript(chat_id))["messages"]
+    message: dict[str, Any]
     [message] = [m for m in messages if m["buttons"] and m["buttons"][0][0]["callback_data"].startswith("ls:done:")]
     return message
 

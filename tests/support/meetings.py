@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from lesson_bot.delivery.engine import Engine
 from lesson_bot.services.clock import FixedClock
 from tests.support.bot import Harness, start_harness
-from tests.support.sandbox import PHOTO_PNG
+from tests.support.sandbox import PNG
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Message = dict[str, Any]
@@ -170,7 +170,7 @@ async def record_meeting(m: Month, who: str, item: str, minutes: list[str], deci
         [noted] = await m.say(who, line)
         assert noted["text"].startswith(f"✓ 已记下（共 {number} 条）"), noted["text"]
     if photo is not None:
-        sent = await m.h.control.send_photo(m.id(who), m.id(who), PHOTO_PNG, caption=photo)
+        sent = await m.h.control.send_photo(m.id(who), m.id(who), PNG, caption=photo)
         [kept] = await m.h.bot_messages(m.id(who), sent["message_id"])
         assert kept["text"] == "📎 已保存附件（本记录共 1 个）。"
     [ask_decisions] = await m.tap_next(who, noted, "完成")

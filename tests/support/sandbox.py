@@ -1,8 +1,8 @@
-"""Helpers shared by the sandbox tests."""
+"""The sandbox side of the harness: draining updates, a basic branch, a picture, a standalone sandbox process,
+and what the bot said in a chat."""
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import subprocess
@@ -24,11 +24,7 @@ async def drain(bot: telegram.Bot) -> list[telegram.Update]:
     return list(updates)
 
 
-# A 1x1 PNG: what a phone would send as a photo of the attendance sheet.
-PHOTO_PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQ"
-                       "AAAABJRU5ErkJggg==")
-
-
+# A 1x1 PNG: what a phone would send as a photo (of an attendance sheet, say).
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
     b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
