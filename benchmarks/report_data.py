@@ -71,7 +71,12 @@ async def generate(db: Database, branches: int, members: int, seed: int = 14) ->
                                source="import", joined_at=joined, is_committee=m < 3))
     await _bulk(db, Member, people)
     await _bulk(db, Membership, roster)
-    deliveries, events, meetings, sign_ins, rsvps = [], [], [], [], []
+    Rows = list[dict[str, Any]]
+    deliveries: Rows = []
+    events: Rows = []
+    meetings: Rows = []
+    sign_ins: Rows = []
+    rsvps: Rows = []
     did = eid = mtid = 0
 
     def event(kind: str, mode: str, at: datetime, branch: int, member: int, **more: Any) -> None:

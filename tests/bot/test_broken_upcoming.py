@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from lesson_bot.db.models import OutboxMessage, Schedule
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.services.meetings.ticks import MeetingTicker
 from lesson_bot.services.schedules.plans import LessonPlan
 from tests.support.bot import Harness, registered_branch
@@ -51,7 +51,7 @@ async def test_a_corrupted_lesson_schedule_is_reported_once_listed_as_broken_and
     assert buttons(listing) == [f"✖ 取消 #{weekly.id}"]
 
     before = await _private(h, li)
-    planner = Planner(h.services.db, h.services.clock, translator=h.services.translator)
+    planner = Planner(h.services.db, h.services.clock, PlannerConfig(), h.services.translator)
     async with lesson_engine(h.sb, h.services) as engine:
         for _ in range(2):
             await planner.tick()

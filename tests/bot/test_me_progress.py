@@ -49,7 +49,9 @@ async def test_a_secretary_reads_the_latest_lesson_and_an_earlier_one(harness: H
     assert "未学习（2）：Li、Carol" in text
     [button] = report["buttons"][0]
     assert button["text"] == "12-01 南昌起义：打响第一枪"
-    assert button["callback_data"] == f"prog:show:{(await harness.services.branches.by_chat(chat_id)).id}:{earlier}"
+    branch = await harness.services.branches.by_chat(chat_id)
+    assert branch is not None
+    assert button["callback_data"] == f"prog:show:{branch.id}:{earlier}"
     await harness.tap(chat_id, report["message_id"], li, button["callback_data"])
     [older] = await harness.bot_messages(chat_id, report["message_id"])
     assert older["text"].startswith("“南昌起义：打响第一枪”") and "已学习：0/3（按时 0，补学 0）" in older["text"]

@@ -12,8 +12,9 @@ from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.delivery.planner import Planner, PlannerConfig
+from lesson_bot.services.clock import FixedClock
 from tests.support import REPO_ROOT
-from tests.support.bot import Harness, registered_branch, start_harness
+from tests.support.bot import Harness, at, registered_branch, start_harness
 from tests.support.wizards import as_shown, buttons, press
 
 
@@ -44,7 +45,7 @@ async def test_a_lesson_is_scheduled_by_buttons_in_the_group_and_the_planner_del
     again = await press(harness, chat_id, again, li, "红色足迹")
     assert "🗓 4. 遵义会议：生死攸关的转折点" in buttons(again)  # marked as scheduled for this branch
 
-    harness.services.clock.set(harness.services.clock.now().replace(day=2, hour=12))  # 20:00 in Shanghai
+    at(harness, harness.services.clock.now().replace(day=2, hour=12))  # 20:00 in Shanghai
     services = harness.services
     report = await Planner(services.db, services.clock, PlannerConfig(), services.translator).tick()
     assert report.planned == 1
@@ -187,6 +188,7 @@ async def test_a_time_that_passes_before_confirming_is_refused_at_confirm(harnes
     li = await harness.user("Li")
     chat_id = await registered_branch(harness, li)
     clock = harness.services.clock
+    assert isinstance(clock, FixedClock)
     clock.set(clock.now().replace(hour=11, minute=50))  # 19:50 in Shanghai
     [step] = await harness.say(chat_id, li, "/schedule")
     step = await press(harness, chat_id, step, li, "纪律与作风")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from lesson_bot.bootstrap import build_services
+from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
 from lesson_bot.services.clock import FixedClock

@@ -147,7 +147,7 @@ def test_upcoming_shows_a_broken_schedule_with_its_reason(branch_id: int) -> Non
     schedule_id = int(added.output.split()[1].rstrip(":"))
 
     async def corrupt() -> None:
-        services = build_services(load_settings())
+        services = build_services(load_settings(), SystemClock())
         try:
             async with services.db.transaction() as s:
                 await s.execute(update(Schedule).where(Schedule.id == schedule_id).values(timezone="Europe/Atlantis"))
@@ -167,4 +167,6 @@ def test_upcoming_shows_a_broken_schedule_with_its_reason(branch_id: int) -> Non
 
 async def _series_of(services: Services, meeting_id: int) -> int:
     async with services.db.transaction() as s:
-        return int((await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one())
+        series_id = (await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one()
+    assert series_id is not None
+    return series_id

@@ -4,17 +4,15 @@ the outbox, and skipped from then on without a log line per tick; the other sche
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
-from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, Member, Membership, OutboxMessage, Schedule
 from lesson_bot.db.uow import Database
-from lesson_bot.delivery.planner import Planner
+from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import (
     BranchStatus,
     MembershipSource,
@@ -27,23 +25,11 @@ from lesson_bot.domain.enums import (
 from lesson_bot.domain.recurrence import RecurrenceError
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.schedules import broken
-from tests.support import REPO_ROOT
 
 # Monday 2026-11-30 20:00 in Shanghai is 12:00 UTC.
 FIRST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SECRETARY, ADMIN_CHAT = 5001, 9001
-
-
-@pytest.fixture
-async def db(migrated_db_url: str) -> AsyncIterator[Database]:
-    database = Database(create_engine(migrated_db_url))
-    await LibraryService(database).sync(REPO_ROOT / "content" / "lessons")
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def _branch_with_schedules(db: Database) -> dict[str, int]:
@@ -87,7 +73,7 @@ async def test_a_broken_schedule_is_marked_and_reported_once_and_the_others_go_o
     same schedule adds nothing."""
     ids = await _branch_with_schedules(db)
     clock = FixedClock(FIRST)
-    planner = Planner(db, clock, translator=Translator(), admin_chat_id=ADMIN_CHAT)
+    planner = Planner(db, clock, PlannerConfig(), Translator(), admin_chat_id=ADMIN_CHAT)
     with caplog.at_level(logging.WARNING, logger="lesson_bot"):
         report = await planner.tick()
     assert report.planned == 1  # the sound series' first lesson
@@ -131,7 +117,7 @@ async def test_a_cancelled_broken_schedule_is_not_marked_and_a_secretary_who_blo
     async with db.transaction() as s:
         await s.execute(update(Member).values(blocked_bot_at=FIRST))
         await s.execute(update(Schedule).where(Schedule.id == ids["zone_gone"]).values(status=ScheduleStatus.CANCELLED))
-    await Planner(db, FixedClock(FIRST), admin_chat_id=ADMIN_CHAT).tick()
+    await Planner(db, FixedClock(FIRST), PlannerConfig(), Translator(), admin_chat_id=ADMIN_CHAT).tick()
     assert set(await _reports(db)) == {(ids["corrupted"], ADMIN_CHAT)}
     async with db.transaction() as s:
         assert await broken.mark(s, ids["zone_gone"], RecurrenceError("timezone", "timezone_unknown"), FIRST,

@@ -79,7 +79,8 @@ async def test_member_report_agrees_with_me(services: Services) -> None:
     """Over a period holding all of Bob's history, his report equals /me line for line (L3 included); over
     2026-Q4 alone L3 is left out; over January 2027 only L3 counts."""
     await play_quarter(services)
-    mine = await ProgressService(services.db, services.clock, services.access).me(BOB.telegram_user_id)
+    mine = await ProgressService(services.db, services.clock, services.access, scoring.ScoringRules()).me(
+        BOB.telegram_user_id)
     assert mine is not None
     record = mine.branches[0]
     whole = await reports(services).member_report(BOB.telegram_user_id, None, parse("2026-10-01..2027-01-05"))

@@ -15,6 +15,7 @@ from sqlalchemy import event, select
 
 from lesson_bot.db.models import AuditEntry, Meeting, OutboxMessage, SkipDate
 from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, OutboxStatus
+from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import NotFound, Refused
@@ -46,7 +47,7 @@ def commits(services: Services) -> Iterator[list[object]]:
 async def _branch_and_meeting(services: Services) -> tuple[int, int, MeetingService]:
     branch = await services.branches.register(SEC, -7001, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
     await services.branches.register(SEC_OTHER, -7002, "外支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
-    meetings = MeetingService(services.db, services.clock, services.access, Translator())
+    meetings = MeetingService(services.db, services.clock, services.access, Translator(), MeetingTypes())
     start = services.clock.now() + timedelta(days=1)
     view = await meetings.call(SEC.telegram_user_id, branch.id, MeetingDraft("party_lecture", "党课", start, 60))
     return branch.id, view.id, meetings

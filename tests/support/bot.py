@@ -4,7 +4,7 @@ and what a person does with it: register a branch, press buttons, move the clock
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -106,7 +106,7 @@ class Harness:
 async def start_harness(
     db_url: str, *, default_locale: str = "zh-Hans", content_dir: Path = REPO_ROOT / "content",
     admin_chat: bool = False,
-) -> AsyncIterator[Harness]:
+) -> AsyncGenerator[Harness, None]:
     """The bot polling a fresh sandbox. With `admin_chat`, the admin (ADMIN_ID) started the bot beforehand and
     their private chat is the admin chat."""
     async with run_sandbox(flood=FloodConfig(enabled=False)) as sb:

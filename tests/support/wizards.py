@@ -32,7 +32,7 @@ async def press(h: Harness, chat_id: int, shown: dict[str, Any], user: int, labe
 
 def button(message: dict[str, Any], label: str) -> str:
     """The callback data of the button whose label contains `label`."""
-    return next(b["callback_data"] for row in message["buttons"] for b in row if label in b["text"])
+    return str(next(b["callback_data"] for row in message["buttons"] for b in row if label in b["text"]))
 
 
 async def tap_next(h: Harness, chat: int, message: dict[str, Any], user: int, label: str) -> dict[str, Any]:

@@ -35,6 +35,8 @@ LESSONS = st.integers(1, 8)  # delivered lessons are drawn from 1..6, so 7 and 8
 MODES = st.sampled_from(ParticipationMode)
 MINUTES = st.integers(0, 60 * 24 * 30)
 
+DEFAULT_RULES = ScoringRules()
+
 
 @dataclass(frozen=True)
 class Record:
@@ -45,7 +47,7 @@ class Record:
     answers: list[Answer]
     meetings: list[Standing]
 
-    def points(self, rules: ScoringRules | None = None) -> Points:
+    def points(self, rules: ScoringRules = DEFAULT_RULES) -> Points:
         return score(lesson_modes(sorted(self.delivered), self.checkins), self.answers, self.meetings, rules)
 
 
