@@ -124,9 +124,9 @@ def _meetings(t: Tables, ev: _Events, rnd: random.Random, b: int, members: int, 
     plans: list[tuple[str, datetime, dict[str, str], str | None, int | None]] = []
     for month in range(1, 13):
         plans.append(("committee", datetime(YEAR, month, 5, 6, tzinfo=UTC), {"expected": "committee"}, None, None))
-        for group in GROUPS:
+        for party_group in GROUPS:
             plans.append(("party_group", datetime(YEAR, month, 20, 11, tzinfo=UTC), {"expected": "party_group"},
-                          group, None))
+                          party_group, None))
         if month % 3 == 2:
             plans.append(("party_congress", datetime(YEAR, month, 10, 6, tzinfo=UTC), {}, None, None))
         if month % 3 == 0:

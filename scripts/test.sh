@@ -2,7 +2,8 @@
 # One command that sets up and runs every check on a fresh machine:
 #   a virtual environment in .venv, the package with its dev extra, PostgreSQL if it is down, chromium for the
 #   dashboard's browser tests if it is missing,
-#   then ruff, mypy on src/ and the whole pytest suite (SQLite and PostgreSQL).
+#   then ruff, mypy (strict, on src/, tests/ and benchmarks/, as pyproject.toml lists them) and the whole
+#   pytest suite (SQLite and PostgreSQL). The shared test harness is the package tests/support/.
 # Extra arguments go to pytest, e.g. `scripts/test.sh -k sandbox`.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.bot.conftest import Harness
-from tests.bot.test_records_cadence import _branch
-from tests.services.records_support import HOST, RECORDER, SEC, add_meeting
+from tests.support.bot import Harness, started_committee_branch
+from tests.support.records import HOST, RECORDER, SEC, add_meeting
 
 
 async def test_an_english_speaking_secretary_gets_the_attendance_sheet_in_english(harness: Harness) -> None:
     """A secretary whose Telegram is English, in a zh-Hans branch, never chose a language: /record, the
     /attendance sheet, the 代签 tap's answer and the sheet it redraws are all in English."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h, "en")
+    branch_id = await started_committee_branch(h, "en")
     start = h.services.clock.now() - timedelta(minutes=5)
     await add_meeting(h.services.db, branch_id, start=start, closed=False, roster_before=True,
                       signed=(HOST, RECORDER))
@@ -38,7 +37,7 @@ async def test_an_english_speaking_secretary_gets_makeups_in_english(harness: Ha
     """/makeups in private follows the same rule: the English-speaking secretary of a zh-Hans branch reads who
     still owes a meeting's 补学 in English, with an English button to send the tasks."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h, "en")
+    branch_id = await started_committee_branch(h, "en")
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True,
                                    start=h.services.clock.now() - timedelta(days=1))
     await h.services.records.submit(sec, meeting_id, minutes="一、传达学习上级文件精神。", decisions="决议一")

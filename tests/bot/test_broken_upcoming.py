@@ -14,11 +14,9 @@ from lesson_bot.db.models import OutboxMessage, Schedule
 from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.services.meetings.ticks import MeetingTicker
 from lesson_bot.services.schedules.plans import LessonPlan
-from tests.bot.conftest import Harness
-from tests.bot.test_lesson_cycle import engine_parts
-from tests.bot.test_roster_flow import registered_branch
-from tests.bot.test_schedule_wizard import buttons, press
-from tests.bot.test_upcoming_meetings import TOPIC, weekly_congress_by_wizard
+from tests.support.bot import Harness, registered_branch
+from tests.support.engine import lesson_engine
+from tests.support.wizards import TOPIC, buttons, press, weekly_congress_by_wizard
 
 
 async def _private(h: Harness, user: int) -> list[str]:
@@ -54,7 +52,7 @@ async def test_a_corrupted_lesson_schedule_is_reported_once_listed_as_broken_and
 
     before = await _private(h, li)
     planner = Planner(h.services.db, h.services.clock, PlannerConfig(), h.services.translator)
-    async with engine_parts(h.sb, h.services) as engine:
+    async with lesson_engine(h.sb, h.services) as engine:
         for _ in range(2):
             await planner.tick()
             await engine.dispatcher.settle()

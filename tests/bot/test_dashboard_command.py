@@ -11,7 +11,7 @@ import pytest
 from telegram import MenuButtonCommands, MenuButtonWebApp
 
 from lesson_bot.services.web_sessions import LoginRefused
-from tests.bot.conftest import Harness, start_harness
+from tests.support.bot import Harness, start_harness
 
 PUBLIC = "https://party.example.org"
 

@@ -9,8 +9,7 @@ from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.delivery import outbox
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import Text
-from tests.bot.conftest import Harness
-from tests.bot.test_roster_flow import registered_branch
+from tests.support.bot import Harness, registered_branch
 
 
 async def test_a_secretary_reads_the_ledger_in_the_group(harness: Harness) -> None:

@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from tests.bot.conftest import ADMIN_ID, Harness, start_harness
-from tests.bot.test_roster_flow import registered_branch
+from tests.support.bot import ADMIN_ID, Harness, registered_branch, start_harness
 
 CSV = """姓名,Telegram,角色,状态,党小组,支委
 张三,@zhangsan,党员,正式,第一党小组,否

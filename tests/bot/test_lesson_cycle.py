@@ -8,79 +8,25 @@ delivery engine's parts (planner, dispatcher with the lesson hook, count ticker)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import socket
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-import telegram
 from sqlalchemy import select
 
 from lesson_bot.bootstrap.app import Overrides, build_app
-from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.config import load_settings
-from lesson_bot.db.models import Lesson, LessonDelivery, Membership, ParticipationEvent, Schedule
-from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.planner import Planner, PlannerConfig
-from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.delivery.recorder import lesson_sent
-from lesson_bot.domain.enums import ParticipationKind, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.db.models import Membership, ParticipationEvent
+from lesson_bot.domain.enums import ParticipationKind
 from lesson_bot.domain.messages import from_payload
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.container import Services
-from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.views import Person
-from tests.bot.conftest import Harness
-from tests.bot.test_roster_flow import registered_branch
-from tests.conftest import REPO_ROOT
-from tests.delivery.test_dispatcher import Events
-from tgsandbox import Sandbox, run_sandbox
+from tests.support import REPO_ROOT
+from tests.support.bot import Harness, registered_branch
+from tests.support.engine import lesson_engine, lesson_message, send_lesson_now
+from tgsandbox import run_sandbox
 from tgsandbox.limits import FloodConfig
-
-
-@dataclass
-class Engine:
-    planner: Planner
-    dispatcher: Dispatcher
-    ticker: CountTicker
-    sender: TelegramSender
-
-
-@contextlib.asynccontextmanager
-async def engine_parts(sb: Sandbox, services: Services) -> AsyncIterator[Engine]:
-    """The delivery engine's parts as bootstrap/engine.py wires them, without the leader loop (the test drives them)."""
-    async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url) as bot:
-        sender = TelegramSender(bot, services.settings.media_dir)
-        dispatcher = Dispatcher(services.db, sender, DeliveryLimiter(Limits(time_scale=60)), services.clock,
-                                Events(), DispatcherConfig(), on_sent={"lesson": lesson_sent(services.clock)})
-        yield Engine(Planner(services.db, services.clock, PlannerConfig(), services.translator), dispatcher,
-                     CountTicker(services.db, services.clock, services.translator), sender)
-
-
-async def deliver(services: Services, engine: Engine, chat_id: int, slug: str = "red-first-congress") -> int:
-    """Schedule the lesson for now in the branch of `chat_id`, plan and send it; the delivery id."""
-    branch = await services.branches.by_chat(chat_id)
-    assert branch is not None
-    async with services.db.transaction() as s:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
-        s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
-                       recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
-                       starts_at=services.clock.now() - timedelta(seconds=1)))
-    await engine.planner.tick()
-    await engine.dispatcher.settle()
-    async with services.db.transaction() as s:
-        return int((await s.execute(select(LessonDelivery.id).where(LessonDelivery.chat_id == chat_id))).scalar_one())
-
-
-async def lesson_message(sb: Sandbox, chat_id: int) -> dict[str, Any]:
-    """The bot's message carrying the check-in button."""
-    messages = (await sb.control.transcript(chat_id))["messages"]
-    [message] = [m for m in messages if m["buttons"] and m["buttons"][0][0]["callback_data"].startswith("ls:done:")]
-    return message
 
 
 async def test_members_check_in_answer_and_see_the_count(harness: Harness) -> None:
@@ -91,8 +37,8 @@ async def test_members_check_in_answer_and_see_the_count(harness: Harness) -> No
     chat_id = await registered_branch(h, li, zhao, sun, bot_admin=False)
     await h.control.send(chat_id, zhao, "收到")  # Zhao is on the roster; Sun never wrote
     await h.barrier()
-    async with engine_parts(h.sb, h.services) as engine:
-        delivery_id = await deliver(h.services, engine, chat_id)
+    async with lesson_engine(h.sb, h.services) as engine:
+        delivery_id = await send_lesson_now(h.services, engine, chat_id)
         lesson = await lesson_message(h.sb, chat_id)
         data = f"ls:done:{delivery_id}"
         assert lesson["buttons"][0][0] == {"text": "✅ 已学习", "callback_data": data}
@@ -125,8 +71,8 @@ async def test_a_button_copied_into_another_group_is_refused(harness: Harness) -
     li, zhao = await h.user("Li"), await h.user("Zhao")
     chat_id = await registered_branch(h, li, zhao)
     other = int((await h.control.create_group("别的群", [zhao]))["chat_id"])
-    async with engine_parts(h.sb, h.services) as engine:
-        delivery_id = await deliver(h.services, engine, chat_id)
+    async with lesson_engine(h.sb, h.services) as engine:
+        delivery_id = await send_lesson_now(h.services, engine, chat_id)
         keyboard = {"inline_keyboard": (await lesson_message(h.sb, chat_id))["buttons"]}
         copy = await engine.sender.send(other, from_payload({"method": "sendMessage", "params": {
             "text": "转发的课程", "reply_markup": keyboard}}))
@@ -165,8 +111,8 @@ async def test_in_webhook_mode_the_tap_is_answered(sqlite_template: Path, tmp_pa
                 chat_id = int((await sb.control.create_group("一支部群", [li]))["chat_id"])
                 await services.branches.register(Person(li, "Li"), chat_id, "一支部", "Asia/Shanghai", "zh-Hans",
                                                  is_group_admin=True)
-                async with engine_parts(sb, services) as engine:
-                    delivery_id = await deliver(services, engine, chat_id)
+                async with lesson_engine(sb, services) as engine:
+                    delivery_id = await send_lesson_now(services, engine, chat_id)
                 lesson = await lesson_message(sb, chat_id)
                 pressed = await sb.control.press(chat_id, lesson["message_id"], li, data=f"ls:done:{delivery_id}")
                 answer = await sb.control.wait_callback_answered(pressed["callback_query_id"])

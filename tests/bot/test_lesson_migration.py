@@ -7,37 +7,19 @@ chat, where the same message id is another message (here, deliberately, the next
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import select
 
-from lesson_bot.db.models import DeliveryLogEntry, Lesson, LessonDelivery, OutboxMessage, Schedule
-from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.db.models import DeliveryLogEntry, LessonDelivery, OutboxMessage
+from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.services.lessons.counts import KIND as COUNT_KIND
-from tests.bot.conftest import Harness
-from tests.bot.test_lesson_cycle import Engine, deliver, engine_parts, lesson_message
-from tests.bot.test_roster_flow import registered_branch
-
-
-async def _upgrade(h: Harness, chat_id: int, by: int) -> int:
-    """The group becomes a supergroup and the bot has handled it (the branch follows); the new chat id."""
-    new_chat = int((await h.control.migrate(chat_id, by=by))["chat_id"])
-    await h.barrier()
-    branch = await h.services.branches.by_chat(new_chat)
-    assert branch is not None
-    return new_chat
+from tests.support.bot import Harness, registered_branch, upgrade_group
+from tests.support.engine import Engine, lesson_engine, lesson_message, schedule_lesson_now, send_lesson_now
 
 
 async def _plan(h: Harness, engine: Engine, chat_id: int, slug: str = "red-first-congress") -> None:
     """Schedule the lesson for now in the branch of `chat_id` and plan it, without sending it yet."""
-    branch = await h.services.branches.by_chat(chat_id)
-    assert branch is not None
-    async with h.services.db.transaction() as s:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
-        s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
-                       recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
-                       starts_at=h.services.clock.now() - timedelta(seconds=1)))
+    await schedule_lesson_now(h.services, chat_id, slug)
     assert (await engine.planner.tick()).rows > 0
 
 
@@ -50,19 +32,19 @@ async def test_the_old_lessons_count_stays_behind_and_the_next_lesson_goes_to_th
     h = harness
     li, zhao, sun = await h.user("Li"), await h.user("Zhao"), await h.user("Sun")
     chat_id = await registered_branch(h, li, zhao, sun, bot_admin=False)
-    async with engine_parts(h.sb, h.services) as engine:
+    async with lesson_engine(h.sb, h.services) as engine:
         before_lesson = await h.last_message_id(chat_id)
-        first = await deliver(h.services, engine, chat_id)
+        first = await send_lesson_now(h.services, engine, chat_id)
         old_lesson = await lesson_message(h.sb, chat_id)
         data = f"ls:done:{first}"
         assert (await h.tap(chat_id, old_lesson["message_id"], zhao, data))["text"].endswith("（目前 1/2）。")
         assert await engine.ticker.tick() == 1  # queued for the old group, not sent yet
-        new_chat = await _upgrade(h, chat_id, li)
+        new_chat = await upgrade_group(h, chat_id, li)
         while await h.last_message_id(new_chat) < before_lesson:  # the next lesson lines up with the old ids
             await h.control.send(new_chat, zhao, "好")
             await h.barrier()
         assert await h.last_message_id(new_chat) == before_lesson
-        second = await deliver(h.services, engine, new_chat)
+        second = await send_lesson_now(h.services, engine, new_chat)
         new_lesson = await lesson_message(h.sb, new_chat)
         assert new_lesson["message_id"] == old_lesson["message_id"]
         late = await h.tap(chat_id, old_lesson["message_id"], sun, data)
@@ -93,9 +75,9 @@ async def test_a_lesson_planned_before_the_upgrade_is_counted_in_the_supergroup(
     h = harness
     li, zhao = await h.user("Li"), await h.user("Zhao")
     chat_id = await registered_branch(h, li, zhao, bot_admin=False)
-    async with engine_parts(h.sb, h.services) as engine:
+    async with lesson_engine(h.sb, h.services) as engine:
         await _plan(h, engine, chat_id)
-        new_chat = await _upgrade(h, chat_id, li)
+        new_chat = await upgrade_group(h, chat_id, li)
         await engine.dispatcher.settle()  # the old id answers "upgraded": the parts move and go there
         lesson = await lesson_message(h.sb, new_chat)
         data = lesson["buttons"][0][0]["callback_data"]

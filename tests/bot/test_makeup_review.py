@@ -13,16 +13,16 @@ from sqlalchemy import select
 
 from lesson_bot.bot.chat_events import BranchChatEvents
 from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.db.models import Lesson, LessonDelivery, ParticipationEvent, Schedule
+from lesson_bot.db.models import LessonDelivery, ParticipationEvent
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.delivery.recorder import lesson_sent
-from lesson_bot.domain.enums import ParticipationKind, ParticipationMode, RecurrenceType, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons.review_ticks import ReviewTicker
-from tests.bot.conftest import TIME_SCALE, Harness
-from tests.bot.test_roster_flow import registered_branch
+from tests.support.bot import TIME_SCALE, Harness, registered_branch
+from tests.support.engine import schedule_lesson_now
 
 SLUG = "red-zunyi-conference"  # one text message and three quiz questions; answers (0-based) 1, 0, 2
 RIGHT = (1, 0, 2)
@@ -50,13 +50,7 @@ def later(h: Harness, delta: timedelta) -> None:
 
 async def group_lesson(h: Harness, chat_id: int, slug: str = SLUG) -> int:
     """The lesson scheduled for now in the branch's group, planned and sent; its group delivery id."""
-    branch = await h.services.branches.by_chat(chat_id)
-    assert branch is not None
-    async with h.services.db.transaction() as s:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
-        s.add(Schedule(branch_id=branch.id, kind=ScheduleKind.LESSON, lesson_id=lesson.id, timezone="Asia/Shanghai",
-                       recurrence=RecurrenceType.ONCE, rule={}, status=ScheduleStatus.ACTIVE,
-                       starts_at=clock(h).now() - timedelta(seconds=1)))
+    await schedule_lesson_now(h.services, chat_id, slug)
     assert (await Planner(h.services.db, h.services.clock, PlannerConfig(), h.services.translator).tick()).planned == 1
     async with engine(h) as dispatcher:
         await dispatcher.settle()

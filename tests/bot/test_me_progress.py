@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.views import Person
-from tests.bot.conftest import Harness
-from tests.bot.test_roster_flow import registered_branch
-from tests.services.test_progress import deliver
+from tests.support.bot import Harness, registered_branch
+from tests.support.progress import deliver_lesson
 
 
 async def _lesson_studied_by_bob(h: Harness) -> tuple[int, int, int, int, int]:
@@ -23,8 +22,8 @@ async def _lesson_studied_by_bob(h: Harness) -> tuple[int, int, int, int, int]:
     branch = await h.services.branches.by_chat(chat_id)
     assert branch is not None
     now = h.services.clock.now()
-    earlier = await deliver(h.services.db, branch.id, chat_id, "red-nanchang-uprising", now + timedelta(hours=1))
-    lesson = await deliver(h.services.db, branch.id, chat_id, "red-first-congress", now + timedelta(hours=2))
+    earlier = await deliver_lesson(h.services.db, branch.id, chat_id, "red-nanchang-uprising", now + timedelta(hours=1))
+    lesson = await deliver_lesson(h.services.db, branch.id, chat_id, "red-first-congress", now + timedelta(hours=2))
     assert isinstance(h.services.clock, FixedClock)
     h.services.clock.set(now + timedelta(hours=3))
     recorder = h.services.participation
@@ -50,7 +49,9 @@ async def test_a_secretary_reads_the_latest_lesson_and_an_earlier_one(harness: H
     assert "未学习（2）：Li、Carol" in text
     [button] = report["buttons"][0]
     assert button["text"] == "12-01 南昌起义：打响第一枪"
-    assert button["callback_data"] == f"prog:show:{(await harness.services.branches.by_chat(chat_id)).id}:{earlier}"
+    branch = await harness.services.branches.by_chat(chat_id)
+    assert branch is not None
+    assert button["callback_data"] == f"prog:show:{branch.id}:{earlier}"
     await harness.tap(chat_id, report["message_id"], li, button["callback_data"])
     [older] = await harness.bot_messages(chat_id, report["message_id"])
     assert older["text"].startswith("“南昌起义：打响第一枪”") and "已学习：0/3（按时 0，补学 0）" in older["text"]

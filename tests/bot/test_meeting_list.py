@@ -17,10 +17,10 @@ from lesson_bot.db.models import OutboxMessage
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.meetings.calls import MeetingDraft
 from lesson_bot.services.meetings.ticks import MeetingTicker
-from tests.bot.conftest import Harness, start_harness
-from tests.bot.test_meetings import START, at, bot_texts, button, deliver
-from tests.bot.test_roster_flow import registered_branch
-from tests.bot.test_schedule_wizard import buttons, press
+from tests.support.bot import START, Harness, at, registered_branch, start_harness
+from tests.support.engine import send_due_meetings
+from tests.support.sandbox import bot_posts
+from tests.support.wizards import button, buttons, press
 
 
 async def _call(h: Harness, secretary: int, chat: int, *, repeat: str | None = None) -> int:
@@ -51,8 +51,8 @@ async def test_a_meeting_is_listed_and_called_off_after_confirming(harness: Harn
         await h.start(member)
     meeting_id = await _call(h, li, chat)
     before = await h.last_message_id(chat)
-    await deliver(h)
-    [notice] = await bot_texts(h, chat, before)
+    await send_due_meetings(h)
+    [notice] = await bot_posts(h, chat, before)
     assert (await h.tap(chat, notice["message_id"], wang, button(notice, "参加")))["text"] == "已记录：你将参加。"
 
     [listing] = await h.say(li, li, "/meetings")
@@ -86,8 +86,8 @@ async def test_a_meeting_is_listed_and_called_off_after_confirming(harness: Harn
     assert set(await _reminder_rows(h, meeting_id)) == {OutboxStatus.CANCELLED}
 
     marks = {who: await h.last_message_id(who) for who in (chat, li, wang, zhao)}
-    await deliver(h)
-    got = {who: await bot_texts(h, who, mark) for who, mark in marks.items()}
+    await send_due_meetings(h)
+    got = {who: await bot_posts(h, who, mark) for who, mark in marks.items()}
     assert [m["text"].split("\n")[0] for m in got[chat]] == ["🚫 会议取消"]
     assert "学习党章" in got[chat][0]["text"]
     assert [m["text"].split("\n")[0] for m in got[wang]] == ["🚫 会议取消"]
@@ -95,8 +95,8 @@ async def test_a_meeting_is_listed_and_called_off_after_confirming(harness: Harn
     assert got[li] == [] and got[zhao] == []  # no reminder for those who had not answered
     at(h, START - timedelta(minutes=20))
     before = await h.last_message_id(chat)
-    await deliver(h)
-    assert await bot_texts(h, chat, before) == []  # no 签到 button
+    await send_due_meetings(h)
+    assert await bot_posts(h, chat, before) == []  # no 签到 button
     late = await h.tap(chat, notice["message_id"], zhao, button(notice, "参加"))
     assert late["text"] == "会议已开始或已取消，无需回复。"
     assert h.unhandled() == []
@@ -113,7 +113,7 @@ async def test_reminders_changed_to_one_hour_and_a_series_goes_on(sqlite_templat
         await h.say(chat, ben, "/join")
         await h.start(anna)
         meeting_id = await _call(h, anna, chat, repeat="weekly")
-        await deliver(h)
+        await send_due_meetings(h)
 
         [listing] = await h.say(anna, anna, "/meetings")
         assert "Reminders: 1 day + 1 hour before" in listing["text"]
@@ -128,11 +128,11 @@ async def test_reminders_changed_to_one_hour_and_a_series_goes_on(sqlite_templat
 
         at(h, START - timedelta(days=1))
         before = await h.last_message_id(chat)
-        await deliver(h)
-        assert await bot_texts(h, chat, before) == []  # the day's reminder is gone
+        await send_due_meetings(h)
+        assert await bot_posts(h, chat, before) == []  # the day's reminder is gone
         at(h, START - timedelta(hours=1))
-        await deliver(h)
-        [reminder] = await bot_texts(h, chat, before)
+        await send_due_meetings(h)
+        [reminder] = await bot_posts(h, chat, before)
         assert reminder["text"].startswith("⏰ Reminder: the meeting starts in 1 hour.")
 
         asked = await press(h, anna, changed, anna, f"Cancel #{meeting_id}")
@@ -140,14 +140,14 @@ async def test_reminders_changed_to_one_hour_and_a_series_goes_on(sqlite_templat
         done = await press(h, anna, asked, anna, "Yes, call it off")
         assert "The recurring series goes on: its next meeting will be called as usual." in done["text"]
         before = await h.last_message_id(chat)
-        await deliver(h)
-        [told] = await bot_texts(h, chat, before)
+        await send_due_meetings(h)
+        [told] = await bot_posts(h, chat, before)
         assert told["text"].startswith("🚫 Meeting called off")
         assert "the next one of the series will be announced as usual" in told["text"]
 
         at(h, START + timedelta(days=1, minutes=1))  # six days before the next Thursday
-        await deliver(h)
-        [next_notice] = await bot_texts(h, chat, before + 1)
+        await send_due_meetings(h)
+        [next_notice] = await bot_posts(h, chat, before + 1)
         assert next_notice["text"].startswith("📣 Meeting notice") and "2026-12-10 19:30" in next_notice["text"]
         [again] = await h.say(anna, anna, "/meetings")
         assert "2026-12-10 19:30" in again["text"] and f"#{meeting_id} " not in again["text"]

@@ -5,53 +5,13 @@ time, late, refused outside the window and 代签, and the close sends the atten
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from lesson_bot.bot.chat_events import BranchChatEvents
-from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.meetings.ticks import MeetingTicker
-from tests.bot.conftest import TIME_SCALE, Harness, start_harness
-from tests.bot.test_roster_flow import registered_branch
-
-START = datetime(2026, 12, 3, 11, 30, tzinfo=UTC)  # 19:30 in Shanghai
-
-
-def button(message: dict[str, Any], label: str) -> str:
-    """The callback data of the button whose label contains `label`."""
-    return next(b["callback_data"] for row in message["buttons"] for b in row if label in b["text"])
-
-
-async def tap_next(h: Harness, chat: int, message: dict[str, Any], user: int, label: str) -> dict[str, Any]:
-    """Tap a button; the bot's next message in that chat."""
-    before = await h.last_message_id(chat)
-    await h.tap(chat, message["message_id"], user, button(message, label))
-    [reply] = await h.bot_messages(chat, before)
-    return reply
-
-
-async def deliver(h: Harness) -> None:
-    """What the engine does on its tick: the meetings' due steps, then every queued message sent."""
-    services = h.services
-    await MeetingTicker(services.db, services.clock, services.translator, services.meetings.types).tick()
-    dispatcher = Dispatcher(services.db, TelegramSender(h.app.bot), DeliveryLimiter(Limits(time_scale=TIME_SCALE)),
-                            services.clock, BranchChatEvents(services, h.app.bot), DispatcherConfig())
-    await dispatcher.settle()
-
-
-async def bot_texts(h: Harness, chat: int, after: int) -> list[dict[str, Any]]:
-    return [m for m in (await h.control.transcript(chat))["messages"] if m["from"]["is_bot"] and
-            m["message_id"] > after]
-
-
-def at(h: Harness, moment: datetime) -> None:
-    clock = h.services.clock
-    assert isinstance(clock, FixedClock)
-    clock.set(moment)
+from tests.support.bot import START, Harness, at, registered_branch, start_harness
+from tests.support.engine import send_due_meetings
+from tests.support.sandbox import bot_posts
+from tests.support.wizards import button, tap_next
 
 
 async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: Harness) -> None:
@@ -96,8 +56,8 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
 
     # The notice in the group; 参加 / 请假.
     before = await h.last_message_id(chat)
-    await deliver(h)
-    [notice] = await bot_texts(h, chat, before)
+    await send_due_meetings(h)
+    [notice] = await bot_posts(h, chat, before)
     assert notice["text"].startswith("📣 会议通知") and "请在 2026-12-03 17:30 前点“请假”" in notice["text"]
     attend = await h.tap(chat, notice["message_id"], sun, button(notice, "参加"))
     assert attend["text"] == "已记录：你将参加。"
@@ -115,8 +75,8 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
 
     # The secretary decides; each member is told.
     before_li = await h.last_message_id(li)
-    await deliver(h)
-    requests = await bot_texts(h, li, before_li)
+    await send_due_meetings(h)
+    requests = await bot_posts(h, li, before_li)
     assert [r["text"].split("\n")[0] for r in requests] == ["🙋 请假申请：Wang", "🙋 请假申请：Zhao"]
     assert "事由：出差" in requests[0]["text"]
     approved = await tap_next(h, li, requests[0], li, "批准")
@@ -124,9 +84,9 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
     rejected = await tap_next(h, li, requests[1], li, "驳回")
     assert rejected["text"] == "❌ 已驳回：Zhao 请假。"
     before_wang, before_zhao = await h.last_message_id(wang), await h.last_message_id(zhao)
-    await deliver(h)
-    [told_wang] = await bot_texts(h, wang, before_wang)
-    [told_zhao] = await bot_texts(h, zhao, before_zhao)
+    await send_due_meetings(h)
+    [told_wang] = await bot_posts(h, wang, before_wang)
+    [told_zhao] = await bot_posts(h, zhao, before_zhao)
     assert told_wang["text"].startswith("✅ Li 已批准你本次会议的请假")
     assert told_zhao["text"].startswith("❌ Li 驳回了你本次会议的请假")
 
@@ -134,21 +94,21 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
     # (excused), not Sun (not expected), not Qian and Zhou (never started me).
     marks = {who: await h.last_message_id(who) for who in (chat, li, wang, zhao, sun)}
     at(h, START - timedelta(days=1))
-    await deliver(h)
-    got = {who: await bot_texts(h, who, mark) for who, mark in marks.items()}
+    await send_due_meetings(h)
+    got = {who: await bot_posts(h, who, mark) for who, mark in marks.items()}
     assert [len(got[who]) for who in (chat, li, wang, zhao, sun)] == [1, 1, 0, 1, 0]
     assert got[li][0]["text"].startswith("⏰ 会议提醒：会议将在 1 天后开始。")
     assert [b["text"] for b in got[zhao][0]["buttons"][0]] == ["参加", "请假"]
     at(h, START - timedelta(minutes=21))
     marks = {who: await h.last_message_id(who) for who in (chat, li, zhao)}
-    await deliver(h)  # the hour's reminder was due at 18:30: past its 15 minutes' grace it is never sent late
-    assert all([not await bot_texts(h, who, mark) for who, mark in marks.items()])
+    await send_due_meetings(h)  # the hour's reminder was due at 18:30: past its 15 minutes' grace it is never sent late
+    assert all([not await bot_posts(h, who, mark) for who, mark in marks.items()])
 
     # 签到: Li on time, Zhao late, Sun after the window; Zhou by 代签; the close.
     at(h, START - timedelta(minutes=20))
     before = await h.last_message_id(chat)
-    await deliver(h)
-    [open_msg] = await bot_texts(h, chat, before)
+    await send_due_meetings(h)
+    [open_msg] = await bot_posts(h, chat, before)
     assert open_msg["text"].startswith("✍️ 签到开始，19:50 截止。")
     on_time = await h.tap(chat, open_msg["message_id"], li, button(open_msg, "签到"))
     assert on_time["text"] == "✅ 签到成功，按时到会。"
@@ -164,8 +124,8 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
     closed = await h.tap(chat, open_msg["message_id"], sun, button(open_msg, "签到"))
     assert closed["text"] == "本次会议签到已结束。"
     before_li = await h.last_message_id(li)
-    await deliver(h)
-    [summary_msg] = await bot_texts(h, li, before_li)
+    await send_due_meetings(h)
+    [summary_msg] = await bot_posts(h, li, before_li)
     text = summary_msg["text"]
     assert "应到 5 人（正式 5，预备 0）· 实到 3 人（正式 3，预备 0）· 请假 1 人 · 缺席 1 人" in text
     assert "出席：Li、Zhou" in text and "迟到：Zhao" in text and "请假：Wang（出差）" in text and "缺席：Qian" in text
@@ -216,14 +176,14 @@ async def test_a_party_lecture_called_in_the_group_in_english_with_a_code(
         before_anna = await h.last_message_id(anna)
         called = await tap_next(h, chat, summary, anna, "Confirm")
         assert called["text"].startswith("✅ Meeting called") and "sent to you in private" in called["text"]
-        [code_msg] = await bot_texts(h, anna, before_anna)
+        [code_msg] = await bot_posts(h, anna, before_anna)
         code = code_msg["text"].split(": ")[1].split(" ")[0]
         assert len(code) == 6 and code.isdigit()
 
         at(h, START - timedelta(minutes=10))
         before = await h.last_message_id(chat)
-        await deliver(h)
-        notice, open_msg = await bot_texts(h, chat, before)
+        await send_due_meetings(h)
+        notice, open_msg = await bot_posts(h, chat, before)
         assert notice["text"].startswith("📣 Meeting notice") and "Party lecture" in notice["text"]
         assert "send me the code shown at the meeting" in open_msg["text"]
         asked = await h.tap(chat, open_msg["message_id"], ben, button(open_msg, "Sign in"))
@@ -240,8 +200,8 @@ async def test_a_party_lecture_called_in_the_group_in_english_with_a_code(
         assert offline["text"] == "Recorded: Cara"
         at(h, START + timedelta(minutes=21))
         before_anna = await h.last_message_id(anna)
-        await deliver(h)
-        [summary_msg] = await bot_texts(h, anna, before_anna)
+        await send_due_meetings(h)
+        [summary_msg] = await bot_posts(h, anna, before_anna)
         assert ("Expected 4 (full 4, probationary 0) · Present 3 (full 3, probationary 0) · On leave 0 · Absent 1"
                 in summary_msg["text"])
         assert "Absent: Dan" in summary_msg["text"]
@@ -276,7 +236,7 @@ async def test_a_party_lecture_is_given_a_lesson_from_the_library(harness: Harne
     assert "课程：遵义会议：生死攸关的转折点" in summary["text"]
     await tap_next(h, li, summary, li, "确认")
     before = await h.last_message_id(chat)
-    await deliver(h)
-    [notice] = await bot_texts(h, chat, before)
+    await send_due_meetings(h)
+    [notice] = await bot_posts(h, chat, before)
     assert "课程：遵义会议：生死攸关的转折点" in notice["text"]
     assert h.unhandled() == []

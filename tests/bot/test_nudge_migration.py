@@ -9,13 +9,11 @@ import pytest
 
 from lesson_bot.db.models import LessonDelivery
 from lesson_bot.services.clock import FixedClock
-from tests.bot.conftest import Harness
-from tests.bot.test_lesson_cycle import deliver, lesson_message
-from tests.bot.test_lesson_cycle import engine_parts as lesson_parts
-from tests.bot.test_lesson_migration import _upgrade
-from tests.bot.test_nudges import bot_texts
-from tests.bot.test_nudges import engine_parts as nudge_parts
-from tests.bot.test_roster_flow import registered_branch
+from tests.support.bot import Harness, registered_branch, upgrade_group
+from tests.support.engine import lesson_engine as lesson_parts
+from tests.support.engine import lesson_message, send_lesson_now
+from tests.support.engine import nudge_engine as nudge_parts
+from tests.support.sandbox import bot_posts
 
 
 async def test_the_group_mention_after_an_upgrade_is_no_reply_to_an_unrelated_message(harness: Harness) -> None:
@@ -32,9 +30,9 @@ async def test_the_group_mention_after_an_upgrade_is_no_reply_to_an_unrelated_me
     assert isinstance(clock, FixedClock)
     start = clock.now()
     async with lesson_parts(h.sb, h.services) as engine:
-        delivery_id = await deliver(h.services, engine, chat_id)
+        delivery_id = await send_lesson_now(h.services, engine, chat_id)
     lesson = await lesson_message(h.sb, chat_id)
-    new_chat = await _upgrade(h, chat_id, li)
+    new_chat = await upgrade_group(h, chat_id, li)
     while await h.last_message_id(new_chat) < lesson["message_id"]:  # a message of Dan's takes the lesson's id
         await h.control.send(new_chat, dan, "好")
         await h.barrier()
@@ -49,11 +47,11 @@ async def test_the_group_mention_after_an_upgrade_is_no_reply_to_an_unrelated_me
     async with nudge_parts(h) as (job, dispatcher):
         await job.run()
         await dispatcher.settle()
-    [mention] = [m for m in await bot_texts(h, new_chat) if "以下同志还没有学习" in str(m["text"])]
+    [mention] = [m for m in await bot_posts(h, new_chat) if "以下同志还没有学习" in str(m["text"])]
     assert "Dan" in str(mention["text"]) and "中共一大" in str(mention["text"])
     assert mention["reply_to"] is None
     assert len((await h.control.transcript(chat_id))["messages"]) == old_messages
-    summary = (await bot_texts(h, li))[-1]["text"]
+    summary = (await bot_posts(h, li))[-1]["text"]
     assert "群内提醒（1）：Dan" in str(summary)
     assert h.unhandled() == []
 

@@ -3,39 +3,18 @@ the secretary reads, and a member whose private chat refuses (403) is mentioned 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 
 import telegram
 
-from lesson_bot.bot.chat_events import BranchChatEvents
-from lesson_bot.bot.sender import TelegramSender
-from lesson_bot.bot.texts.lessons.nudges import NudgeTexts
-from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
-from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.lessons.nudge_ticks import NudgeJob
 from lesson_bot.services.views import Person
-from tests.bot.conftest import TIME_SCALE, Harness
-from tests.bot.test_roster_flow import registered_branch
-from tests.services.test_progress import deliver
+from tests.support.bot import Harness, registered_branch
+from tests.support.engine import nudge_engine
+from tests.support.progress import deliver_lesson
+from tests.support.sandbox import bot_posts
 
 DAY = timedelta(days=1)
-
-
-@asynccontextmanager
-async def engine_parts(h: Harness) -> AsyncIterator[tuple[NudgeJob, Dispatcher]]:
-    """The nudge job and a dispatcher wired as bot/engine.py wires them, sending to the sandbox."""
-    async with telegram.Bot(h.sb.token, base_url=h.sb.base_url, base_file_url=h.sb.base_file_url) as bot:
-        services = h.services
-        dispatcher = Dispatcher(services.db, TelegramSender(bot), DeliveryLimiter(Limits(time_scale=TIME_SCALE)),
-                                services.clock, BranchChatEvents(services, bot), DispatcherConfig())
-        yield NudgeJob(services.nudges, services.db, services.clock, NudgeTexts(services.translator)), dispatcher
-
-
-async def bot_texts(h: Harness, chat_id: int) -> list[dict[str, object]]:
-    return [m for m in (await h.control.transcript(chat_id))["messages"] if m["from"]["is_bot"]]
 
 
 async def test_nudges_reach_exactly_the_right_people(harness: Harness) -> None:
@@ -55,35 +34,35 @@ async def test_nudges_reach_exactly_the_right_people(harness: Harness) -> None:
     branch = await h.services.branches.by_chat(chat_id)
     assert branch is not None and isinstance(h.services.clock, FixedClock)
     start = h.services.clock.now()
-    async with engine_parts(h) as (job, dispatcher):
+    async with nudge_engine(h) as (job, dispatcher):
         lesson_message = await dispatcher_bot_message(h, chat_id, "中共一大")
-        lesson = await deliver(h.services.db, branch.id, chat_id, "red-first-congress", start,
+        lesson = await deliver_lesson(h.services.db, branch.id, chat_id, "red-first-congress", start,
                                message_id=lesson_message)
         await h.services.participation.record_checkin(lesson.delivery_id, chat_id, Person(carol, "Carol", "carol"))
         h.services.clock.set(start + DAY)
         assert await job.run() == 5  # Li, Bob, Eve in private; the group; Li's summary
         await dispatcher.settle()
 
-        nudge = (await bot_texts(h, bob))[-1]
+        nudge = (await bot_posts(h, bob))[-1]
         assert "你还没有学习“中共一大：开天辟地的大事变”" in str(nudge["text"])
         assert nudge["buttons"] == [[{"text": "📖 现在补学", "callback_data": f"mk:start:{lesson.delivery_id}"}]]
-        assert len(await bot_texts(h, carol)) == 1  # only her /start welcome
-        [mention] = (await bot_texts(h, chat_id))[-1:]
+        assert len(await bot_posts(h, carol)) == 1  # only her /start welcome
+        [mention] = (await bot_posts(h, chat_id))[-1:]
         assert mention["reply_to"] == lesson_message
         assert "以下同志还没有学习" in str(mention["text"]) and "Dan" in str(mention["text"])
         assert "Bob" not in str(mention["text"]) and "Carol" not in str(mention["text"])
-        summary = (await bot_texts(h, li))[-1]["text"]
+        summary = (await bot_posts(h, li))[-1]["text"]
         assert "已学习：1/5" in str(summary) and "私信提醒（3）：Li、Bob、Eve" in str(summary)
         assert "群内提醒（1）：Dan" in str(summary)
         roster = (await h.services.roster.roster(li, branch.id)).entries
         assert [e.started_bot for e in roster if e.name == "Eve"] == [False]  # the 403 marked her blocked
 
-        await deliver(h.services.db, branch.id, chat_id, "red-long-march", start + DAY,
+        await deliver_lesson(h.services.db, branch.id, chat_id, "red-long-march", start + DAY,
                                message_id=await dispatcher_bot_message(h, chat_id, "长征"))
         h.services.clock.set(start + 2 * DAY)
         await job.run()
         await dispatcher.settle()
-        [again] = (await bot_texts(h, chat_id))[-1:]
+        [again] = (await bot_posts(h, chat_id))[-1:]
         assert again["reply_to"] != lesson_message and "长征" in str(again["text"])
         assert "Eve" in str(again["text"]) and "Dan" in str(again["text"])
 

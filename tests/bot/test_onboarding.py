@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.bot.conftest import Harness
+from tests.support.bot import Harness
 
 
 async def _group(h: Harness, *members: int, bot_admin: bool = False) -> tuple[int, int]:

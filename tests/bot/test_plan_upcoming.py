@@ -13,10 +13,8 @@ from lesson_bot.db.models import AuditEntry, OutboxMessage
 from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import OutboxStatus
 from lesson_bot.services.schedules.plans import LessonPlan
-from tests.bot.conftest import Harness
-from tests.bot.test_roster_flow import registered_branch
-from tests.bot.test_schedule_wizard import buttons, press
-from tests.bot.test_upcoming_meetings import weekly_congress_by_wizard
+from tests.support.bot import Harness, at, registered_branch
+from tests.support.wizards import buttons, press, weekly_congress_by_wizard
 
 RED = ["中共一大：开天辟地的大事变", "南昌起义：打响第一枪", "古田会议：思想建党、政治建军",
        "遵义会议：生死攸关的转折点", "长征：理想信念的伟大远征"]
@@ -36,15 +34,15 @@ async def test_a_series_is_planned_by_buttons_and_delivered_in_order(harness: Ha
     assert "时间：每周一 20:00（Asia/Shanghai）" in step["text"]
     step = await press(harness, chat_id, step, li, "尽快开始")
     dates = ["2026-12-07", "2026-12-14", "2026-12-21", "2026-12-28", "2027-01-04"]
-    for day, title in zip(dates, RED, strict=True):
-        assert f"• {day}（周一）20:00 — {title}" in step["text"]
+    for date, title in zip(dates, RED, strict=True):
+        assert f"• {date}（周一）20:00 — {title}" in step["text"]
     done = await press(harness, chat_id, step, li, "确认")
     assert done["text"].startswith("✅ 已安排系列（#") and "红色足迹" in done["text"]
     assert "共 5 课，从 2026-12-07（周一）20:00 到 2027-01-04（周一）20:00。" in done["text"]
 
     planner = Planner(harness.services.db, harness.services.clock, PlannerConfig(), harness.services.translator)
     for day, title in [(7, RED[0]), (14, RED[1])]:
-        harness.services.clock.set(datetime(2026, 12, day, 12, 0, tzinfo=UTC))
+        at(harness, datetime(2026, 12, day, 12, 0, tzinfo=UTC))
         assert (await planner.tick()).planned == 1
         async with harness.services.db.transaction() as s:
             texts = [p["params"].get("text", "") for p in (await s.execute(
@@ -128,7 +126,7 @@ async def test_skipping_a_day_moves_the_series_on_and_cancelling_withdraws_what_
     assert "2026-12-04（周五）" not in shown["text"]
 
     # 30 seconds before 20:00 on the 11th: within the planner's lookahead, so lesson 1 is queued but not sent.
-    harness.services.clock.set(datetime(2026, 12, 11, 11, 59, 30, tzinfo=UTC))
+    at(harness, datetime(2026, 12, 11, 11, 59, 30, tzinfo=UTC))
     services = harness.services
     assert (await Planner(services.db, services.clock, PlannerConfig(), services.translator).tick()).rows > 0
     [listing] = await harness.say(chat_id, li, "/upcoming")

@@ -5,9 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from lesson_bot.services.clock import FixedClock
-from tests.bot.conftest import ADMIN_ID, Harness
-from tests.bot.test_records_cadence import MEETING_START, _branch, _engine, _private, _tap
-from tests.services.records_support import SEC, add_meeting
+from tests.support.bot import (
+    ADMIN_ID,
+    MEETING_START,
+    Harness,
+    private_messages,
+    running_engine,
+    started_committee_branch,
+    tap_button,
+)
+from tests.support.records import SEC, add_meeting
 
 
 async def test_review_loop_return_answer_resubmit_approve(harness: Harness) -> None:
@@ -16,7 +23,7 @@ async def test_review_loop_return_answer_resubmit_approve(harness: Harness) -> N
     answer's 通过 button (for the old version) is refused; from the list again the admin approves the new version
     and the secretary is told."""
     h, sec = harness, SEC.telegram_user_id
-    branch_id = await _branch(h)
+    branch_id = await started_committee_branch(h)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     await h.services.records.submit(sec, meeting_id, minutes="研究了工作。", decisions=None)
     await h.control.create_user("Admin", username="adm", user_id=ADMIN_ID)
@@ -35,18 +42,18 @@ async def test_review_loop_return_answer_resubmit_approve(harness: Harness) -> N
     assert done["text"] == "↩️ 已退回，支部 2 人收到退回意见并可答复。"
 
     sec_before, admin_before = await h.last_message_id(sec), await h.last_message_id(ADMIN_ID)
-    async with _engine(h):
-        [returned] = await _private(h, SEC, sec_before)
+    async with running_engine(h):
+        [returned] = await private_messages(h, SEC, sec_before)
     assert returned["text"].startswith("↩️ 会议记录被退回\n\n一支部 · 支部委员会 · 2026-11-30 20:00")
     assert "审阅意见：纪要过于简略，请写明研究的具体事项。" in returned["text"]
     assert returned["buttons"][0][0]["text"] == "答复"
     before = await h.last_message_id(sec)
-    await _tap(h, SEC, returned)
-    [ask] = await _private(h, SEC, before)
+    await tap_button(h, SEC, returned)
+    [ask] = await private_messages(h, SEC, before)
     assert "请发送给审阅人的答复" in ask["text"]
     [sent] = await h.say(sec, sec, "会议研究了十二月发展党员工作，纪要将补充完整。")
     assert sent["text"] == "✅ 您的答复已发送给审阅人。"
-    async with _engine(h):
+    async with running_engine(h):
         [answer] = await h.bot_messages(ADMIN_ID, admin_before)
     assert "书记老周答复：会议研究了十二月发展党员工作，纪要将补充完整。" in answer["text"]
     assert "审阅意见：纪要过于简略" in answer["text"]
@@ -56,18 +63,18 @@ async def test_review_loop_return_answer_resubmit_approve(harness: Harness) -> N
     h.services.clock.set(h.services.clock.now() + timedelta(hours=1))
     [menu] = await h.say(sec, sec, "/record")
     before = await h.last_message_id(sec)
-    await _tap(h, SEC, menu)
-    await _private(h, SEC, before)  # the minutes prompt
+    await tap_button(h, SEC, menu)
+    await private_messages(h, SEC, before)  # the minutes prompt
     [noted] = await h.say(sec, sec, "一、研究十二月发展党员工作，确定两名发展对象。")
     before = await h.last_message_id(sec)
-    await _tap(h, SEC, noted)
-    [ask_decisions] = await _private(h, SEC, before)
+    await tap_button(h, SEC, noted)
+    [ask_decisions] = await private_messages(h, SEC, before)
     before = await h.last_message_id(sec)
-    await _tap(h, SEC, ask_decisions)
-    _record, question = await _private(h, SEC, before, 2)
+    await tap_button(h, SEC, ask_decisions)
+    _record, question = await private_messages(h, SEC, before, 2)
     before = await h.last_message_id(sec)
-    await _tap(h, SEC, question)
-    [saved] = await _private(h, SEC, before)
+    await tap_button(h, SEC, question)
+    [saved] = await private_messages(h, SEC, before)
     assert saved["text"].startswith("✅ 会议记录已保存")
 
     stale = await h.tap(ADMIN_ID, answer["message_id"], ADMIN_ID, answer["buttons"][0][0]["callback_data"])
@@ -79,8 +86,8 @@ async def test_review_loop_return_answer_resubmit_approve(harness: Harness) -> N
     [approved] = await h.bot_messages(ADMIN_ID, before)
     assert approved["text"] == "✅ 已通过，已通知支部 2 人。"
     sec_before = await h.last_message_id(sec)
-    async with _engine(h):
-        [told] = await _private(h, SEC, sec_before)
+    async with running_engine(h):
+        [told] = await private_messages(h, SEC, sec_before)
     assert told["text"].startswith("✅ 会议记录审阅通过\n\n一支部 · 支部委员会 · 2026-11-30 20:00")
     [nothing] = await h.say(ADMIN_ID, ADMIN_ID, "/reviewrecords")
     assert nothing["text"] == "没有待审阅的会议记录。"

@@ -4,18 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.bot.conftest import ADMIN_ID, Harness
-
-
-async def registered_branch(h: Harness, secretary: int, *members: int, bot_admin: bool = True) -> int:
-    """A group registered as a branch by `secretary` via `/register 名称` and the default zone."""
-    group = await h.control.create_group("一支部群", [secretary, *members], bot_admin=bot_admin)
-    chat_id = int(group["chat_id"])
-    await h.bot_messages(chat_id, 0)
-    [ask_zone] = await h.say(chat_id, secretary, "/register 第一党支部")
-    await h.tap(chat_id, ask_zone["message_id"], secretary, ask_zone["buttons"][0][0]["callback_data"])
-    await h.bot_messages(chat_id, ask_zone["message_id"])
-    return chat_id
+from tests.support.bot import ADMIN_ID, Harness, registered_branch
 
 
 async def roster_text(h: Harness, chat_id: int, user: int) -> str:

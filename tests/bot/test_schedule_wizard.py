@@ -7,34 +7,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import select
 
 from lesson_bot.db.models import OutboxMessage
 from lesson_bot.delivery.planner import Planner, PlannerConfig
-from tests.bot.conftest import Harness, start_harness
-from tests.bot.test_roster_flow import registered_branch
-from tests.conftest import REPO_ROOT
-
-
-def buttons(message: dict[str, Any]) -> list[str]:
-    return [b["text"] for row in message.get("buttons") or [] for b in row]
-
-
-async def message(h: Harness, chat_id: int, message_id: int) -> dict[str, Any]:
-    """A message as the chat shows it now (after edits)."""
-    transcript = (await h.control.transcript(chat_id))["messages"]
-    return next(m for m in transcript if m["message_id"] == message_id)
-
-
-async def press(h: Harness, chat_id: int, shown: dict[str, Any], user: int, label: str) -> dict[str, Any]:
-    """Tap the button whose text contains `label`; the same message once the bot has handled the tap."""
-    data = next(b["callback_data"] for row in shown["buttons"] for b in row if label in b["text"])
-    answer = await h.tap(chat_id, shown["message_id"], user, data)
-    await h.barrier()
-    assert not answer.get("show_alert"), answer
-    return await message(h, chat_id, shown["message_id"])
+from lesson_bot.services.clock import FixedClock
+from tests.support import REPO_ROOT
+from tests.support.bot import Harness, at, registered_branch, start_harness
+from tests.support.wizards import as_shown, buttons, press
 
 
 async def test_a_lesson_is_scheduled_by_buttons_in_the_group_and_the_planner_delivers_it(harness: Harness) -> None:
@@ -64,7 +45,7 @@ async def test_a_lesson_is_scheduled_by_buttons_in_the_group_and_the_planner_del
     again = await press(harness, chat_id, again, li, "红色足迹")
     assert "🗓 4. 遵义会议：生死攸关的转折点" in buttons(again)  # marked as scheduled for this branch
 
-    harness.services.clock.set(harness.services.clock.now().replace(day=2, hour=12))  # 20:00 in Shanghai
+    at(harness, harness.services.clock.now().replace(day=2, hour=12))  # 20:00 in Shanghai
     services = harness.services
     report = await Planner(services.db, services.clock, PlannerConfig(), services.translator).tick()
     assert report.planned == 1
@@ -122,7 +103,7 @@ async def test_back_cancel_and_old_buttons(harness: Harness) -> None:
     assert "选择“红色足迹”中的一课" in step["text"]
     [typed] = await harness.say(chat_id, li, "3")  # typed: a new message; the old one loses its buttons
     assert "课程：古田会议" in typed["text"]
-    assert not (await message(harness, chat_id, step["message_id"])).get("buttons")
+    assert not (await as_shown(harness, chat_id, step["message_id"])).get("buttons")
     done = await press(harness, chat_id, typed, li, "取消")
     assert done["text"] == "已取消，没有排任何课程。"
     [listing] = await harness.say(chat_id, li, "/upcoming")
@@ -142,7 +123,7 @@ async def test_only_secretaries_may_schedule(harness: Harness) -> None:
     answer = await harness.tap(chat_id, step["message_id"], zhao, data)
     assert answer["text"] == "只有发起此操作的人才能使用这些按钮。"
     await harness.barrier()
-    assert (await message(harness, chat_id, step["message_id"]))["text"] == step["text"]  # the wizard did not move
+    assert (await as_shown(harness, chat_id, step["message_id"]))["text"] == step["text"]  # the wizard did not move
 
 
 def _long_series(target: Path) -> Path:
@@ -207,6 +188,7 @@ async def test_a_time_that_passes_before_confirming_is_refused_at_confirm(harnes
     li = await harness.user("Li")
     chat_id = await registered_branch(harness, li)
     clock = harness.services.clock
+    assert isinstance(clock, FixedClock)
     clock.set(clock.now().replace(hour=11, minute=50))  # 19:50 in Shanghai
     [step] = await harness.say(chat_id, li, "/schedule")
     step = await press(harness, chat_id, step, li, "纪律与作风")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from tests.bot.conftest import Harness
+from tests.support.bot import Harness
 
 FORGED = ("ls:done:abc", "ls:done:99999999999999999999999", "mt:in:", "ls:done:7:8", "up:sk:1:2:20260230",
           "mtw:group:3:x", "xx:yy:1")

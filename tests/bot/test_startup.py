@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from lesson_bot.db.models import Lesson
-from tests.bot.conftest import ADMIN_ID, start_harness
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
+from tests.support.bot import ADMIN_ID, start_harness
 
 
 async def test_a_broken_lesson_is_skipped_and_the_admins_are_told(sqlite_template: Path, tmp_path: Path) -> None:

@@ -12,8 +12,7 @@ from sqlalchemy import inspect, select, text
 from lesson_bot.bootstrap.engine import build_engine
 from lesson_bot.db.models import SurveyPoll
 from lesson_bot.services.views import Person
-from tests.bot.conftest import ADMIN_ID, TIME_SCALE, Harness
-from tests.bot.test_meetings import at
+from tests.support.bot import ADMIN_ID, TIME_SCALE, Harness, at
 
 FORM = ("/survey 2026年第四季度民主测评\n期间：2026-Q4\n截止：2026-12-08 18:00\n量表：满意度\n"
         "1. 对党委班子工作的总体评价\n2. 对本支部组织生活的评价")

@@ -7,57 +7,25 @@ The harness clock stands at Tue 2026-12-01 10:00 in Asia/Shanghai (02:00 UTC).
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlalchemy import select
 
 from lesson_bot.bot.handlers.schedules.upcoming import LIMIT
 from lesson_bot.db.models import AuditEntry, Meeting, Schedule
-from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, ScheduleKind, ScheduleStatus
+from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, ScheduleStatus
 from lesson_bot.services.meetings.calls import MeetingDraft
-from tests.bot.conftest import Harness
-from tests.bot.test_meetings import START, at, deliver, tap_next
-from tests.bot.test_roster_flow import registered_branch
-from tests.bot.test_schedule_wizard import buttons, press
+from tests.support.bot import START, Harness, at, registered_branch
+from tests.support.engine import send_due_meetings
+from tests.support.wizards import TOPIC, button, buttons, press, series_ids, weekly_congress_by_wizard
 from tgrules.limits import MESSAGE_TEXT_MAX
 
-TOPIC = "学习党的二十大精神"
 REFUSED = "抱歉，只有本支部书记或管理员可以执行此操作。"
-
-
-def data(message: dict[str, Any], label: str) -> str:
-    return next(b["callback_data"] for row in message["buttons"] for b in row if label in b["text"])
-
-
-async def series_ids(h: Harness) -> list[int]:
-    async with h.services.db.transaction() as s:
-        return list((await s.execute(select(Schedule.id).where(Schedule.kind == ScheduleKind.MEETING)
-                                     .order_by(Schedule.id))).scalars())
 
 
 async def meetings(h: Harness) -> list[tuple[datetime, MeetingStatus]]:
     async with h.services.db.transaction() as s:
         return [(row.starts_at, row.status) for row in
                 (await s.execute(select(Meeting).order_by(Meeting.starts_at))).scalars()]
-
-
-async def weekly_congress_by_wizard(h: Harness, li: int) -> int:
-    """Li calls a 支部党员大会 for Thu 2026-12-03 19:30, repeating weekly, by /meeting in private; the series' id."""
-    await h.start(li)
-    [ask_type] = await h.say(li, li, "/meeting")
-    await tap_next(h, li, ask_type, li, "支部党员大会")
-    await h.say(li, li, TOPIC)
-    await h.say(li, li, "2026-12-03 19:30")
-    [ask_host] = await h.say(li, li, "党员活动室")
-    ask_recorder = await tap_next(h, li, ask_host, li, "跳过")
-    ask_duration = await tap_next(h, li, ask_recorder, li, "跳过")
-    summary = await tap_next(h, li, ask_duration, li, "✓")  # the type's default duration
-    summary = await tap_next(h, li, summary, li, "重复：更改")
-    assert "重复：每周同一天同一时间" in summary["text"]
-    called = await tap_next(h, li, summary, li, "确认")
-    assert called["text"].startswith("✅ 会议已召集")
-    [series_id] = await series_ids(h)
-    return series_id
 
 
 async def test_a_weekly_meeting_series_is_listed_and_stopped_in_chinese(harness: Harness) -> None:
@@ -79,7 +47,7 @@ async def test_a_weekly_meeting_series_is_listed_and_stopped_in_chinese(harness:
     assert "停止定期会议后不再召集新的会议；已召集的会议保留" in text
     assert buttons(listing) == [f"⏹ 停止定期会议 #{series}"]
 
-    refused = await h.tap(chat, listing["message_id"], zhao, data(listing, "停止"))
+    refused = await h.tap(chat, listing["message_id"], zhao, button(listing, "停止"))
     assert refused["text"] == REFUSED
     [stale] = await h.say(chat, li, "/upcoming")  # a second listing, its button used after the stop
     stale = await press(h, chat, stale, li, "停止定期会议")
@@ -88,7 +56,7 @@ async def test_a_weekly_meeting_series_is_listed_and_stopped_in_chinese(harness:
                                       "召集新的会议；原定下次为 2026-12-10（周四）19:30。")
     assert "已召集的会议保持不变；如需取消某次会议，请用 /meetings。" in confirm["text"]
     assert buttons(confirm) == ["确认停止", "◀ 返回"]
-    refused = await h.tap(chat, confirm["message_id"], zhao, data(confirm, "确认停止"))
+    refused = await h.tap(chat, confirm["message_id"], zhao, button(confirm, "确认停止"))
     assert refused["text"] == REFUSED
 
     done = await press(h, chat, confirm, li, "确认停止")
@@ -98,7 +66,7 @@ async def test_a_weekly_meeting_series_is_listed_and_stopped_in_chinese(harness:
     assert "下次：" not in done["text"] and not done.get("buttons")
 
     at(h, datetime(2026, 12, 4, 12, 0, tzinfo=UTC))  # the 10th's meeting would be called from 11:30 UTC today
-    await deliver(h)
+    await send_due_meetings(h)
     assert await meetings(h) == [(START, MeetingStatus.SCHEDULED)]
 
     again = await press(h, chat, stale, li, "确认停止")

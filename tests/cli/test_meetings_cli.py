@@ -12,7 +12,7 @@ from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
 from lesson_bot.services.clock import FixedClock
-from tests.services.records_support import OUTSIDER, SEC, add_meeting, branch_with_committee
+from tests.support.records import OUTSIDER, SEC, add_meeting, branch_with_committee
 
 ADMIN = 4242
 # The CLI runs on the system clock: the meeting is on the 10th of last month, 20:00 in Shanghai.

@@ -15,8 +15,8 @@ from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
 from lesson_bot.services.clock import FixedClock
-from tests.services.conftest import ADMIN
-from tests.services.reports_support import BOB, NOW, SEC_B, Quarter, play_quarter
+from tests.support.reports import BOB, NOW, SEC_B, Quarter, play_quarter
+from tests.support.services import ADMIN
 
 
 @pytest.fixture

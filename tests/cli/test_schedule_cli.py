@@ -19,7 +19,7 @@ from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.calls import MeetingDraft
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 ADMIN = 4242
 
@@ -167,4 +167,6 @@ def test_upcoming_shows_a_broken_schedule_with_its_reason(branch_id: int) -> Non
 
 async def _series_of(services: Services, meeting_id: int) -> int:
     async with services.db.transaction() as s:
-        return int((await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one())
+        series_id = (await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one()
+    assert series_id is not None
+    return series_id

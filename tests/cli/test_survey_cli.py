@@ -16,7 +16,7 @@ from lesson_bot.db.models import OutboxMessage
 from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.surveys.closing import record_sent, tick_close_surveys
-from tests.services.records_support import SEC, branch_with_committee
+from tests.support.records import SEC, branch_with_committee
 
 ADMIN = 4242
 # The CLI runs on the system clock: the survey closes a week from now.

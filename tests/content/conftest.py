@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.content.content_support import Library
+from tests.support.content import Library
 
 
 @pytest.fixture

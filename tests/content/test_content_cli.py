@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from lesson_bot.cli import app
-from tests.content.content_support import BASE_LESSON, Library, replace_line
+from tests.support.content import BASE_LESSON, Library, replace_line
 
 LESSON_BOT = Path(sys.executable).with_name("lesson-bot")
 runner = CliRunner()

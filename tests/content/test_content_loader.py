@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from lesson_bot.content.loader import content_dir_for, load_lesson_file, load_library
-from tests.content.content_support import BASE_LESSON, Library, replace_line
+from tests.support.content import BASE_LESSON, Library, replace_line
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ from lesson_bot.content.markdown import parse_body
 from lesson_bot.content.parser import parse_lesson
 from lesson_bot.content.renderer import flatten, split_html, to_html
 from lesson_bot.content.rules import TOP_KEYS
-from tests.content.content_support import BASE_LESSON, parse_telegram_html
+from tests.support.content import BASE_LESSON, parse_telegram_html
 from tgrules.limits import MESSAGE_TEXT_MAX
 
 PROPERTY = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lesson_bot.content.renderer import render_caption, render_lesson
-from tests.content.content_support import parse_telegram_html
+from tests.support.content import parse_telegram_html
 from tgrules.limits import CAPTION_MAX, MESSAGE_TEXT_MAX
 
 

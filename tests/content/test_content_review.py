@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from lesson_bot.cli import app
 from lesson_bot.content.loader import load_library
 from lesson_bot.content.review import review_library
-from tests.conftest import REPO_ROOT
-from tests.content.content_support import BASE_LESSON, Library, replace_line
+from tests.support import REPO_ROOT
+from tests.support.content import BASE_LESSON, Library, replace_line
 
 FILE = "content/lessons/base-lesson.md"
 SECOND_QUESTION = """\

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from lesson_bot.content.loader import load_library
-from tests.content.content_support import BASE_LESSON, Library, replace_line
+from tests.support.content import BASE_LESSON, Library, replace_line
 
 FILE = "content/lessons/base-lesson.md"
 QUESTION = "\n".join(BASE_LESSON.split("\n")[14:21])

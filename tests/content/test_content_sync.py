@@ -17,7 +17,7 @@ from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Lesson, LessonVersion
 from lesson_bot.db.uow import Database
-from tests.content.content_support import BASE_LESSON, Library, replace_line
+from tests.support.content import BASE_LESSON, Library, replace_line
 
 SECOND = replace_line(replace_line(BASE_LESSON, 2, "id: second-lesson"), 5, "position: 2")
 

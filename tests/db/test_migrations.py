@@ -10,13 +10,20 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import insert, inspect, select, text, update
+from sqlalchemy import Table, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Base, Branch, Meeting, Member, Membership, MembershipAbsence, RecordReview, Schedule
 from lesson_bot.domain.enums import MembershipStatus, ReviewState
+
+
+def table(model: type[Base]) -> Table:
+    """A model's table, typed as the Table it is (insert and update of old revisions go through the table)."""
+    mapped = model.__table__
+    assert isinstance(mapped, Table)
+    return mapped
 
 
 async def test_stairway_upgrade_downgrade_upgrade_each_revision(db_url: str) -> None:
@@ -93,11 +100,11 @@ async def test_membership_periods_keep_existing_memberships_and_downgrade_to_the
     try:
         await migrate.upgrade(engine, "0006")
         async with engine.begin() as conn:
-            await conn.execute(insert(Branch.__table__).values(
+            await conn.execute(insert(table(Branch)).values(
                 id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
                 invite_code="c1"))
-            await conn.execute(insert(Member.__table__), [{"id": i, "full_name": f"m{i}"} for i in (1, 2)])
-            await conn.execute(insert(Membership.__table__), [
+            await conn.execute(insert(table(Member)), [{"id": i, "full_name": f"m{i}"} for i in (1, 2)])
+            await conn.execute(insert(table(Membership)), [
                 {"id": 1, "branch_id": 1, "member_id": 1, "role": "member", "status": "active", "source": "join",
                  "is_committee": False, "joined_at": t0, "left_at": None},
                 {"id": 2, "branch_id": 1, "member_id": 2, "role": "member", "status": "left", "source": "join",
@@ -108,7 +115,7 @@ async def test_membership_periods_keep_existing_memberships_and_downgrade_to_the
             assert (await conn.execute(columns.order_by(Membership.id))).all() == [
                 (1, MembershipStatus.ACTIVE, t0, None), (2, MembershipStatus.LEFT, t0, t0 + timedelta(days=1))]
             assert (await conn.execute(select(MembershipAbsence.id))).all() == []
-            await conn.execute(insert(MembershipAbsence.__table__).values(
+            await conn.execute(insert(table(MembershipAbsence)).values(
                 membership_id=1, left_at=t0 + timedelta(days=2), returned_at=t0 + timedelta(days=5)))
         await migrate.downgrade(engine, "0006")
         async with engine.connect() as conn:
@@ -126,17 +133,17 @@ async def test_broken_marks_start_empty_and_go_with_a_downgrade(db_url: str) -> 
     try:
         await migrate.upgrade(engine, "0007")
         async with engine.begin() as conn:
-            await conn.execute(insert(Branch.__table__).values(
+            await conn.execute(insert(table(Branch)).values(
                 id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
                 invite_code="c1"))
-            await conn.execute(insert(Schedule.__table__).values(
+            await conn.execute(insert(table(Schedule)).values(
                 id=1, branch_id=1, kind="lesson", series="s", timezone="Asia/Atlantis", recurrence="weekly",
                 rule={"days": [0], "time": "20:00"}, starts_at=t0, status="active"))
         await migrate.upgrade(engine, "0008")
         marks = select(Schedule.id, Schedule.broken_at, Schedule.broken_reason)
         async with engine.begin() as conn:
             assert (await conn.execute(marks)).all() == [(1, None, None)]
-            await conn.execute(update(Schedule.__table__).values(broken_at=t0, broken_reason={"field": "timezone"}))
+            await conn.execute(update(table(Schedule)).values(broken_at=t0, broken_reason={"field": "timezone"}))
             assert (await conn.execute(marks)).all() == [(1, t0, {"field": "timezone"})]
         await migrate.downgrade(engine, "0007")
         async with engine.connect() as conn:
@@ -155,10 +162,10 @@ async def test_record_reviews_start_with_the_records_already_made_and_refuse_rew
     try:
         await migrate.upgrade(engine, "0007")
         async with engine.begin() as conn:
-            await conn.execute(insert(Branch.__table__).values(
+            await conn.execute(insert(table(Branch)).values(
                 id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
                 invite_code="c1"))
-            await conn.execute(insert(Meeting.__table__), [
+            await conn.execute(insert(table(Meeting)), [
                 {"id": i, "branch_id": 1, "type": "committee", "topic": f"m{i}", "starts_at": t0,
                  "ends_at": t0 + timedelta(hours=1), "status": "held", "settings": {}, "recorded_late": False,
                  "recorded_at": t0 + timedelta(hours=2) if i == 1 else None} for i in (1, 2)])

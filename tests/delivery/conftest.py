@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -17,31 +16,16 @@ from lesson_bot.db.uow import Database
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import SystemClock
-from tgsandbox import Sandbox, run_sandbox
+from lesson_bot.services.lessons.library import LibraryService
+from tests.support import REPO_ROOT
+from tests.support.delivery import Events, Rig
+from tgsandbox import run_sandbox
 from tgsandbox.limits import FloodConfig
 
 TIME_SCALE = 20.0
 
 
-@dataclass
-class Events:
-    gone: list[tuple[int, str]] = field(default_factory=list)
-    moved: list[tuple[int, int]] = field(default_factory=list)
 
-    async def chat_gone(self, chat_id: int, reason: str) -> None:
-        self.gone.append((chat_id, reason))
-
-    async def chat_moved(self, old_chat_id: int, new_chat_id: int) -> None:
-        self.moved.append((old_chat_id, new_chat_id))
-
-
-@dataclass
-class Rig:
-    sb: Sandbox
-    db: Database
-    dispatcher: Dispatcher
-    events: Events
-    sender: TelegramSender
 
 
 @pytest.fixture
@@ -63,3 +47,12 @@ async def rig(sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     await db.dispose()
 
 
+@pytest.fixture
+async def db(migrated_db_url: str) -> AsyncIterator[Database]:
+    """A migrated database (SQLite, then PostgreSQL) with the lesson library of content/ loaded."""
+    database = Database(create_engine(migrated_db_url))
+    await LibraryService(database).sync(REPO_ROOT / "content" / "lessons")
+    try:
+        yield database
+    finally:
+        await database.dispose()

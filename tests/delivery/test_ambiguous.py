@@ -14,8 +14,8 @@ from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.lessons.deliveries import DeliveryService, Ledger
 from lesson_bot.services.views import Person
-from tests.delivery.conftest import Rig
-from tests.delivery.test_dispatcher import bot_texts, groups, lesson_parts, statuses
+from tests.support.delivery import Rig, groups, lesson_parts, statuses
+from tests.support.sandbox import bot_texts
 
 SEC = Person(101, "李书记", "li")
 

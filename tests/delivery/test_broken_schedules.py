@@ -4,14 +4,12 @@ the outbox, and skipped from then on without a log line per tick; the other sche
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select, update
 
-from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, Member, Membership, OutboxMessage, Schedule
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery.planner import Planner, PlannerConfig
@@ -27,23 +25,11 @@ from lesson_bot.domain.enums import (
 from lesson_bot.domain.recurrence import RecurrenceError
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.schedules import broken
-from tests.conftest import REPO_ROOT
 
 # Monday 2026-11-30 20:00 in Shanghai is 12:00 UTC.
 FIRST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 SECRETARY, ADMIN_CHAT = 5001, 9001
-
-
-@pytest.fixture
-async def db(migrated_db_url: str) -> AsyncIterator[Database]:
-    database = Database(create_engine(migrated_db_url))
-    await LibraryService(database).sync(REPO_ROOT / "content" / "lessons")
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def _branch_with_schedules(db: Database) -> dict[str, int]:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
-from tests.delivery.procs import (
+from tests.support.procs import (
     MAX_DUPLICATES_PER_KILL,
     PARTS,
     TIMEOUT_S,

@@ -10,42 +10,10 @@ from sqlalchemy import func, select
 from lesson_bot.db import outbox
 from lesson_bot.db.models import DeliveryLogEntry, OutboxMessage
 from lesson_bot.db.outbox import OutboxItem
-from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import from_payload, part_from_payload
-from tests.delivery.conftest import Events as Events  # re-exported: other tests import it from here
-from tests.delivery.conftest import Rig
-from tgsandbox import Sandbox
-
-
-def lesson_parts(chat_id: int, key: str, due: datetime) -> list[OutboxItem]:
-    """A lesson text and three quiz polls for one group, as the planner would enqueue them."""
-    text = {"method": "sendMessage", "params": {"text": f"<b>第一课</b> {key}", "parse_mode": "HTML"}}
-    parts = [text] + [
-        {"method": "sendPoll", "params": {"question": f"问题 {n}", "options": ["甲", "乙", "丙"], "type": "quiz",
-                                          "correct_option_ids": [1], "is_anonymous": False}}
-        for n in (1, 2, 3)
-    ]
-    return [OutboxItem.of(f"{key}:{chat_id}:{i}", chat_id, "lesson", part_from_payload(payload), due,
-                          f"{key}:{chat_id}", seq=i)
-            for i, payload in enumerate(parts)]
-
-
-async def groups(sb: Sandbox, n: int) -> list[int]:
-    owner = (await sb.control.create_user("Owner"))["id"]
-    return [int((await sb.control.create_group(f"G{i}", [owner]))["chat_id"]) for i in range(n)]
-
-
-async def bot_texts(sb: Sandbox, chat_id: int) -> list[str]:
-    messages = (await sb.control.transcript(chat_id))["messages"]
-    return [m["poll"]["question"] if "poll" in m else m["text"] for m in messages
-            if m["from"]["is_bot"] and not m["service"]]
-
-
-async def statuses(db: Database) -> dict[str, int]:
-    async with db.transaction() as s:
-        rows = await s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-        return {str(status): count for status, count in rows.all()}
+from tests.support.delivery import Rig, groups, lesson_parts, statuses
+from tests.support.sandbox import bot_texts
 
 
 async def test_every_part_arrives_once_and_in_order(rig: Rig) -> None:
@@ -168,8 +136,6 @@ async def test_a_message_past_its_grace_window_is_missed_not_sent(rig: Rig) -> N
     await rig.dispatcher.settle()
     assert await statuses(rig.db) == {"missed": 1}
     assert await bot_texts(rig.sb, chat) == []
-
-
 
 
 async def test_a_database_failure_does_not_stop_the_dispatcher(rig: Rig) -> None:

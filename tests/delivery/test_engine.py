@@ -13,7 +13,7 @@ from lesson_bot.config import load_settings
 from lesson_bot.db.models import Branch, Schedule
 from lesson_bot.domain.enums import BranchStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 from tgsandbox import run_sandbox
 from tgsandbox.limits import FloodConfig
 

@@ -33,8 +33,8 @@ from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.container import Services
 from lesson_bot.services.lessons.counts import CountTicker
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
-from tests.delivery.test_dispatcher import Events
+from tests.support import REPO_ROOT
+from tests.support.delivery import Events
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 

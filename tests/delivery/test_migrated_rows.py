@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from lesson_bot.db import outbox as db_outbox
-from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, DeliveryLogEntry, LessonDelivery, OutboxMessage, Schedule
 from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
@@ -29,21 +26,9 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons import counts
 from lesson_bot.services.lessons.counts import CountTicker
-from lesson_bot.services.lessons.library import LibraryService
-from tests.conftest import REPO_ROOT
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 OLD, NEW = -4001, -1004001
-
-
-@pytest.fixture
-async def db(migrated_db_url: str) -> AsyncIterator[Database]:
-    database = Database(create_engine(migrated_db_url))
-    await LibraryService(database).sync(REPO_ROOT / "content" / "lessons")
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def _branch_with_lessons(db: Database) -> tuple[int, int]:
@@ -97,7 +82,7 @@ async def test_an_upgrade_moves_sends_closes_old_edits_and_leaves_rows_in_flight
     assert (rows["count"].chat_id, rows["count"].status) == (OLD, OutboxStatus.CANCELLED)
     assert result.closed == [rows["count"].id]
     [(outcome, detail)] = log
-    assert outcome == DeliveryOutcome.MIGRATED and "stayed in the old group" in detail
+    assert outcome == DeliveryOutcome.MIGRATED and detail is not None and "stayed in the old group" in detail
     assert (rows["notice"].chat_id, rows["notice"].status) == (OLD, OutboxStatus.CLAIMED)
     assert deliveries == {sent_id: OLD, planned_id: NEW}
 

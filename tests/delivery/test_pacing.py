@@ -7,8 +7,8 @@ import pytest
 
 from lesson_bot.delivery.pacing import AdaptiveRate, PacingConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from tests.delivery.pacing_sim import FanOut
-from tests.support import ManualClock
+from tests.support.clock import ManualClock
+from tests.support.pacing_sim import FanOut
 
 
 def test_a_429_cuts_the_rate_once_per_pace_and_never_below_the_floor() -> None:

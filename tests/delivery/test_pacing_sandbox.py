@@ -19,8 +19,7 @@ from lesson_bot.db.uow import Database
 from lesson_bot.delivery.dispatcher import Dispatcher, DispatcherConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.services.clock import SystemClock
-from tests.delivery.conftest import Events
-from tests.delivery.test_dispatcher import groups, lesson_parts, statuses
+from tests.support.delivery import Events, groups, lesson_parts, statuses
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 

@@ -2,34 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
-from lesson_bot.db.engine import create_engine
 from lesson_bot.db.models import Branch, Occurrence, OutboxMessage, Schedule
 from lesson_bot.db.uow import Database
 from lesson_bot.delivery.planner import Planner, PlannerConfig
 from lesson_bot.domain.enums import BranchStatus, OccurrenceStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import FixedClock
-from lesson_bot.services.lessons.library import LibraryService
-from tests.conftest import REPO_ROOT
 
 # Monday 2026-11-30 20:00 in Shanghai is 12:00 UTC.
 FIRST = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def db(migrated_db_url: str) -> AsyncIterator[Database]:
-    database = Database(create_engine(migrated_db_url))
-    await LibraryService(database).sync(REPO_ROOT / "content" / "lessons")
-    try:
-        yield database
-    finally:
-        await database.dispose()
 
 
 async def _weekly_series(db: Database, series: str = "红色足迹") -> int:

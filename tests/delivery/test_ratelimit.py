@@ -10,7 +10,7 @@ import time
 import pytest
 
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from tests.support import ManualClock as Clock
+from tests.support.clock import ManualClock as Clock
 from tgrules.limits import (
     CHAT_MESSAGES_PER_SECOND,
     GLOBAL_MESSAGES_PER_SECOND,

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from tests.support import ManualClock as Clock
+from tests.support.clock import ManualClock as Clock
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND
 from tgsandbox.limits import FloodConfig, FloodLimiter
 

@@ -14,7 +14,7 @@ import pytest
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
-from tests.delivery.procs import (
+from tests.support.procs import (
     LEADER_LINE,
     MAX_DUPLICATES_PER_KILL,
     PARTS,

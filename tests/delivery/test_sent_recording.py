@@ -26,7 +26,8 @@ from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import Sent
 from lesson_bot.services.clock import SystemClock
-from tests.delivery.test_dispatcher import Events, bot_texts, groups, lesson_parts, statuses
+from tests.support.delivery import Events, groups, lesson_parts, statuses
+from tests.support.sandbox import bot_texts
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 
@@ -125,7 +126,8 @@ async def test_a_row_whose_record_fails_does_not_hold_up_its_batch(rig: Rig, cap
     by_dispatcher, by_hook = await ledger(rig.db)
     assert by_hook == by_dispatcher and set(by_dispatcher.values()) == {1} and len(by_dispatcher) == 32
     assert hook.fail_times[chats[0]] == 0
-    batches = [r.args[0] for r in caplog.records if r.msg.startswith("recording %d sent outbox rows failed")]
+    batches = [r.args[0] for r in caplog.records
+               if r.msg.startswith("recording %d sent outbox rows failed") and isinstance(r.args, tuple)]
     assert batches
     async with rig.db.transaction() as s:
         first = (await s.execute(select(func.count()).select_from(OutboxMessage).where(

@@ -17,18 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from lesson_bot.db.models import Member, ParticipationEvent
-from tests.bot.test_roster_flow import registered_branch
-from tests.e2e.lesson_support import (
-    SERIES,
-    current,
-    lesson_month,
-    press,
-    right,
-    scenario_content,
-    vote,
-    wrong,
-)
-from tests.e2e.meeting_support import Message, Month, labels
+from tests.support.bot import registered_branch
+from tests.support.lessons import SERIES, current, lesson_month, press, right, scenario_content, vote, wrong
+from tests.support.meetings import Message, Month, labels
 
 SEC = "李明"
 STARTED = ("李明", "王芳", "赵强", "孙丽", "钱伟")  # opened the bot in private; the others never did
@@ -37,13 +28,14 @@ TITLE = "灭火器的使用：提、拔、握、压"
 TITLE_2 = "拨打119：报警要说清楚什么"
 R, W = True, False
 Event = tuple[str, str, str, int | None, bool | None, int | None]  # member, kind, mode, question, right, seconds
+Script = dict[str, tuple[bool, tuple[bool, ...]]]  # member: (taps "✅ 已学习", answers)
 # Wed 20:05, in the group: whether each taps "✅ 已学习", and their answers to the quiz, question by question.
-ON_TIME = {"李明": (True, (R, R, R, R)), "王芳": (True, (R, R, R, R)), "赵强": (True, (W, R, R, R)),
+ON_TIME: Script = {"李明": (True, (R, R, R, R)), "王芳": (True, (R, R, R, R)), "赵强": (True, (W, R, R, R)),
            "周杰": (True, (R, W)), "郑涛": (True, (R,)), "钱伟": (False, (W,))}
 # Thu 09:00, in private: 补学 from /lessons (孙丽) and from the nudge's button (钱伟), with a check-in each.
 MAKEUP = {"孙丽": (R, R, R, R), "钱伟": (R, R, R, R)}
 # Thu 10:00, in the group: 冯雪, reminded there, taps the lesson's button after all and answers two questions.
-LATE = {"冯雪": (True, (R, R))}
+LATE: Script = {"冯雪": (True, (R, R))}
 # Thu 20:05, in private: the review of each wrong answer of a member the bot can reach, and how it is answered.
 REVIEW = {"赵强": (R,)}
 
@@ -94,8 +86,9 @@ def _events() -> list[Event]:
     """Every participation event the script makes for lesson 1, with its seconds after its own delivery: on time
     at 20:05 (the lesson came at 20:00), make-up at 09:00 (sent then), late at 10:00 the next day (14 hours after
     the group's lesson), the review at 20:10 (sent at 20:05)."""
-    runs = [(ON_TIME, "on_time", 300), ({n: (True, a) for n, a in MAKEUP.items()}, "makeup", 0),
-            (LATE, "on_time", 14 * 3600)]
+    runs: list[tuple[Script, str, int]] = [
+        (ON_TIME, "on_time", 300), ({n: (True, a) for n, a in MAKEUP.items()}, "makeup", 0),
+        (LATE, "on_time", 14 * 3600)]
     events: list[Event] = []
     for script, mode, seconds in runs:
         for name, (checked, answers) in script.items():
@@ -265,7 +258,7 @@ async def _figures(m: Month, quiz: list[Message]) -> None:
                    ParticipationEvent.question_index, ParticipationEvent.correct,
                    ParticipationEvent.seconds_after_delivery).join(Member, Member.id == ParticipationEvent.member_id)
         )).all()
-    names = {user_id: name for name, user_id in m.ids.items()}
+    names: dict[int | None, str] = {user_id: name for name, user_id in m.ids.items()}
     logged = [(names[user], kind.value, mode.value, question, ok, seconds)
               for user, kind, mode, question, ok, seconds in rows]
     assert sorted(logged, key=repr) == _events()

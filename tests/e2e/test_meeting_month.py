@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from tests.bot.test_roster_flow import registered_branch
-from tests.e2e.meeting_support import (
+from tests.support.bot import registered_branch
+from tests.support.meetings import (
     Month,
     Person,
     call_meeting,

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 
 
 def test_the_quick_report_benchmark_runs_and_its_figures_agree() -> None:

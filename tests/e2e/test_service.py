@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import REPO_ROOT
+from tests.support import REPO_ROOT
 from tgsandbox import SyncControlClient
 
 TIMEOUT = 60

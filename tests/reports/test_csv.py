@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from lesson_bot.reports.csv import csv_bytes, csv_zip, write_csv
-from tests.reports.samples import HOSTILE, NAMES, members, workbook
+from tests.support.report_samples import HOSTILE, NAMES, members, workbook
 
 
 def _rows(data: bytes) -> list[list[str]]:

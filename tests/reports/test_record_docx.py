@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import UTC, datetime
+from typing import Any
 
 import docx
 from docx.oxml.ns import qn
@@ -43,6 +44,13 @@ def _form(document: docx.document.Document) -> dict[str, str]:
     return {row.cells[0].text: row.cells[1].text for row in document.tables[0].rows}
 
 
+def _east_asia(run: Any) -> str | None:
+    """The East Asian font a run names (w:rFonts w:eastAsia), None where it names none."""
+    properties = run._element.rPr
+    fonts = None if properties is None else properties.rFonts
+    return None if fonts is None else str(fonts.get(qn("w:eastAsia")))
+
+
 def test_the_record_has_every_field_of_the_paper_form_in_chinese() -> None:
     doc = MeetingRecordDoc.from_record(_view(), MeetingTypes(), "zh-Hans")
     document = _open(record_docx(doc, Translator().lang("zh-Hans")))
@@ -66,8 +74,8 @@ def test_every_run_names_a_chinese_font_that_the_font_table_backs() -> None:
     document = _open(data)
     runs = [run for p in document.paragraphs for run in p.runs] + [
         run for row in document.tables[0].rows for cell in row.cells for p in cell.paragraphs for run in p.runs]
-    assert runs and all(run._element.rPr.rFonts.get(qn("w:eastAsia")) in (BODY_FONT, HEADING_FONT) for run in runs)
-    assert document.paragraphs[0].runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == HEADING_FONT
+    assert runs and all(_east_asia(run) in (BODY_FONT, HEADING_FONT) for run in runs)
+    assert _east_asia(document.paragraphs[0].runs[0]) == HEADING_FONT
     font_table = zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode("utf-8")
     assert f'w:name="{BODY_FONT}"><w:altName w:val="{BODY_FONT_EN}"/>' in font_table
 

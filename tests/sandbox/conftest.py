@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import pytest
 import telegram
 
+from tests.support.sandbox import Branch
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 from tgsandbox.state import Tunables
@@ -28,15 +28,6 @@ async def bot(sb: Sandbox) -> AsyncIterator[telegram.Bot]:
     """python-telegram-bot's own Bot, initialised against the sandbox."""
     async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url) as real_bot:
         yield real_bot
-
-
-@dataclass
-class Branch:
-    """A group with a secretary and two members, the bot in it, and the secretary's private chat started."""
-
-    chat_id: int
-    secretary: int
-    members: tuple[int, int]
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from tests.sandbox.conftest import Branch
+from tests.support.sandbox import Branch
 from tgsandbox import Sandbox
 
 SECRET = "s3cret-token_ok"

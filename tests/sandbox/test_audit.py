@@ -11,8 +11,7 @@ import pytest
 import telegram
 from telegram.error import BadRequest
 
-from tests.sandbox.conftest import Branch
-from tests.sandbox.helpers import drain
+from tests.support.sandbox import Branch, drain
 from tgrules.limits import ANSWER_CALLBACK_TEXT_MAX, MESSAGE_TEXT_MAX, WEBHOOK_SECRET_MAX
 from tgsandbox import Sandbox
 

@@ -15,8 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.sandbox.conftest import Branch
-from tests.sandbox.helpers import drain
+from tests.support.sandbox import Branch, drain
 from tgsandbox import ControlApiError, Sandbox
 from tgsandbox.latency import AnswerTimes, percentile
 
@@ -40,7 +39,7 @@ async def test_bulk_press_queues_every_tap_in_order_and_reports_refused_ones(
     stranger = (await sb.control.create_user("Stranger"))["id"]
     await drain(bot)
     people = [branch.secretary, *branch.members]
-    taps = [[branch.chat_id, message_id, user, "ls:done:1"] for user in people]
+    taps: list[list[int | str]] = [[branch.chat_id, message_id, user, "ls:done:1"] for user in people]
     taps.insert(1, [branch.chat_id, message_id, stranger, "ls:done:1"])
     taps.append([branch.chat_id, message_id, branch.secretary, "no:such:button"])
     result = await sb.control.press_many(taps)

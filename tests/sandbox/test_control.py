@@ -6,9 +6,7 @@ import httpx
 import pytest
 import telegram
 
-from tests.sandbox.conftest import Branch
-from tests.sandbox.helpers import drain
-from tests.sandbox.test_rules import PNG
+from tests.support.sandbox import PNG, Branch, drain
 from tgsandbox import ControlApiError, Sandbox, SyncControlClient
 
 
@@ -145,7 +143,7 @@ def test_sync_client_for_scripts(sb_url_and_token: tuple[str, str]) -> None:
 @pytest.fixture
 def sb_url_and_token() -> object:
     """A standalone sandbox process for the synchronous client."""
-    from tests.sandbox.test_standalone import standalone
+    from tests.support.sandbox import standalone
 
     with standalone(["-m", "tgsandbox", "--no-flood"]) as announced:
         yield announced["control_url"], announced["token"]

@@ -9,6 +9,7 @@ import telegram
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.request import HTTPXRequest
 
+from tests.support.sandbox import bot_texts
 from tgsandbox import ControlApiError, Sandbox
 from tgsandbox.faults import FaultInjector, FaultRule
 
@@ -21,11 +22,6 @@ async def started_user(sb: Sandbox, name: str = "Li") -> int:
     user_id = int((await sb.control.create_user(name))["id"])
     await sb.control.start(user_id)
     return user_id
-
-
-async def bot_texts(sb: Sandbox, chat_id: int) -> list[str]:
-    messages = (await sb.control.transcript(chat_id))["messages"]
-    return [m["text"] for m in messages if m["from"]["is_bot"]]
 
 
 @pytest.fixture

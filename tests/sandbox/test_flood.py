@@ -17,8 +17,8 @@ import telegram
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, ExtBot
 
-from tests.sandbox.conftest import Branch
-from tests.support import ManualClock as Clock
+from tests.support.clock import ManualClock as Clock
+from tests.support.sandbox import Branch, bot_texts
 from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 from tgsandbox import Sandbox
 from tgsandbox.limits import FloodConfig, FloodLimiter
@@ -44,13 +44,8 @@ async def started_user(sb: Sandbox, name: str) -> int:
     return user_id
 
 
-async def bot_texts(sb: Sandbox, chat_id: int) -> list[str]:
-    messages = (await sb.control.transcript(chat_id))["messages"]
-    return [m["text"] for m in messages if m["from"]["is_bot"]]
-
-
 @pytest.fixture
-async def patient_bot(sb: Sandbox) -> AsyncIterator[ExtBot[None]]:
+async def patient_bot(sb: Sandbox) -> AsyncIterator[ExtBot[int]]:
     """PTB's ExtBot whose AIORateLimiter does no throttling of its own and retries every 429."""
     limiter = AIORateLimiter(overall_max_rate=0, group_max_rate=0, max_retries=30)
     async with ExtBot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url, rate_limiter=limiter) as ext:
@@ -150,7 +145,7 @@ async def test_time_scale_set_through_the_control_api(bot: telegram.Bot, sb: San
     assert (wait.total_seconds() * 4).is_integer()  # whole scaled seconds
 
 
-async def test_ptb_rate_limiter_rides_out_per_chat_429s(patient_bot: ExtBot[None], sb: Sandbox) -> None:
+async def test_ptb_rate_limiter_rides_out_per_chat_429s(patient_bot: ExtBot[int], sb: Sandbox) -> None:
     """With AIORateLimiter(max_retries), every message of a quick burst reaches the member, in order."""
     user = await started_user(sb, "Li")
     # One message per half second and no burst: every message after the first is refused at least once.
@@ -163,7 +158,7 @@ async def test_ptb_rate_limiter_rides_out_per_chat_429s(patient_bot: ExtBot[None
 
 
 async def test_ptb_rate_limiter_rides_out_a_full_group_window(
-    patient_bot: ExtBot[None], sb: Sandbox, branch: Branch
+    patient_bot: ExtBot[int], sb: Sandbox, branch: Branch
 ) -> None:
     """A concurrent burst of 25 messages to one group all arrive although the sandbox refused some."""
     # A two-second group window; per-chat bursts are allowed so that the group limit is the one hit.

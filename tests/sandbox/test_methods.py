@@ -16,8 +16,7 @@ from telegram import (
     WebAppInfo,
 )
 
-from tests.sandbox.conftest import Branch
-from tests.sandbox.helpers import drain
+from tests.support.sandbox import Branch, drain
 from tgsandbox import Sandbox
 
 KEYBOARD = InlineKeyboardMarkup([[InlineKeyboardButton("已学习", callback_data="lesson:done:1")]])

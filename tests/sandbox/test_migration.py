@@ -8,7 +8,7 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import ChatMigrated
 
-from tests.sandbox.conftest import Branch
+from tests.support.sandbox import Branch
 from tgsandbox import ControlApiError, Sandbox
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -10,7 +11,7 @@ import telegram
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken
 
-from tests.sandbox.conftest import Branch
+from tests.support.sandbox import PNG, Branch
 from tgrules.limits import (
     CALLBACK_DATA_MAX_BYTES,
     CAPTION_MAX,
@@ -21,11 +22,6 @@ from tgrules.limits import (
     QUIZ_EXPLANATION_MAX,
 )
 from tgsandbox import Sandbox
-
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
-)
 
 
 async def test_text_length_counts_after_entity_parsing(bot: telegram.Bot, branch: Branch) -> None:
@@ -238,7 +234,7 @@ async def test_flood_limit_answers_429(
     await bot.send_message(branch.chat_id, "2")
     with pytest.raises(telegram.error.RetryAfter) as caught:
         await bot.send_message(branch.chat_id, "3")
-    assert caught.value.retry_after.total_seconds() >= 1
+    assert isinstance(caught.value.retry_after, timedelta) and caught.value.retry_after.total_seconds() >= 1
     counters = await sb.control.counters()
     assert counters["flood"]["chat"] == 1 and counters["requests"]["sendMessage"] == 3
 

@@ -8,17 +8,15 @@ cannot be imported.
 from __future__ import annotations
 
 import ast
-import contextlib
 import json
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 import pytest
 import telegram
 
+from tests.support.sandbox import standalone
 from tgsandbox import ControlClient
 
 LESSON_BOT = [sys.executable, "-c", "from lesson_bot.cli import main; main()"]
@@ -61,31 +59,6 @@ import runpy
 sys.argv = ["tgsandbox", "--port", "0"]
 runpy.run_module("tgsandbox", run_name="__main__", alter_sys=True)
 """
-
-
-@contextlib.contextmanager
-def standalone(
-    args: Sequence[str], executable: Sequence[str] = (sys.executable,)
-) -> Iterator[dict[str, Any]]:
-    """Run a sandbox process; yields the JSON line it announces when ready."""
-    process = subprocess.Popen(
-        [*executable, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        assert line, process.stderr.read() if process.stderr else "no output"
-        yield json.loads(line)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
 
 
 async def test_cli_sandbox_serves_a_plain_ptb_bot() -> None:

@@ -9,8 +9,7 @@ import httpx
 import pytest
 import telegram
 
-from tests.sandbox.conftest import Branch
-from tests.sandbox.helpers import drain
+from tests.support.sandbox import Branch, drain
 from tgsandbox import ControlApiError, Sandbox
 
 MINUTES = b"%PDF-1.4\n% branch meeting minutes\n"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
@@ -18,20 +17,7 @@ from lesson_bot.services.branches.roster import RosterService
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.lessons.deliveries import DeliveryService
 from lesson_bot.services.schedules.plans import ScheduleService
-from lesson_bot.services.views import Person
-
-ADMIN = Person(900, "Admin Wang", "admin_wang")
-
-
-@dataclass
-class Services:
-    db: Database
-    clock: FixedClock
-    access: AccessControl
-    branches: BranchService
-    roster: RosterService
-    deliveries: DeliveryService
-    schedules: ScheduleService
+from tests.support.services import ADMIN, Services
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from lesson_bot.db.models import AuditEntry
 from lesson_bot.domain.enums import AuditOutcome, BranchStatus, Role
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused
 from lesson_bot.services.views import Person
-from tests.services.conftest import ADMIN, Services
+from tests.support.services import ADMIN, Services
 
 SEC = Person(101, "李书记", "li_shuji")
 ALICE = Person(201, "Alice", "alice")

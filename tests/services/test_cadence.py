@@ -13,8 +13,8 @@ from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import Refused
 from lesson_bot.services.meetings.cadence_reminders import CadenceReminders
-from tests.services.conftest import ADMIN, Services
-from tests.services.records_support import OUTSIDER, SEC, add_meeting, branch_with_committee, record_services
+from tests.support.records import OUTSIDER, SEC, add_meeting, branch_with_committee, record_services
+from tests.support.services import ADMIN, Services
 
 NOV = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 OCT = datetime(2026, 10, 10, 12, 0, tzinfo=UTC)

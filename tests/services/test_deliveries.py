@@ -10,7 +10,7 @@ from lesson_bot.delivery import outbox
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
 from lesson_bot.domain.messages import Text
 from lesson_bot.services.views import Person
-from tests.services.conftest import Services
+from tests.support.services import Services
 
 SEC = Person(101, "李书记", "li")
 

@@ -2,77 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Lesson, LessonDelivery, ParticipationEvent, QuizPoll
-from lesson_bot.domain.enums import ParticipationKind, ParticipationMode
+from lesson_bot.db.models import LessonDelivery, QuizPoll
+from lesson_bot.domain.enums import ParticipationMode
 from lesson_bot.domain.messages import Sent
-from lesson_bot.services import lookup
 from lesson_bot.services.errors import NotFound
-from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.lessons.makeup import PAGE, MakeupService, NotConcerned
-from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
-from tests.services.conftest import Services
+from tests.support.makeup import (
+    GROUP,
+    answered,
+    checked_in,
+    deliver_to_group,
+    session_member_id,
+    setup_branch,
+)
+from tests.support.progress import BOB, CAROL
+from tests.support.services import Services
 
-SEC = Person(101, "李书记", "li")
-BOB = Person(202, "Bob", "bob")
-CAROL = Person(303, "Carol", "carol")
-GROUP = -100555
 BUTTON = "✅ 已学习"
-
-
-async def setup_branch(services: Services) -> int:
-    """The lesson library loaded and a branch registered by its secretary (clock: 2026-12-01 10:00 Beijing)."""
-    await LibraryService(services.db).sync(REPO_ROOT / "content" / "lessons")
-    branch = await services.branches.register(SEC, GROUP, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
-    return branch.id
-
-
-async def deliver(services: Services, branch_id: int, slug: str, at: datetime) -> int:
-    """A lesson delivered to the branch's group at `at`, as the planner and the dispatcher record it."""
-    async with services.db.transaction() as s:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
-        delivery = LessonDelivery(branch_id=branch_id, lesson_version_id=lesson.current_version_id,
-                                  mode=ParticipationMode.ON_TIME, chat_id=GROUP, message_id=1, delivered_at=at)
-        s.add(delivery)
-        await s.flush()
-        return delivery.id
-
-
-async def member_id(s: AsyncSession, person: Person) -> int:
-    member = await lookup.by_telegram_id(s, person.telegram_user_id)
-    assert member is not None
-    return member.id
-
-
-async def _event(services: Services, person: Person, delivery_id: int, kind: ParticipationKind, key: str,
-                 at: datetime, **fields: object) -> None:
-    async with services.db.transaction() as s:
-        delivery = await s.get(LessonDelivery, delivery_id)
-        assert delivery is not None
-        s.add(ParticipationEvent(dedupe_key=key, kind=kind, mode=delivery.mode, occurred_at=at, recorded_at=at,
-                                 branch_id=delivery.branch_id, member_id=await member_id(s, person),
-                                 lesson_version_id=delivery.lesson_version_id, delivery_id=delivery_id,
-                                 detail={}, **fields))
-
-
-async def checked_in(services: Services, person: Person, delivery_id: int, at: datetime) -> None:
-    """The member tapped the delivery's check-in button (as the participation recorder writes it)."""
-    await _event(services, person, delivery_id, ParticipationKind.LESSON_CHECKIN,
-                 f"checkin:{delivery_id}:{person.telegram_user_id}", at)
-
-
-async def answered(services: Services, person: Person, delivery_id: int, question: int, *, right: bool,
-                   at: datetime) -> None:
-    """The member answered a quiz question of the delivery (first answer per poll)."""
-    await _event(services, person, delivery_id, ParticipationKind.QUIZ_ANSWER,
-                 f"quiz:{delivery_id}:{question}:{person.telegram_user_id}:{at.isoformat()}", at,
-                 question_index=question, option_index=0, correct=right)
 
 
 async def test_missed_lessons_are_those_sent_while_on_the_roster_and_not_checked_in(services: Services) -> None:
@@ -80,10 +31,10 @@ async def test_missed_lessons_are_those_sent_while_on_the_roster_and_not_checked
     to is listed as studied on time, the other as missed with its 补学 delivery id."""
     branch_id = await setup_branch(services)
     t0 = services.clock.now()
-    await deliver(services, branch_id, "red-first-congress", t0 - timedelta(days=3))
+    await deliver_to_group(services, branch_id, "red-first-congress", t0 - timedelta(days=3))
     await services.roster.seen(GROUP, BOB)
-    studied = await deliver(services, branch_id, "red-nanchang-uprising", t0 + timedelta(hours=1))
-    missed = await deliver(services, branch_id, "red-zunyi-conference", t0 + timedelta(days=1))
+    studied = await deliver_to_group(services, branch_id, "red-nanchang-uprising", t0 + timedelta(hours=1))
+    missed = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0 + timedelta(days=1))
     await checked_in(services, BOB, studied, t0 + timedelta(hours=2))
     services.clock.set(t0 + timedelta(days=2))
     [branch] = await MakeupService(services.db, services.clock).lessons(BOB.telegram_user_id)
@@ -99,7 +50,7 @@ async def test_a_checkin_from_any_delivery_of_the_version_counts(services: Servi
     branch_id = await setup_branch(services)
     await services.roster.seen(GROUP, BOB)
     t0 = services.clock.now()
-    group = await deliver(services, branch_id, "red-zunyi-conference", t0 + timedelta(hours=1))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0 + timedelta(hours=1))
     services.clock.set(t0 + timedelta(days=1))
     makeup = MakeupService(services.db, services.clock)
     lesson = await makeup.start(BOB, group, BUTTON)
@@ -116,7 +67,8 @@ async def test_missed_lessons_are_paginated_newest_first(services: Services) -> 
     t0 = services.clock.now()
     slugs = ["red-first-congress", "red-nanchang-uprising", "red-gutian-conference", "red-long-march",
              "red-zunyi-conference", "fire-call-119", "fire-team-oath"]
-    ids = [await deliver(services, branch_id, slug, t0 + timedelta(hours=i + 1)) for i, slug in enumerate(slugs)]
+    ids = [await deliver_to_group(services, branch_id, slug, t0 + timedelta(hours=i + 1))
+           for i, slug in enumerate(slugs)]
     makeup = MakeupService(services.db, services.clock)
     [first] = await makeup.lessons(BOB.telegram_user_id)
     assert (first.page, first.pages, first.missed_total) == (0, 2, 7)
@@ -131,7 +83,8 @@ async def test_a_makeup_delivery_is_private_and_carries_the_whole_lesson(service
     """补学 makes a make-up delivery for Bob's private chat with the lesson's text, then its three quiz polls."""
     branch_id = await setup_branch(services)
     await services.roster.seen(GROUP, BOB)
-    group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference",
+                                   services.clock.now() + timedelta(hours=1))
     lesson = await MakeupService(services.db, services.clock).start(BOB, group, BUTTON)
     assert lesson.chat_id == BOB.telegram_user_id and lesson.already is None
     payloads = [p.to_payload() for p in lesson.parts]
@@ -145,7 +98,7 @@ async def test_a_makeup_delivery_is_private_and_carries_the_whole_lesson(service
         row = await s.get(LessonDelivery, lesson.delivery_id)
         assert row is not None
         assert (row.mode, row.member_id, row.chat_id, row.branch_id, row.delivered_at) == (
-            ParticipationMode.MAKEUP, await member_id(s, BOB), BOB.telegram_user_id, branch_id, None)
+            ParticipationMode.MAKEUP, await session_member_id(s, BOB), BOB.telegram_user_id, branch_id, None)
 
 
 async def test_recording_what_was_sent_makes_the_quiz_answerable(services: Services) -> None:
@@ -153,7 +106,8 @@ async def test_recording_what_was_sent_makes_the_quiz_answerable(services: Servi
     question and correct option."""
     branch_id = await setup_branch(services)
     await services.roster.seen(GROUP, BOB)
-    group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference",
+                                   services.clock.now() + timedelta(hours=1))
     makeup = MakeupService(services.db, services.clock)
     lesson = await makeup.start(BOB, group, BUTTON)
     payloads = [p.to_payload() for p in lesson.parts]
@@ -174,7 +128,8 @@ async def test_studying_again_after_a_checkin_is_allowed_and_says_so(services: S
     button (no second credit) but with its quiz."""
     branch_id = await setup_branch(services)
     await services.roster.seen(GROUP, BOB)
-    group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference",
+                                   services.clock.now() + timedelta(hours=1))
     await checked_in(services, BOB, group, services.clock.now() + timedelta(hours=2))
     lesson = await MakeupService(services.db, services.clock).start(BOB, group, BUTTON)
     assert lesson.already is ParticipationMode.ON_TIME
@@ -187,7 +142,8 @@ async def test_someone_not_in_the_branch_at_the_time_is_refused(services: Servic
     """Carol, who joined after the lesson was sent, and a delivery id that does not exist: refused, and no
     delivery is made."""
     branch_id = await setup_branch(services)
-    group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference",
+                                   services.clock.now() + timedelta(hours=1))
     services.clock.set(services.clock.now() + timedelta(hours=2))
     await services.roster.seen(GROUP, CAROL)  # joined after the lesson was sent
     makeup = MakeupService(services.db, services.clock)
@@ -205,7 +161,8 @@ async def test_answers_do_not_make_a_lesson_studied(services: Services) -> None:
     """Only a check-in makes a lesson studied: quiz answers alone leave it missed."""
     branch_id = await setup_branch(services)
     await services.roster.seen(GROUP, BOB)
-    group = await deliver(services, branch_id, "red-zunyi-conference", services.clock.now() + timedelta(hours=1))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference",
+                                   services.clock.now() + timedelta(hours=1))
     await answered(services, BOB, group, 0, right=True, at=services.clock.now() + timedelta(hours=2))
     [branch] = await MakeupService(services.db, services.clock).lessons(BOB.telegram_user_id)
     assert [line.delivery_id for line in branch.missed] == [group]

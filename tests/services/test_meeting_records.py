@@ -18,9 +18,8 @@ from lesson_bot.services.meetings.makeup import NotAnAbsentee
 from lesson_bot.services.meetings.notices import record_text
 from lesson_bot.services.meetings.records import NewAttachment, NotHostOrRecorder
 from lesson_bot.services.participation.recorder import ParticipationRecorder
-from tests.conftest import REPO_ROOT
-from tests.services.conftest import Services
-from tests.services.records_support import (
+from tests.support import REPO_ROOT
+from tests.support.records import (
     ABSENT,
     HOST,
     ON_LEAVE,
@@ -33,6 +32,7 @@ from tests.services.records_support import (
     branch_with_committee,
     record_services,
 )
+from tests.support.services import Services
 
 
 async def _outbox(services: Services, prefix: str) -> list[OutboxMessage]:

@@ -27,7 +27,7 @@ from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.meetings.ticks import MeetingTicker
 from lesson_bot.services.meetings.views import meeting_tally
 from lesson_bot.services.views import Person
-from tests.services.conftest import Services
+from tests.support.services import Services
 
 CHAT = -5001
 SEC = Person(201, "李书记", "li")

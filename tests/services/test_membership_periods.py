@@ -10,9 +10,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from lesson_bot.db.models import Lesson, LessonDelivery, Meeting, Member, SignIn
+from lesson_bot.db.models import Meeting, Member, SignIn
 from lesson_bot.domain.attendance import Status
-from lesson_bot.domain.enums import MeetingStatus, MembershipStatus, ParticipationMode, SignInMethod
+from lesson_bot.domain.enums import MeetingStatus, MembershipStatus, SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.services.lessons.library import LibraryService
@@ -22,13 +22,11 @@ from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.meetings.views import meeting_tally
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
-from tests.services.conftest import Services
+from tests.support import REPO_ROOT
+from tests.support.makeup import deliver_to_group
+from tests.support.progress import BOB, CAROL, DAN, SEC
+from tests.support.services import Services
 
-SEC = Person(101, "李书记", "li")
-BOB = Person(202, "Bob", "bob")
-CAROL = Person(303, "Carol", "carol")
-DAN = Person(404, "Dan", "dan")
 GROUP = -100777
 BUTTON = "✅ 已学习"
 
@@ -41,17 +39,6 @@ class Story:
     lesson2: int
     meeting_a: int  # while Bob was on the roster; he missed it
     meeting_b: int  # while Bob was away
-
-
-async def deliver(services: Services, branch_id: int, slug: str, at: datetime) -> int:
-    """A lesson of the library delivered to the group at `at`."""
-    async with services.db.transaction() as s:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == slug))).scalar_one()
-        delivery = LessonDelivery(branch_id=branch_id, lesson_version_id=lesson.current_version_id,
-                                  mode=ParticipationMode.ON_TIME, chat_id=GROUP, message_id=1, delivered_at=at)
-        s.add(delivery)
-        await s.flush()
-        return delivery.id
 
 
 async def held(services: Services, branch_id: int, starts_at: datetime, present: list[Person]) -> int:
@@ -78,7 +65,7 @@ async def before_return(services: Services) -> Story:
     branch = await services.branches.register(SEC, GROUP, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
     for person in (BOB, CAROL, DAN):
         await services.roster.seen(GROUP, person)
-    lesson1 = await deliver(services, branch.id, "red-first-congress", t0 + timedelta(hours=1))
+    lesson1 = await deliver_to_group(services, branch.id, "red-first-congress", t0 + timedelta(hours=1))
     recorder = ParticipationRecorder(services.db, services.clock)
     services.clock.set(t0 + timedelta(hours=2))
     await recorder.record_checkin(lesson1, GROUP, CAROL)
@@ -87,7 +74,7 @@ async def before_return(services: Services) -> Story:
     services.clock.set(t0 + timedelta(days=1))
     assert await services.roster.left(GROUP, BOB.telegram_user_id)
     assert await services.roster.left(GROUP, DAN.telegram_user_id)
-    lesson2 = await deliver(services, branch.id, "red-nanchang-uprising", t0 + timedelta(days=2))
+    lesson2 = await deliver_to_group(services, branch.id, "red-nanchang-uprising", t0 + timedelta(days=2))
     meeting_b = await held(services, branch.id, t0 + timedelta(days=2, hours=1), [CAROL])
     services.clock.set(t0 + timedelta(days=3))
     return Story(branch.id, t0, lesson1, lesson2, meeting_a, meeting_b)
@@ -103,7 +90,7 @@ async def test_a_member_back_after_leaving_keeps_what_they_missed_and_owes_nothi
     story = await before_return(services)
     t0 = story.t0
     assert await services.roster.seen(GROUP, BOB)
-    lesson3 = await deliver(services, story.branch_id, "red-zunyi-conference", t0 + timedelta(days=4))
+    lesson3 = await deliver_to_group(services, story.branch_id, "red-zunyi-conference", t0 + timedelta(days=4))
     services.clock.set(t0 + timedelta(days=4, hours=1))
     recorder = ParticipationRecorder(services.db, services.clock)
     await recorder.record_checkin(lesson3, GROUP, BOB)

@@ -17,8 +17,8 @@ from lesson_bot.services.lessons.nudge_ticks import NudgeJob
 from lesson_bot.services.lessons.nudges import NudgeService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
-from tests.services.conftest import Services
-from tests.services.test_progress import Delivered, deliver, member_id
+from tests.support.progress import Delivered, deliver_lesson, member_id
+from tests.support.services import Services
 
 SEC = Person(101, "李书记", "li")
 BOB = Person(202, "Bob", "bob")  # started the bot
@@ -48,7 +48,7 @@ async def branch(services: Services, rules: NudgeRules | None = None) -> Branch:
     await services.roster.import_csv(SEC.telegram_user_id, registered.id,
                                      "name,telegram,role,status\n高同志,@gao_tongzhi,member,full\n".encode())
     now = services.clock.now()
-    lesson = await deliver(services.db, registered.id, GROUP, "red-first-congress", now, message_id=77)
+    lesson = await deliver_lesson(services.db, registered.id, GROUP, "red-first-congress", now, message_id=77)
     recorder = ParticipationRecorder(services.db, services.clock)
     await recorder.record_checkin(lesson.delivery_id, GROUP, CAROL)
     await recorder.aclose()
@@ -133,7 +133,8 @@ async def test_one_group_mention_a_day_the_next_waits_for_tomorrow(services: Ser
     private nudges and summary do not wait; the summary says so); then it goes, once."""
     story = await branch(services)
     start = services.clock.now()
-    second = await deliver(services.db, story.id, GROUP, "red-long-march", start + timedelta(hours=1), message_id=88)
+    second = await deliver_lesson(services.db, story.id, GROUP, "red-long-march", start + timedelta(hours=1),
+                                  message_id=88)
     services.clock.set(start + DAY + timedelta(hours=1))
     await story.job.run()
     rows = await nudges(services)
@@ -170,5 +171,5 @@ async def test_old_lessons_and_disabled_group_mentions(services: Services) -> No
     services.clock.set(start + DAY)
     await story.job.run()
     assert GROUP not in by_chat(await nudges(services))
-    await deliver(services.db, story.id, GROUP, "red-long-march", start - 3 * DAY, message_id=99)
+    await deliver_lesson(services.db, story.id, GROUP, "red-long-march", start - 3 * DAY, message_id=99)
     assert await story.job.run() == 0

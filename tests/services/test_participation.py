@@ -13,8 +13,8 @@ from lesson_bot.domain.enums import MembershipSource, MembershipStatus, Particip
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.participation.recorder import ParticipationRecorder, RecordFailed
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
-from tests.services.conftest import Services
+from tests.support import REPO_ROOT
+from tests.support.services import Services
 
 SEC = Person(101, "李书记", "li_shuji")
 BOB = Person(202, "Bob", "bob")

@@ -6,8 +6,8 @@ from lesson_bot.bot.texts.lessons.progress import my_record
 from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
 from lesson_bot.services.lessons.progress import ProgressService
-from tests.services.conftest import Services
-from tests.services.test_progress import BOB, scenario
+from tests.support.progress import BOB, scenario
+from tests.support.services import Services
 from tgrules.html import parse_html
 
 RULES = ScoringRules(on_time_checkin=5, makeup_checkin=4, right_answer=7, attended=10, late=6, absent=-2,

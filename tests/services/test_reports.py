@@ -11,8 +11,8 @@ from lesson_bot.domain.periods import parse
 from lesson_bot.services.lessons.progress import ProgressService
 from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.reports.views import MemberLine
-from tests.services.conftest import ADMIN, Services
-from tests.services.reports_support import BOB, SEC_A, play_quarter
+from tests.support.reports import BOB, SEC_A, play_quarter
+from tests.support.services import ADMIN, Services
 
 Q4 = parse("2026-Q4")
 T = scoring.LessonTally

@@ -14,8 +14,8 @@ from lesson_bot.domain.enums import AuditOutcome
 from lesson_bot.domain.periods import parse
 from lesson_bot.services.errors import Refused
 from lesson_bot.services.reports.service import ReportService
-from tests.services.conftest import ADMIN, Services
-from tests.services.reports_support import BOB, OUTSIDER, SEC_A, SEC_B, Quarter, play_quarter
+from tests.support.reports import BOB, OUTSIDER, SEC_A, SEC_B, Quarter, play_quarter
+from tests.support.services import ADMIN, Services
 
 Q4 = parse("2026-Q4")
 Call = Callable[[ReportService, Quarter, int], Awaitable[object]]

@@ -13,8 +13,9 @@ from lesson_bot.domain.review_rules import is_due
 from lesson_bot.i18n import Translator
 from lesson_bot.services.lessons.review_ticks import ReviewTicker
 from lesson_bot.services.lessons.reviews import ReviewService, open_reviews
-from tests.services.conftest import Services
-from tests.services.test_makeup import BOB, CAROL, GROUP, answered, deliver, setup_branch
+from tests.support.makeup import GROUP, answered, deliver_to_group, setup_branch
+from tests.support.progress import BOB, CAROL
+from tests.support.services import Services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -27,8 +28,8 @@ async def test_only_questions_whose_latest_answer_is_wrong_are_open(services: Se
     await services.roster.seen(GROUP, BOB)
     await services.roster.seen(GROUP, CAROL)
     t0 = services.clock.now()
-    group = await deliver(services, branch_id, "red-zunyi-conference", t0)
-    again = await deliver(services, branch_id, "red-zunyi-conference", t0 + timedelta(days=2))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0)
+    again = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0 + timedelta(days=2))
     await answered(services, BOB, group, 0, right=False, at=t0 + timedelta(minutes=1))
     await answered(services, BOB, group, 1, right=False, at=t0 + timedelta(minutes=2))
     await answered(services, BOB, group, 2, right=True, at=t0 + timedelta(minutes=3))
@@ -50,8 +51,8 @@ async def test_review_on_demand_makes_one_review_delivery_per_lesson(services: S
     branch_id = await setup_branch(services)
     await services.roster.seen(GROUP, BOB)
     t0 = services.clock.now()
-    zunyi = await deliver(services, branch_id, "red-zunyi-conference", t0)
-    fire = await deliver(services, branch_id, "fire-call-119", t0 + timedelta(minutes=5))
+    zunyi = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0)
+    fire = await deliver_to_group(services, branch_id, "fire-call-119", t0 + timedelta(minutes=5))
     await answered(services, BOB, zunyi, 0, right=False, at=t0 + timedelta(minutes=1))
     await answered(services, BOB, zunyi, 2, right=False, at=t0 + timedelta(minutes=2))
     await answered(services, BOB, fire, 1, right=False, at=t0 + timedelta(minutes=6))
@@ -81,7 +82,7 @@ async def test_a_wrong_review_answer_spaces_the_next_one_further(services: Servi
     await services.roster.start(BOB, None)
     await services.roster.seen(GROUP, BOB)
     t0 = services.clock.now()
-    group = await deliver(services, branch_id, "red-zunyi-conference", t0)
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0)
     await answered(services, BOB, group, 0, right=False, at=t0 + timedelta(minutes=1))
     [review] = (await ReviewService(services.db, services.clock).on_demand(BOB)).lessons
     await answered(services, BOB, review.delivery_id, 0, right=False, at=t0 + timedelta(days=1))
@@ -106,7 +107,7 @@ async def test_the_tick_queues_a_due_review_once(services: Services) -> None:
     await services.roster.start(BOB, None)
     await services.roster.seen(GROUP, BOB)
     t0 = services.clock.now()  # 10:00 in Shanghai
-    group = await deliver(services, branch_id, "red-zunyi-conference", t0)
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0)
     await answered(services, BOB, group, 1, right=False, at=t0 + timedelta(minutes=1))
     ticker = ReviewTicker(services.db, services.clock, Translator())
     services.clock.set(t0 + timedelta(hours=23))
@@ -131,7 +132,7 @@ async def test_a_review_falling_due_at_night_waits_for_eight(services: Services)
     await services.roster.start(BOB, None)
     await services.roster.seen(GROUP, BOB)
     late = datetime(2026, 12, 1, 23, 30, tzinfo=SHANGHAI)
-    group = await deliver(services, branch_id, "red-zunyi-conference", late - timedelta(minutes=5))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", late - timedelta(minutes=5))
     await answered(services, BOB, group, 0, right=False, at=late)
     ticker = ReviewTicker(services.db, services.clock, Translator())
     services.clock.set(late + timedelta(days=1))
@@ -149,7 +150,7 @@ async def test_a_review_kept_back_by_the_quiet_hours_comes_back_the_next_morning
     await services.roster.start(BOB, None)
     await services.roster.seen(GROUP, BOB)
     wrong = datetime(2026, 12, 1, 21, 45, tzinfo=SHANGHAI)
-    group = await deliver(services, branch_id, "red-zunyi-conference", wrong - timedelta(minutes=5))
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", wrong - timedelta(minutes=5))
     await answered(services, BOB, group, 0, right=False, at=wrong)
     ticker = ReviewTicker(services.db, services.clock, Translator())
     services.clock.set(datetime(2026, 12, 2, 21, 50, tzinfo=SHANGHAI))
@@ -172,7 +173,7 @@ async def test_the_tick_is_throttled_but_run_is_not(services: Services) -> None:
     await services.roster.start(BOB, None)
     await services.roster.seen(GROUP, BOB)
     t0 = services.clock.now()
-    group = await deliver(services, branch_id, "red-zunyi-conference", t0)
+    group = await deliver_to_group(services, branch_id, "red-zunyi-conference", t0)
     ticker = ReviewTicker(services.db, services.clock, Translator())
     assert await ticker.tick() == 0
     await answered(services, BOB, group, 0, right=False, at=t0 - timedelta(days=2))

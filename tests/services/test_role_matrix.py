@@ -29,8 +29,8 @@ from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.surveys.opening import QuestionInput, SurveyService
 from lesson_bot.services.surveys.results import SurveyResultsService
 from lesson_bot.services.views import Person
-from tests.services.conftest import ADMIN, Services
-from tests.services.records_support import record_services, review_service
+from tests.support.records import record_services, review_service
+from tests.support.services import ADMIN, Services
 
 SEC_THIS = Person(101, "本支部书记", "sec_this")
 SEC_OTHER = Person(102, "外支部书记", "sec_other")

@@ -9,7 +9,7 @@ from lesson_bot.db.models import Member, Membership
 from lesson_bot.domain.enums import MembershipStatus, PartyStatus, Role
 from lesson_bot.services.errors import InvalidInput, NotFound, Refused
 from lesson_bot.services.views import BranchView, Person
-from tests.services.conftest import Services
+from tests.support.services import Services
 
 SEC = Person(101, "李书记", "li_shuji")
 BOB = Person(202, "Bob", "bob")

@@ -18,8 +18,8 @@ from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.schedules.plans import LessonPlan
 from lesson_bot.services.schedules.views import time_presets
 from lesson_bot.services.views import Person
-from tests.conftest import REPO_ROOT
-from tests.services.conftest import Services
+from tests.support import REPO_ROOT
+from tests.support.services import Services
 
 SEC = Person(101, "李书记", "li")
 
@@ -35,7 +35,7 @@ async def test_a_weekly_slot_previews_in_local_time(services: Services) -> None:
     branch_id = await _branch(services)
     shown = await services.schedules.preview(SEC.telegram_user_id, branch_id, "每周一 20:00")
     assert [d.strftime("%m-%d %H:%M %a") for d in shown.next[:2]] == ["12-07 20:00 Mon", "12-14 20:00 Mon"]
-    assert all(d.utcoffset() is not None and d.utcoffset().total_seconds() == 8 * 3600 for d in shown.next)
+    assert all((offset := d.utcoffset()) is not None and offset.total_seconds() == 8 * 3600 for d in shown.next)
     assert "20:00" in shown.description
 
 

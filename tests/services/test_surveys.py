@@ -17,7 +17,7 @@ from lesson_bot.services.surveys.closing import record_sent, tick_close_surveys
 from lesson_bot.services.surveys.opening import QuestionInput, SurveyService
 from lesson_bot.services.surveys.results import SurveyResultsService
 from lesson_bot.services.views import Person
-from tests.services.conftest import ADMIN, Services
+from tests.support.services import ADMIN, Services
 
 SEC_A = Person(301, "书记甲", "sec_a")
 SEC_B = Person(302, "Secretary B", "sec_b")

@@ -21,7 +21,7 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import NotFound, Refused
 from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
 from lesson_bot.services.views import Person
-from tests.services.conftest import ADMIN, Services
+from tests.support.services import ADMIN, Services
 
 SEC = Person(301, "李书记", "li")
 SEC_OTHER = Person(302, "外支部书记", "other")

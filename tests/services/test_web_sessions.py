@@ -14,7 +14,7 @@ from lesson_bot.db.models import DashboardLogin
 from lesson_bot.domain.webapp_auth import InitDataRejected, sign
 from lesson_bot.services.views import Person
 from lesson_bot.services.web_sessions import LoginRefused, WebSessionService
-from tests.services.conftest import Services
+from tests.support.services import Services
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ012345678"
 MEMBER = Person(4242, "Zhou", "zhou")

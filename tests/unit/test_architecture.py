@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.unit.arch_matrix import (
+from tests.support.arch_matrix import (
     BEYOND_TOP,
     CLOCK,
     CYCLE,

@@ -26,8 +26,8 @@ QUARTERLY = Cadence(Period.QUARTER)
 THEME_DAY = Cadence(Period.MONTH, fixed_day=15)
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_quarters_and_years_follow_the_calendar() -> None:

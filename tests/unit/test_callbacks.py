@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from lesson_bot.domain import callbacks as cb
 from lesson_bot.domain.callbacks.codec import INT64_MAX
 
-_TOKEN = st.text(st.characters(blacklist_characters=":", blacklist_categories=("Cs",)), min_size=1, max_size=20)
+_TOKEN = st.text(st.characters(blacklist_characters=":", blacklist_categories=["Cs"]), min_size=1, max_size=20)
 _SCALAR: dict[type, st.SearchStrategy[object]] = {
     int: st.integers(0, INT64_MAX),
     str: st.one_of(_TOKEN, st.integers(0, 10**6).map(str)),

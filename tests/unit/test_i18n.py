@@ -42,7 +42,7 @@ def _catalog(locale: str) -> dict[str | tuple[str, str], str | tuple[str, ...]]:
             continue
         assert not message.fuzzy, f"{locale}: fuzzy entry {message.id!r}"
         key = _key(message.id if isinstance(message.id, str) else (message.id[0], message.id[1]), message.context)
-        entries[key] = message.string if isinstance(message.string, str) else tuple(message.string)
+        entries[key] = message.string if isinstance(message.string, str) else tuple(message.string or ())
     return entries
 
 

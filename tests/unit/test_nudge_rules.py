@@ -28,8 +28,8 @@ NY = "America/New_York"  # DST starts 2026-03-08 02:00 (to 03:00), ends 2026-11-
 QUIET = QuietHours(time(22), time(8))
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(("local_hour", "quiet"), [(21, False), (22, True), (23, True), (0, True), (7, True),

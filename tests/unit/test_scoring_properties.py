@@ -29,13 +29,13 @@ from lesson_bot.domain.scoring import (
     score,
 )
 
-DEFAULT = ScoringRules()
-
 PROPERTY = settings(max_examples=200, deadline=None)
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 LESSONS = st.integers(1, 8)  # delivered lessons are drawn from 1..6, so 7 and 8 are never delivered
 MODES = st.sampled_from(ParticipationMode)
 MINUTES = st.integers(0, 60 * 24 * 30)
+
+DEFAULT_RULES = ScoringRules()
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Record:
     answers: list[Answer]
     meetings: list[Standing]
 
-    def points(self, rules: ScoringRules = DEFAULT) -> Points:
+    def points(self, rules: ScoringRules = DEFAULT_RULES) -> Points:
         return score(lesson_modes(sorted(self.delivered), self.checkins), self.answers, self.meetings, rules)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from telegram import Bot, Update
+from telegram import Bot, Message, Update
 
 from lesson_bot.bot.webhook import without_unread_parts
 
@@ -32,8 +32,9 @@ def test_a_tap_keeps_what_handlers_read_and_drops_the_lesson_formatting() -> Non
     assert query is not None and query.message is not None
     assert (query.id, query.data, query.from_user.id) == ("q1", "ls:done:5", 42)
     assert (query.message.chat.id, query.message.message_id) == (-100123, 7)
-    assert query.message.text == LESSON["text"]  # type: ignore[union-attr]
-    assert query.message.entities == () and query.message.reply_markup is None  # type: ignore[union-attr]
+    assert isinstance(query.message, Message)
+    assert query.message.text == LESSON["text"]
+    assert query.message.entities == () and query.message.reply_markup is None
 
 
 def test_other_updates_pass_untouched() -> None:

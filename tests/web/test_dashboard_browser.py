@@ -14,8 +14,8 @@ from sqlalchemy import select
 from lesson_bot.db.models import AuditEntry
 from lesson_bot.domain.enums import AuditOutcome
 from lesson_bot.services.container import Services
-from tests.services.records_support import HOST, SEC
-from tests.web.conftest import ADMIN, OTHER_SEC, TOKEN, Site, screenshot
+from tests.support.records import HOST, SEC
+from tests.support.web import ADMIN, OTHER_SEC, TOKEN, Site, screenshot
 
 
 def wait(driver: Any) -> WebDriverWait[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from tests.web.conftest import ADMIN, Site
+from tests.support.web import ADMIN, Site
 
 
 def test_security_headers_are_on_every_response(site: Site) -> None:

@@ -21,7 +21,7 @@ from lesson_bot.services.meetings.makeup import MeetingMakeupService
 from lesson_bot.services.meetings.records import MeetingRecordService
 from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.views import Person
-from tests.services.conftest import Services
+from tests.support.services import Services
 
 SEC = Person(101, "书记老周", "zhou")
 HOST = Person(201, "张三", "zhang")

@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing, asynccontextmanager
 from pathlib import Path
 
-from tests.bot.conftest import start_harness
-from tests.conftest import REPO_ROOT
-from tests.e2e.english_lessons import write_english_series
-from tests.e2e.meeting_support import Message, Month
+from tests.support import REPO_ROOT
+from tests.support.bot import start_harness
+from tests.support.english_lessons import write_english_series
+from tests.support.meetings import Message, Month
 
 SERIES = "消防安全三课"
 # The scenario's series, in order: (source lesson in content/, its number of quiz questions).

@@ -30,8 +30,8 @@ from lesson_bot.domain.enums import (
 )
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
-from tests.services.conftest import Services
-from tests.services.test_progress import deliver, member_id
+from tests.support.progress import deliver_lesson, member_id
+from tests.support.services import Services
 
 SEC_A = Person(1101, "李书记", "li")
 BOB = Person(1202, "Bob", "bob")
@@ -90,18 +90,18 @@ async def play_quarter(services: Services) -> Quarter:
     recorder = ParticipationRecorder(services.db, clock)
     ids = {p.full_name: await member_id(services.db, p) for p in (SEC_A, BOB, CAROL, SEC_B, EVE)}
 
-    l1 = await deliver(services.db, a.id, GROUP_A, "red-first-congress", at(10, 10), key="a1")
+    l1 = await deliver_lesson(services.db, a.id, GROUP_A, "red-first-congress", at(10, 10), key="a1")
     clock.set(at(10, 10, 3))
     await recorder.record_checkin(l1.delivery_id, GROUP_A, BOB)
     await recorder.record_answer(l1.polls[0], BOB, [l1.correct[0]])
     await recorder.record_answer(l1.polls[1], BOB, [(l1.correct[1] + 1) % 2])
     await recorder.record_answer(l1.polls[0], CAROL, [(l1.correct[0] + 1) % 2])
-    b1 = await deliver(services.db, b.id, GROUP_B, "red-first-congress", at(10, 12), key="b1")
+    b1 = await deliver_lesson(services.db, b.id, GROUP_B, "red-first-congress", at(10, 12), key="b1")
     clock.set(at(10, 12, 3))
     await recorder.record_checkin(b1.delivery_id, GROUP_B, EVE)
     await recorder.record_answer(b1.polls[0], EVE, [b1.correct[0]])
     clock.set(at(10, 15))
-    makeup = await deliver(services.db, a.id, CAROL.telegram_user_id, "red-first-congress", clock.now(),
+    makeup = await deliver_lesson(services.db, a.id, CAROL.telegram_user_id, "red-first-congress", clock.now(),
                            member_id=ids["Carol"], mode=ParticipationMode.MAKEUP, key="m1")
     await recorder.record_checkin(makeup.delivery_id, CAROL.telegram_user_id, CAROL)
     await recorder.record_answer(makeup.polls[0], CAROL, [makeup.correct[0]])
@@ -113,11 +113,11 @@ async def play_quarter(services: Services) -> Quarter:
     await services.roster.seen(GROUP_A, DAN)
     ids["Dan"] = await member_id(services.db, DAN)
     recorder = ParticipationRecorder(services.db, clock)
-    l2 = await deliver(services.db, a.id, GROUP_A, "red-nanchang-uprising", at(11, 20), key="a2")
+    l2 = await deliver_lesson(services.db, a.id, GROUP_A, "red-nanchang-uprising", at(11, 20), key="a2")
     clock.set(at(11, 20, 3))
     await recorder.record_checkin(l2.delivery_id, GROUP_A, BOB)
     clock.set(at(11, 25))
-    dan_makeup = await deliver(services.db, a.id, DAN.telegram_user_id, "red-nanchang-uprising", clock.now(),
+    dan_makeup = await deliver_lesson(services.db, a.id, DAN.telegram_user_id, "red-nanchang-uprising", clock.now(),
                                member_id=ids["Dan"], mode=ParticipationMode.MAKEUP, key="m2")
     await recorder.record_checkin(dan_makeup.delivery_id, DAN.telegram_user_id, DAN)
     await recorder.aclose()
@@ -125,7 +125,7 @@ async def play_quarter(services: Services) -> Quarter:
                    signed={ids["Carol"]: False, ids["Dan"]: False}, leave=set(), made_up={ids["Bob"]})
 
     recorder = ParticipationRecorder(services.db, clock)
-    l3 = await deliver(services.db, a.id, GROUP_A, "red-long-march", at(1, 3, year=2027), key="a3")
+    l3 = await deliver_lesson(services.db, a.id, GROUP_A, "red-long-march", at(1, 3, year=2027), key="a3")
     clock.set(at(1, 3, 3, year=2027))
     await recorder.record_checkin(l3.delivery_id, GROUP_A, BOB)
     await recorder.aclose()

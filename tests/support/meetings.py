@@ -16,8 +16,8 @@ from zoneinfo import ZoneInfo
 
 from lesson_bot.delivery.engine import Engine
 from lesson_bot.services.clock import FixedClock
-from tests.bot.conftest import Harness, start_harness
-from tests.bot.test_records_cadence import PNG
+from tests.support.bot import Harness, start_harness
+from tests.support.sandbox import PNG
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 Message = dict[str, Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from lesson_bot.reports.tables import Column, Kind, Table, Workbook
+from lesson_bot.reports.tables import Cell, Column, Kind, Table, Workbook
 
 HOSTILE = (
     '=HYPERLINK("http://x","y")',
@@ -33,7 +33,7 @@ MEMBER_COLUMNS = (
 
 
 def members() -> Table:
-    rows = [(name, "第一党支部", index, index / 20, -1.5 + index, date(2020, 1, 1 + index),
+    rows: list[tuple[Cell, ...]] = [(name, "第一党支部", index, index / 20, -1.5 + index, date(2020, 1, 1 + index),
              datetime(2025, 3, 1, 20, index)) for index, name in enumerate(NAMES)]
     rows.append(("王芳", None, None, None, None, None, None))
     return Table("members", "党员", MEMBER_COLUMNS, tuple(rows))

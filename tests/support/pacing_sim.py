@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
-from tests.support import ManualClock
+from tests.support.clock import ManualClock
 from tgsandbox.limits import FloodConfig, FloodLimiter
 
 HORIZON_S = 3.0  # DispatcherConfig.horizon_s
