@@ -147,7 +147,7 @@ def test_upcoming_shows_a_broken_schedule_with_its_reason(branch_id: int) -> Non
     schedule_id = int(added.output.split()[1].rstrip(":"))
 
     async def corrupt() -> None:
-        services = build_services(load_settings())
+        services = build_services(load_settings(), SystemClock())
         try:
             async with services.db.transaction() as s:
                 await s.execute(update(Schedule).where(Schedule.id == schedule_id).values(timezone="Europe/Atlantis"))
@@ -168,3 +168,10 @@ def test_upcoming_shows_a_broken_schedule_with_its_reason(branch_id: int) -> Non
 async def _series_of(services: Services, meeting_id: int) -> int:
     async with services.db.transaction() as s:
         return int((await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one())
+
+
+def test_a_date_in_the_year_9999_is_one_clear_line(branch_id: int) -> None:
+    """`schedule preview` of 9999-12-31 20:00 exits 1 naming the time's problem, without a traceback."""
+    result = CliRunner().invoke(app, ["schedule", "preview", "--branch", str(branch_id), "9999-12-31 20:00"])
+    assert result.exit_code == 1, result.output
+    assert "date_too_far" in result.output and "Traceback" not in result.output

@@ -73,7 +73,7 @@ class ScheduleService:
         try:
             parsed = parse_when(when, now.astimezone(zone))
         except WhenError as exc:
-            raise InvalidInput("when", exc.problem, value=when, **exc.params) from None
+            raise InvalidInput("when", exc.problem, **{**exc.params, "value": when}) from None
         try:
             if isinstance(parsed, OneOff):
                 starts = resolve_local(parsed.local.replace(tzinfo=None), branch.timezone)
@@ -87,7 +87,7 @@ class ScheduleService:
             return Recurrence(parsed.kind, branch.timezone, starts, parsed.rule, ends_at=ends_at, max_count=max_count,
                               skip_dates=skip)
         except RecurrenceError as exc:
-            raise InvalidInput(f"when.{exc.field}", exc.problem, value=when, **exc.params) from None
+            raise InvalidInput(f"when.{exc.field}", exc.problem, **{**exc.params, "value": when}) from None
 
     async def _branch(self, s: AsyncSession, telegram_user_id: int, branch_id: int
                       ) -> tuple[Actor, Branch, frozenset[date]]:
