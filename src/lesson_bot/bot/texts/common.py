@@ -27,6 +27,9 @@ def not_found(t: Lang, what: str, key: object) -> str:
     match what:
         case "branch":
             return t._("This group is not registered as a branch yet. A group admin can register it with /register.")
+        case "appointee":
+            return t._("I do not know {who} yet, so I cannot make them secretary. Ask them to write in this group "
+                       "(or send /join), then reply to their message with /addsecretary.", who=quoted(key))
         case "member" | "secretary":
             return t._("I could not find {who} on this branch's roster.", who=quoted(key))
     return t._("That no longer exists.")

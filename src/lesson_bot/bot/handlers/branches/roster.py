@@ -13,6 +13,7 @@ from lesson_bot.bot.links import join_link
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts import roster as texts
 from lesson_bot.domain.callbacks import RosterBranch
+from lesson_bot.domain.ids import parse_id
 from lesson_bot.services.branches.registration import Target
 from lesson_bot.services.views import BranchView, Person
 
@@ -122,7 +123,8 @@ def _target(message: Message, args: list[str] | None) -> Target | None:
         return Person(user.id, user.full_name, user.username, user.language_code)
     if args:
         handle = args[0]
-        return int(handle) if handle.isdigit() else handle
+        number = parse_id(handle)
+        return handle if number is None else number
     return None
 
 
