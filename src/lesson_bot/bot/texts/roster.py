@@ -128,6 +128,22 @@ def import_choose_branch(t: Lang) -> str:
     return t._("Which branch is this roster for?")
 
 
+def choose_branch_roster(t: Lang) -> str:
+    return t._("Which branch's roster do you want to see?")
+
+
+def choose_branch_progress(t: Lang) -> str:
+    return t._("Which branch's lesson progress do you want to see?")
+
+
+def choose_branch_deliveries(t: Lang) -> str:
+    return t._("Which branch's deliveries do you want to see?")
+
+
+def choose_branch_makeups(t: Lang) -> str:
+    return t._("Which branch's make-up tasks do you want to see?")
+
+
 def no_branches_to_manage(t: Lang) -> str:
     return t._("You are not a secretary of any branch.")
 

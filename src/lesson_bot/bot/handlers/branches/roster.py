@@ -58,7 +58,7 @@ async def cmd_roster(update: Update, context: Context) -> None:
         await _show_roster(message, context, who.telegram_user_id, branches[0].id)
     elif branches:
         await message.reply_text(
-            texts.import_choose_branch(t),
+            texts.choose_branch_roster(t),
             reply_markup=keyboards.choose_branch(partial(RosterBranch, "show", 0), branches),
         )
     else:

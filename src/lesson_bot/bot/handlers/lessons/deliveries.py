@@ -36,7 +36,7 @@ async def cmd_deliveries(update: Update, context: Context) -> None:
         await _show(message, context, who, branches[0].id)
     else:
         t = await context.lang(update)
-        await message.reply_text(roster_texts.import_choose_branch(t),
+        await message.reply_text(roster_texts.choose_branch_deliveries(t),
                                  reply_markup=keyboards.choose_branch(partial(DeliveriesBranch, 0), branches))
 
 

@@ -70,7 +70,7 @@ async def cmd_progress(update: Update, context: Context) -> None:
     if len(branches) == 1:
         await _show(message, context, who, branches[0].id, None)
     elif branches:
-        await message.reply_text(roster_texts.import_choose_branch(await context.lang(update)),
+        await message.reply_text(roster_texts.choose_branch_progress(await context.lang(update)),
                                  reply_markup=keyboards.choose_branch(partial(ProgressBranch, 0), branches))
     else:
         await message.reply_text(roster_texts.no_branches_to_manage(await context.lang(update)))

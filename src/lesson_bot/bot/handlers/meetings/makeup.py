@@ -94,7 +94,7 @@ async def cmd_makeups(update: Update, context: Context) -> None:
     if len(branches) == 1:
         await _show(message, context, t, who, branches[0].id)
     elif branches:
-        await message.reply_text(roster_texts.import_choose_branch(t),
+        await message.reply_text(roster_texts.choose_branch_makeups(t),
                                  reply_markup=keyboards.choose_branch(partial(MakeupsBranch, 0), branches))
     else:
         await message.reply_text(roster_texts.no_branches_to_manage(t))
