@@ -63,6 +63,8 @@ def _problem(t: Lang, p: ImportProblem) -> str:
             text = t._("too many rows (at most 5000)")
         case "too_long":
             text = t._("too long")
+        case "control_characters":
+            text = t._("contains control characters (such as a NUL byte); remove them and send the file again")
         case "bad_handle":
             text = t._("“{value}” is not a numeric Telegram user id or an @username", value=escape(p.value))
         case "unknown":
