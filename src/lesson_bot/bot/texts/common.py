@@ -128,3 +128,15 @@ def lang_prompt(t: Lang) -> str:
 
 def lang_set(t: Lang) -> str:
     return t._("From now on I will speak English with you.")
+
+
+def private_answer_sent(t: Lang) -> str:
+    return t._("I have sent you the answer in private.")
+
+
+def private_answer_start_first(t: Lang) -> str:
+    return t._("This answer is not for this group: start me in a private chat first, then send the command there.")
+
+
+def open_private_chat(t: Lang) -> str:
+    return t._("Open a private chat")
