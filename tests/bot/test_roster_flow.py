@@ -4,12 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.bot import ADMIN_ID, Harness, registered_branch
-
-
-async def roster_text(h: Harness, chat_id: int, user: int) -> str:
-    [reply] = await h.say(chat_id, user, "/roster")
-    return str(reply["text"])
+from tests.support.bot import ADMIN_ID, Harness, registered_branch, roster_text
 
 
 async def test_joins_leaves_and_messages_keep_the_roster(harness: Harness) -> None:

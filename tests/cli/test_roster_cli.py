@@ -67,12 +67,18 @@ def test_a_refusal_about_a_branch_that_does_not_exist_is_told_like_any_other(env
     assert "refused: delivery.view requires secretary" in refused.output
 
 
-def test_secretaries_and_branches_from_the_command_line(env: int) -> None:
-    """An admin appoints and removes a secretary and lists the branches from the command line."""
+def test_secretaries_and_branches_from_the_command_line(env: int, tmp_path: Path) -> None:
+    """An admin appoints a secretary the roster names (never a free @username), removes them, and lists the
+    branches from the command line."""
     runner = CliRunner()
-    added = runner.invoke(app, ["roster", "secretary", "add", "--branch", str(env), "@zhao"])
+    unknown = runner.invoke(app, ["roster", "secretary", "add", "--branch", str(env), "@zhangsan"])
+    assert unknown.exit_code == 1 and "not found: appointee @zhangsan" in unknown.output
+    roster = tmp_path / "roster.csv"
+    roster.write_text(CSV, encoding="utf-8")
+    runner.invoke(app, ["roster", "import", str(roster), "--branch", str(env)])
+    added = runner.invoke(app, ["roster", "secretary", "add", "--branch", str(env), "@zhangsan"])
     assert added.exit_code == 0 and "is now a secretary" in added.output
-    removed = runner.invoke(app, ["roster", "secretary", "remove", "--branch", str(env), "@zhao"])
+    removed = runner.invoke(app, ["roster", "secretary", "remove", "--branch", str(env), "@zhangsan"])
     assert removed.exit_code == 0 and "is no longer a secretary" in removed.output
     listing = runner.invoke(app, ["branches"])
     assert listing.exit_code == 0 and "一支部" in listing.output and "active" in listing.output

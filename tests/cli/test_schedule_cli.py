@@ -170,3 +170,21 @@ async def _series_of(services: Services, meeting_id: int) -> int:
         series_id = (await s.execute(select(Meeting.schedule_id).where(Meeting.id == meeting_id))).scalar_one()
     assert series_id is not None
     return series_id
+
+
+def test_a_date_in_the_year_9999_is_one_clear_line(branch_id: int) -> None:
+    """`schedule preview` of 9999-12-31 20:00 exits 1 naming the time's problem, without a traceback."""
+    result = CliRunner().invoke(app, ["schedule", "preview", "--branch", str(branch_id), "9999-12-31 20:00"])
+    assert result.exit_code == 1, result.output
+    assert "date_too_far" in result.output and "Traceback" not in result.output
+
+
+def test_an_id_past_int64_is_refused_at_the_parse(branch_id: int) -> None:
+    """--branch, --as and a schedule id past 2**63-1 are usage errors naming the option, never a traceback."""
+    huge = "99999999999999999999"
+    for args in (["schedule", "preview", "--branch", huge, "明天 20:00"],
+                 ["schedule", "preview", "--branch", str(branch_id), "--as", huge, "明天 20:00"],
+                 ["schedule", "cancel", huge], ["roster", "show", "--branch", huge]):
+        result = CliRunner().invoke(app, args, env={"COLUMNS": "300"})
+        assert result.exit_code == 2, (args, result.output)
+        assert "Invalid value for" in result.output and "9223372036854775807" in result.output

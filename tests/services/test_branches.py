@@ -76,11 +76,18 @@ async def test_a_migrated_group_keeps_its_branch_under_the_new_id(services: Serv
 
 
 async def test_a_secretary_adds_a_secretary_and_only_an_admin_removes_one(services: Services) -> None:
-    """Secretaries can appoint another secretary (by @username, tied to the user later); only admins demote."""
+    """Secretaries appoint another secretary by @username once the bot knows that person (never an @username
+    nobody has yet: whoever registered it later would become secretary); only admins demote."""
     branch = await services.branches.register(SEC, GROUP, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
+    with pytest.raises(NotFound) as unknown:
+        await services.branches.add_secretary(SEC.telegram_user_id, branch.id, "@Alice")
+    assert unknown.value.what == "appointee"
+    with pytest.raises(NotFound):
+        await services.branches.add_secretary(SEC.telegram_user_id, branch.id, 6439208079590)
+    await services.roster.seen(GROUP, ALICE)  # Alice writes in the group: now the bot knows her
+    assert (await services.branches.by_chat(GROUP)).secretaries == ("李书记",)  # type: ignore[union-attr]
     entry = await services.branches.add_secretary(SEC.telegram_user_id, branch.id, "@Alice")
-    assert entry.role is Role.SECRETARY and entry.telegram_user_id is None
-    await services.roster.seen(GROUP, ALICE)  # Alice writes in the group: the @alice entry gets her user id
+    assert entry.role is Role.SECRETARY and entry.telegram_user_id == ALICE.telegram_user_id
     assert (await services.branches.by_chat(GROUP)).secretaries == ("李书记", "Alice")  # type: ignore[union-attr]
     with pytest.raises(Refused):
         await services.branches.remove_secretary(SEC.telegram_user_id, branch.id, ALICE.telegram_user_id)

@@ -37,6 +37,7 @@ SEC_OTHER = Person(102, "外支部书记", "sec_other")
 MEMBER = Person(103, "党员", "member")
 STRANGER = Person(104, "路人", "stranger")
 TARGET = Person(105, "被任命者", "target")
+NEWCOMER = Person(106, "新人", "newcomer")  # a member the bot has seen, whom an appointment may name
 ACTORS = {"member": MEMBER, "secretary_this": SEC_THIS, "secretary_other": SEC_OTHER, "admin": ADMIN,
           "stranger": STRANGER}
 THIS, OTHER = -1001, -1002
@@ -80,6 +81,7 @@ async def _setup(services: Services) -> int:
     this = await services.branches.register(SEC_THIS, THIS, "本支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
     await services.branches.register(SEC_OTHER, OTHER, "外支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
     await services.roster.seen(THIS, MEMBER)
+    await services.roster.seen(THIS, NEWCOMER)
     await services.branches.add_secretary(ADMIN.telegram_user_id, this.id, TARGET)
     return this.id
 

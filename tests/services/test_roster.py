@@ -171,3 +171,14 @@ async def test_only_its_secretaries_and_admins_import_a_roster(services: Service
     branch = await _branch(services)
     with pytest.raises(Refused):
         await services.roster.import_csv(BOB.telegram_user_id, branch.id, CSV.encode())
+
+
+async def test_a_nul_byte_in_a_name_is_refused_alike_on_both_databases(services: Services) -> None:
+    """A name with a NUL byte (stored by SQLite, refused by PostgreSQL) is reported on its line; the good line is
+    imported, the same on either database."""
+    branch = await _branch(services)
+    data = "姓名,Telegram,角色,状态\n张\x00三,201,党员,正式\n李四,202,党员,正式\n".encode()
+    report = await services.roster.import_csv(SEC.telegram_user_id, branch.id, data)
+    assert [(p.line, p.field, p.problem) for p in report.problems] == [(2, "name", "control_characters")]
+    names = [e.name for e in (await services.roster.roster(SEC.telegram_user_id, branch.id)).entries]
+    assert "李四" in names and not [n for n in names if "\x00" in n]

@@ -203,3 +203,9 @@ async def tap_button(h: Harness, who: Person, message: dict[str, Any], row: int 
     """`who` taps a button of a message in their private chat; the bot's answer to the tap."""
     return await h.tap(who.telegram_user_id, message["message_id"], who.telegram_user_id,
                        message["buttons"][row][col]["callback_data"])
+
+
+async def roster_text(h: Harness, chat_id: int, user: int) -> str:
+    """What /roster answers `user` in `chat_id`."""
+    [reply] = await h.say(chat_id, user, "/roster")
+    return str(reply["text"])

@@ -12,7 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lesson_bot.domain import callbacks as cb
-from lesson_bot.domain.callbacks.codec import INT64_MAX
+from lesson_bot.domain.ids import INT64_MAX
 
 _TOKEN = st.text(st.characters(blacklist_characters=":", blacklist_categories=["Cs"]), min_size=1, max_size=20)
 _SCALAR: dict[type, st.SearchStrategy[object]] = {

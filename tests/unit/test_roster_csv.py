@@ -31,7 +31,9 @@ OPTIONAL = ("party_group", "committee")
 EXTRA_COLUMNS = ("备注", "电话", "note")
 
 CJK_NAMES = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=2, max_size=4)
-ANY_TEXT = st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=64).map(str.strip).filter(bool)
+# Any name a person can have: no surrogates, and no control characters but line breaks (the parser refuses them).
+ANY_TEXT = st.text(st.characters(exclude_categories=["Cs", "Cc"], include_characters="\r\n"), min_size=1,
+                   max_size=64).map(str.strip).filter(bool)
 NAMES = st.one_of(CJK_NAMES, ANY_TEXT)
 USERNAMES = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{3,31}", fullmatch=True)
 
@@ -240,11 +242,14 @@ def test_each_missing_column_is_named() -> None:
     ("张三,1,党员,发展对象,,", [RowError(2, "status", "unknown", "发展对象")]),
     ("张三,1,党员,正式,,也许", [RowError(2, "committee", "unknown", "也许")]),
     ("张三,1,党员,正式," + "组" * 65 + ",", [RowError(2, "party_group", "too_long", "组" * 20)]),
+    ("张\x00三,1,党员,正式,,", [RowError(2, "name", "control_characters")]),
+    ("张三,1,党员,正式,第一\x07组,", [RowError(2, "party_group", "control_characters")]),
     (",,,,,", []),  # a blank row is skipped, not reported
     ("张三,x,群众,,,", [RowError(2, "telegram", "bad_handle", "x"), RowError(2, "role", "unknown", "群众"),
                       RowError(2, "status", "unknown", "")]),
 ], ids=["name-empty", "name-too-long", "handle-empty", "username-too-short", "id-too-long", "role-unknown",
-        "status-unknown", "committee-unknown", "group-too-long", "blank-row", "every-problem-of-a-row"])
+        "status-unknown", "committee-unknown", "group-too-long", "name-nul", "group-control", "blank-row",
+        "every-problem-of-a-row"])
 def test_a_bad_row_is_reported_by_field_and_the_good_rows_are_kept(row: str, errors: list[RowError]) -> None:
     """Each problem of a row names its line, its column, a stable code and the value as typed (names cut to 20
     characters); the rows around it are still read."""

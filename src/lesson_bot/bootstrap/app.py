@@ -21,6 +21,7 @@ from starlette.types import ASGIApp
 
 from lesson_bot.bootstrap.bot import PollingRunner, WebhookRunner
 from lesson_bot.bootstrap.engine import build_engine
+from lesson_bot.bootstrap.redaction import redact_secrets
 from lesson_bot.bootstrap.services import build_services, configure_ptb, prepare_database
 from lesson_bot.bot.app import BotApplication, SendingBot, build_application
 from lesson_bot.config import Settings
@@ -161,8 +162,9 @@ def build_app(settings: Settings, overrides: Overrides) -> App:
     (nothing is connected until start())."""
     if settings.bot_token is None:
         raise ValueError("LESSON_BOT_BOT_TOKEN is not set")
-    configure_ptb()
     token = settings.bot_token.get_secret_value()
+    redact_secrets([token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else None])
+    configure_ptb()
     services = build_services(settings, overrides.clock)
     engine, engine_bot = build_engine(services, token, settings.bot_api_base_url, time_scale=overrides.time_scale)
     if not overrides.bot:

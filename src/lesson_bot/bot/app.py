@@ -7,10 +7,11 @@ from typing import Any
 
 from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
+from lesson_bot.bot.edits import IdempotentEditBot
 from lesson_bot.bot.handlers import dashboard, dialog_taps, private, replies
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
@@ -32,7 +33,7 @@ from tgrules.limits import GLOBAL_MESSAGES_PER_SECOND, GROUP_MESSAGES_PER_MINUTE
 log = logging.getLogger(__name__)
 REPLY_RETRIES = 3
 
-BotApplication = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, Any]
+BotApplication = Application[IdempotentEditBot, Context, dict[Any, Any], dict[Any, Any], BotData, Any]
 SendingBot = Bot  # the delivery engine's own Bot: no reply limiter (the engine has its own), no handlers
 
 # chat_member must be asked for explicitly: Telegram's default set leaves it out. Not `poll`: every vote on our
@@ -70,28 +71,29 @@ def build_application(
     `time_scale` shrinks the reply limiter's windows, like the sandbox's (tests and benchmarks only).
     """
     base_url, base_file_url = api_urls(api_root)
-    builder = (
-        ApplicationBuilder()
-        .token(token)
-        .base_url(base_url)
-        .base_file_url(base_file_url)
-        .context_types(ContextTypes(context=Context, bot_data=BotData))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+    bot = IdempotentEditBot(
+        token,
+        base_url=base_url,
+        base_file_url=base_file_url,
+        defaults=Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)),
         # Direct replies stay within Telegram's limits and ride out a 429 instead of failing the handler.
         # (Broadcasts go through the delivery engine's own limiter.)
-        .rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=GLOBAL_MESSAGES_PER_SECOND,
-                overall_time_period=1 / time_scale,
-                group_max_rate=GROUP_MESSAGES_PER_MINUTE,
-                group_time_period=60 / time_scale,
-                max_retries=REPLY_RETRIES,
-            )
-        )
-        .concurrent_updates(PerChatUpdateProcessor())
+        rate_limiter=AIORateLimiter(
+            overall_max_rate=GLOBAL_MESSAGES_PER_SECOND,
+            overall_time_period=1 / time_scale,
+            group_max_rate=GROUP_MESSAGES_PER_MINUTE,
+            group_time_period=60 / time_scale,
+            max_retries=REPLY_RETRIES,
+        ),
         # aiohttp instead of httpx: in polling mode every tap is answered by a request of its own (bot/request.py).
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
+    )
+    builder = (
+        ApplicationBuilder()
+        .bot(bot)
+        .context_types(ContextTypes(context=Context, bot_data=BotData))
+        .concurrent_updates(PerChatUpdateProcessor())
     )
     if not updater:
         builder = builder.updater(None)

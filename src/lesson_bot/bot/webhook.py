@@ -45,15 +45,67 @@ class NotAnUpdate(ValueError):
     """The webhook body is not a Telegram update."""
 
 
+# Keys of an update whose value is a message: each must carry its chat, id and date, or no handler can answer it.
+_MESSAGE_KEYS = ("message", "edited_message", "channel_post", "edited_channel_post", "business_message")
+
+
+def _int(value: object) -> bool:
+    return type(value) is int
+
+
+def _shape_problem(data: object) -> str | None:
+    """What makes `data` no update our handlers can take (None when it is one): checked before parsing, so a
+    malformed update is dropped here instead of failing in every handler group it reaches."""
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    if not _int(data.get("update_id")):
+        return "no integer update_id"
+    for key in _MESSAGE_KEYS:
+        message = data.get(key)
+        if message is None:
+            continue
+        chat = message.get("chat") if isinstance(message, dict) else None
+        if not isinstance(message, dict) or not isinstance(chat, dict) or not _int(chat.get("id")):
+            return f"{key} without a chat"
+        if not _int(message.get("message_id")) or not _int(message.get("date")):
+            return f"{key} without its id and date"
+    query = data.get("callback_query")
+    if query is not None:
+        sender = query.get("from") if isinstance(query, dict) else None
+        if not isinstance(query, dict) or not isinstance(sender, dict) or not _int(sender.get("id")):
+            return "callback_query without its sender"
+    return None
+
+
+def parse_update(body: bytes, bot: BotApplication) -> Update:
+    """The posted body as an Update; NotAnUpdate for anything else (not JSON, nested past the parser's depth,
+    not shaped like an update python-telegram-bot and our handlers can read)."""
+    try:
+        data = json.loads(body)
+    except RecursionError:  # json's C parser guards its depth with the interpreter's recursion limit
+        raise NotAnUpdate("JSON nested too deep") from None
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise NotAnUpdate(f"not JSON: {exc}") from None
+    problem = _shape_problem(data)
+    if problem is not None:
+        raise NotAnUpdate(problem)
+    try:
+        update = Update.de_json(without_unread_parts(data), bot.bot)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise NotAnUpdate(f"{type(exc).__name__}: {exc}") from None
+    return update
+
+
 async def feed(bot: BotApplication, body: bytes) -> dict[str, Any] | None:
     """Handle one update posted by Telegram, in this request; the Bot API call to answer with, if any.
 
     Handling it here (instead of through the update queue) lets the handler's first answer ride back in the HTTP
     response (bot/webhook_reply.py). The per-chat processor still keeps each chat's updates in order.
+    A body that is no update raises NotAnUpdate, logged here once at WARNING (no traceback: it is the sender's).
     """
     try:
-        update = Update.de_json(without_unread_parts(json.loads(body)), bot.bot)
-    except (ValueError, TypeError, KeyError) as exc:
-        log.warning("webhook body is not an update: %r", body[:200])
-        raise NotAnUpdate(str(exc)) from exc
+        update = parse_update(body, bot)
+    except NotAnUpdate as exc:
+        log.warning("webhook body dropped, not an update (%s): %r", exc, body[:200])
+        raise
     return await run_with_slot(bot.update_processor.process_update(update, bot.process_update(update)))

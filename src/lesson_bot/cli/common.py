@@ -11,6 +11,7 @@ from rich.console import Console
 
 from lesson_bot.bootstrap.services import build_services
 from lesson_bot.config import ConfigError, Settings, load_settings
+from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.container import Services
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused, ServiceError
@@ -51,8 +52,10 @@ def conflict_text(exc: Conflict) -> str:
             pass
     details = ", ".join(f"{key}={value}" for key, value in exc.params.items())
     return exc.problem.replace("_", " ") + (f" ({details})" if details else "")
-AsOption = Annotated[int | None, typer.Option("--as", help="act as this Telegram user id (default: first admin)")]
-BranchOption = Annotated[int, typer.Option("--branch", help="branch id (see `lesson-bot branches`)")]
+AsOption = Annotated[int | None, typer.Option("--as", min=0, max=INT64_MAX,
+                                             help="act as this Telegram user id (default: first admin)")]
+BranchOption = Annotated[int, typer.Option("--branch", min=0, max=INT64_MAX,
+                                           help="branch id (see `lesson-bot branches`)")]
 
 
 def acting_user(settings: Settings, as_user: int | None) -> int:

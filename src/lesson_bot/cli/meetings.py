@@ -17,6 +17,7 @@ from rich.table import Table
 from lesson_bot.cli.common import AsOption, acting_user, call_service, console, settings_or_exit
 from lesson_bot.cli.meetings_review import review_app
 from lesson_bot.domain.cadence import State
+from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Translator
 from lesson_bot.services.container import Services
@@ -35,7 +36,8 @@ def plain(line: str) -> str:
 
 
 @meetings_app.command("record")
-def record_command(meeting: Annotated[int, typer.Argument(help="meeting id")], lang: LangOption = "en",
+def record_command(meeting: Annotated[int, typer.Argument(min=0, max=INT64_MAX, help="meeting id")],
+                   lang: LangOption = "en",
                    as_user: AsOption = None) -> None:
     """Print a meeting's whole record: fields, attendance (应到/实到 by 正式/预备), absentees, minutes, decisions,
     attachments, confirmations."""
@@ -67,7 +69,8 @@ def _table(reports: list[BranchCompliance], types: MeetingTypes, lang: str) -> T
 
 @meetings_app.command("cadence")
 def cadence_command(
-    branch: Annotated[int | None, typer.Option("--branch", help="one branch (default: every branch you may see)")]
+    branch: Annotated[int | None, typer.Option("--branch", min=0, max=INT64_MAX,
+                                               help="one branch (default: every branch you may see)")]
     = None,
     periods: Annotated[int, typer.Option("--periods", min=1, max=12, help="periods back, current included")] = 3,
     lang: LangOption = "en",

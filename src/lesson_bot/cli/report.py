@@ -23,6 +23,7 @@ from rich.table import Table
 from lesson_bot.cli.common import AsOption, acting_user, call_service, console, err_console, settings_or_exit
 from lesson_bot.domain.assessment import AssessmentRules
 from lesson_bot.domain.assessment_file import AssessmentError
+from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.domain.periods import Period, PeriodError, parse
 from lesson_bot.i18n import Translator
 from lesson_bot.reports.csv import csv_bytes, csv_zip
@@ -128,8 +129,9 @@ def report_command(
     ctx: typer.Context,
     period: Annotated[str | None, typer.Option("--period", help="2026-11, 2026-Q4, 2026 or "
                                                                 "2026-10-01..2026-12-31")] = None,
-    branch: Annotated[int | None, typer.Option("--branch", help="one branch's report")] = None,
-    member: Annotated[int | None, typer.Option("--member", help="one member's report (member id)")] = None,
+    branch: Annotated[int | None, typer.Option("--branch", min=0, max=INT64_MAX, help="one branch's report")] = None,
+    member: Annotated[int | None, typer.Option("--member", min=0, max=INT64_MAX,
+                                                     help="one member's report (member id)")] = None,
     fmt: Annotated[Format, typer.Option("--format", help="table, json, csv or xlsx")] = Format.TABLE,
     out: Annotated[Path | None, typer.Option("--out", help="write to this file instead of the terminal")] = None,
     as_user: AsOption = None,
@@ -208,7 +210,7 @@ def rules_diff_command(
 @report_app.command("enter-score")
 def enter_score_command(
     period: PeriodOption,
-    branch: Annotated[int, typer.Option("--branch", help="branch id")],
+    branch: Annotated[int, typer.Option("--branch", min=0, max=INT64_MAX, help="branch id")],
     dimension: Annotated[str, typer.Option("--dimension", help="a manual dimension of the rules")],
     score: Annotated[float, typer.Option("--score", min=0, max=100, help="0-100")],
     note: Annotated[str | None, typer.Option("--note", help="why (kept with the score)")] = None,

@@ -22,6 +22,7 @@ from lesson_bot.cli.common import (
     settings_or_exit,
 )
 from lesson_bot.domain.enums import MembershipStatus
+from lesson_bot.domain.ids import parse_id
 
 roster_app = typer.Typer(help="Show and import branch rosters; appoint secretaries.", no_args_is_help=True)
 secretary_app = typer.Typer(help="Appoint or remove a branch's secretaries.", no_args_is_help=True)
@@ -68,7 +69,8 @@ def show_command(branch: BranchOption, as_user: AsOption = None) -> None:
 
 
 def _target(who: str) -> str | int:
-    return int(who) if who.lstrip("-").isdigit() else who
+    number = parse_id(who)
+    return who if number is None else number
 
 
 WhoArgument = Annotated[str, typer.Argument(help="@username or Telegram user id")]
@@ -114,7 +116,7 @@ def branches_command(as_user: AsOption = None) -> None:
 
 def deliveries_command(
     branch: BranchOption,
-    days: Annotated[int, typer.Option(help="how many days back")] = 7,
+    days: Annotated[int, typer.Option(min=1, max=3660, help="how many days back")] = 7,
     as_user: AsOption = None,
 ) -> None:
     """The delivery ledger: what was sent, deferred, retried, failed or missed for a branch."""

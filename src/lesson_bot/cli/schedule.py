@@ -17,6 +17,7 @@ from lesson_bot.cli.common import (
     err_console,
     settings_or_exit,
 )
+from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.services.schedules.plans import LessonPlan
 
 schedule_app = typer.Typer(help="Preview, add, plan, list and cancel lesson schedules; holidays.", no_args_is_help=True)
@@ -55,7 +56,8 @@ def schedule_add(
 
 
 @schedule_app.command("cancel")
-def schedule_cancel(schedule: Annotated[int, typer.Argument(help="schedule id")], as_user: AsOption = None) -> None:
+def schedule_cancel(schedule: Annotated[int, typer.Argument(min=0, max=INT64_MAX, help="schedule id")],
+                    as_user: AsOption = None) -> None:
     """Stop a schedule; what it queued and is not sent yet is withdrawn."""
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)

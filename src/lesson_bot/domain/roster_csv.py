@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from lesson_bot.domain.enums import PartyStatus, Role
@@ -140,6 +141,12 @@ def parse_roster(data: bytes) -> ParsedRoster:
     return ParsedRoster(tuple(rows), tuple(errors))
 
 
+def _has_control(text: str) -> bool:
+    """Whether `text` holds a control character other than a line break (a quoted cell may hold one): no name has
+    one, PostgreSQL refuses a NUL byte that SQLite would store, and both databases must take the same rows."""
+    return any(unicodedata.category(c) == "Cc" and c not in "\r\n" for c in text)
+
+
 def _cell(cells: list[str], columns: dict[str, int], name: str) -> str:
     index = columns.get(name)
     return cells[index].strip() if index is not None and index < len(cells) else ""
@@ -150,6 +157,8 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[
     name = _cell(cells, columns, "name")
     if not name:
         errors.append(RowError(number, "name", "empty"))
+    elif _has_control(name):
+        errors.append(RowError(number, "name", "control_characters"))
     elif len(name) > 64:
         errors.append(RowError(number, "name", "too_long", name[:20]))
 
@@ -176,7 +185,9 @@ def _parse_row(number: int, cells: list[str], columns: dict[str, int]) -> tuple[
     if committee is None:
         errors.append(RowError(number, "committee", "unknown", committee_text))
     group = _cell(cells, columns, "party_group") or None
-    if group is not None and len(group) > 64:
+    if group is not None and _has_control(group):
+        errors.append(RowError(number, "party_group", "control_characters"))
+    elif group is not None and len(group) > 64:
         errors.append(RowError(number, "party_group", "too_long", group[:20]))
 
     if errors or role is None or status is None or committee is None:

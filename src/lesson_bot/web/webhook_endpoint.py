@@ -28,7 +28,8 @@ class NotAnUpdate(ValueError):
 
 
 class WebhookEndpoint:
-    """POST <webhook path>: 403 without the right secret token, 413 past 1 MB, 400 for a body that is no update."""
+    """POST <webhook path>: 403 without the right secret token, 413 past 1 MB; a body that is no update is dropped
+    (logged by the feed) and answered 200, so Telegram does not post it again."""
 
     def __init__(self, feed: Feed, secret: bytes | None) -> None:
         self._feed = feed
@@ -47,7 +48,8 @@ class WebhookEndpoint:
         try:
             call = await self._feed(body)
         except NotAnUpdate:
-            await _answer(send, 400, {"ok": False, "error": "not an update"})
+            # 200 all the same: Telegram retries anything else, and this body will never become an update.
+            await _answer(send, 200, None)
             return
         await _answer(send, 200, call)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from lesson_bot.bot.texts.quote import quoted
 from lesson_bot.domain.permissions import Grant
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused, ServiceError
@@ -26,14 +27,17 @@ def not_found(t: Lang, what: str, key: object) -> str:
     match what:
         case "branch":
             return t._("This group is not registered as a branch yet. A group admin can register it with /register.")
+        case "appointee":
+            return t._("I do not know {who} yet, so I cannot make them secretary. Ask them to write in this group "
+                       "(or send /join), then reply to their message with /addsecretary.", who=quoted(key))
         case "member" | "secretary":
-            return t._("I could not find {who} on this branch's roster.", who=escape(str(key)))
+            return t._("I could not find {who} on this branch's roster.", who=quoted(key))
     return t._("That no longer exists.")
 
 
 def invalid(t: Lang, exc: InvalidInput) -> str:
     limit = exc.params.get("limit", "")
-    value = escape(str(exc.params.get("value", "")))
+    value = quoted(exc.params.get("value", ""))
     match (exc.field, exc.problem):
         case ("title", "empty"):
             return t._("The branch name cannot be empty. Please type a name.")
@@ -56,7 +60,7 @@ def invalid(t: Lang, exc: InvalidInput) -> str:
 def conflict(t: Lang, exc: Conflict) -> str:
     if exc.problem == "already_registered":
         return t._(
-            "This group is already registered as the branch “{title}”.", title=escape(str(exc.params.get("title", "")))
+            "This group is already registered as the branch “{title}”.", title=quoted(exc.params.get("title", ""))
         )
     return t._("That cannot be done in the current state.")
 
@@ -126,3 +130,15 @@ def lang_prompt(t: Lang) -> str:
 
 def lang_set(t: Lang) -> str:
     return t._("From now on I will speak English with you.")
+
+
+def private_answer_sent(t: Lang) -> str:
+    return t._("I have sent you the answer in private.")
+
+
+def private_answer_start_first(t: Lang) -> str:
+    return t._("This answer is not for this group: start me in a private chat first, then send the command there.")
+
+
+def open_private_chat(t: Lang) -> str:
+    return t._("Open a private chat")

@@ -63,6 +63,8 @@ def _problem(t: Lang, p: ImportProblem) -> str:
             text = t._("too many rows (at most 5000)")
         case "too_long":
             text = t._("too long")
+        case "control_characters":
+            text = t._("contains control characters (such as a NUL byte); remove them and send the file again")
         case "bad_handle":
             text = t._("“{value}” is not a numeric Telegram user id or an @username", value=escape(p.value))
         case "unknown":
@@ -126,6 +128,22 @@ def import_how(t: Lang) -> str:
 
 def import_choose_branch(t: Lang) -> str:
     return t._("Which branch is this roster for?")
+
+
+def choose_branch_roster(t: Lang) -> str:
+    return t._("Which branch's roster do you want to see?")
+
+
+def choose_branch_progress(t: Lang) -> str:
+    return t._("Which branch's lesson progress do you want to see?")
+
+
+def choose_branch_deliveries(t: Lang) -> str:
+    return t._("Which branch's deliveries do you want to see?")
+
+
+def choose_branch_makeups(t: Lang) -> str:
+    return t._("Which branch's make-up tasks do you want to see?")
 
 
 def no_branches_to_manage(t: Lang) -> str:

@@ -16,16 +16,11 @@ from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any, ClassVar, Self, TypeVar, Union, get_args, get_origin, get_type_hints, overload
 
+from lesson_bot.domain.ids import INT64_MAX, parse_id
 from tgrules.limits import CALLBACK_DATA_MAX_BYTES
 
-INT64_MAX = 2**63 - 1
-_INT = re.compile(r"0|[1-9][0-9]{0,18}")  # canonical, as str(int) writes it; `\d` would take other scripts' digits
 _DAY = re.compile(r"[0-9]{8}")
-
-
-def plain_int(text: str) -> int | None:
-    """`text` as an int if it is one the way str(int) writes it, in 0..2**63-1; else None."""
-    return int(text) if _INT.fullmatch(text) and int(text) <= INT64_MAX else None
+plain_int = parse_id  # a number part reads like any id a person types
 
 
 def _int_out(value: object) -> str:

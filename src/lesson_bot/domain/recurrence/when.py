@@ -25,6 +25,7 @@ from lesson_bot.domain.enums import RecurrenceType
 from lesson_bot.domain.recurrence.when_dates import EN_DAY, ZH_DAY, ZH_WEEK, date_of, en_day, zh_day
 
 MAX_LENGTH = 100
+YEARS_AHEAD = 10  # a one-off date further ahead is a typo, and past what the schedules can compute
 ALL_DAYS = list(range(7))
 WORKDAYS = list(range(5))
 _EN_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
@@ -272,4 +273,6 @@ def _one_off_date(part: str, today: date, typed: _Text, span: tuple[int, int]) -
     if day is None:
         problem = "date_ambiguous" if re.fullmatch(r"[0-9]{1,2}/[0-9]{1,2}|next\s+\S+", part) else "not_understood"
         raise typed.error(problem, *span)
+    if day.year > today.year + YEARS_AHEAD:
+        raise typed.error("date_too_far", *span, years=YEARS_AHEAD)
     return day

@@ -151,7 +151,8 @@ class BranchService:
         async with self._db.transaction() as s:
             actor = await self._access.require(s, telegram_user_id, Action.ADD_SECRETARY, branch_id)
             await _branch(s, branch_id)
-            member = await _resolve(s, target)
+            # Only a person the bot knows: an @username nobody has yet would make whoever takes it later secretary.
+            member = await _resolve(s, target, create=False, unknown="appointee")
             membership = await _set_role(s, branch_id, member.id, Role.SECRETARY, MembershipSource.APPOINTED,
                                          self._clock.now())
             self._access.record(s, actor, Action.ADD_SECRETARY, branch_id, {"member_id": member.id})
@@ -206,7 +207,7 @@ async def _branch(session: AsyncSession, branch_id: int) -> Branch:
 
 
 
-async def _resolve(session: AsyncSession, target: Target, *, create: bool = True) -> Member:
+async def _resolve(session: AsyncSession, target: Target, *, create: bool = True, unknown: str = "member") -> Member:
     if isinstance(target, Person):
         member = await lookup.upsert_person(session, target)
         await session.flush()
@@ -222,7 +223,7 @@ async def _resolve(session: AsyncSession, target: Target, *, create: bool = True
             found, _ = await lookup.upsert_handle(session, name="@" + username, telegram_user_id=None,
                                                    username=username)
     if found is None:
-        raise NotFound("member", target)
+        raise NotFound(unknown, target)
     return found
 
 

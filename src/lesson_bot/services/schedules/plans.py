@@ -73,7 +73,7 @@ class ScheduleService:
         try:
             parsed = parse_when(when, now.astimezone(zone))
         except WhenError as exc:
-            raise InvalidInput("when", exc.problem, value=when, **exc.params) from None
+            raise InvalidInput("when", exc.problem, **{**exc.params, "value": when}) from None
         try:
             if isinstance(parsed, OneOff):
                 starts = resolve_local(parsed.local.replace(tzinfo=None), branch.timezone)
@@ -87,7 +87,7 @@ class ScheduleService:
             return Recurrence(parsed.kind, branch.timezone, starts, parsed.rule, ends_at=ends_at, max_count=max_count,
                               skip_dates=skip)
         except RecurrenceError as exc:
-            raise InvalidInput(f"when.{exc.field}", exc.problem, value=when, **exc.params) from None
+            raise InvalidInput(f"when.{exc.field}", exc.problem, **{**exc.params, "value": when}) from None
 
     async def _branch(self, s: AsyncSession, telegram_user_id: int, branch_id: int
                       ) -> tuple[Actor, Branch, frozenset[date]]:
@@ -223,12 +223,12 @@ class ScheduleService:
                         tuple(meetings), tuple(series[:limit]), more_schedules=max(0, len(lines) - limit),
                         more_meetings=more_meetings, more_series=max(0, len(series) - limit), broken=tuple(broken))
 
-    async def cancel(self, telegram_user_id: int, schedule_id: int) -> int:
-        """Stop a schedule; whatever it queued and is not sent yet is cancelled too. The rows cancelled.
-        Conflict("schedule_cancelled") when it was cancelled already."""
+    async def cancel(self, telegram_user_id: int, schedule_id: int, branch_id: int | None = None) -> int:
+        """Stop a schedule (of `branch_id`, when given); whatever it queued and is not sent yet is cancelled too.
+        The rows cancelled. Conflict("schedule_cancelled") when it was cancelled already."""
         async with self._db.transaction() as s:
             actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES,
-                                               await self._branch_of(s, schedule_id))
+                                               await self._branch_of(s, schedule_id, branch_id=branch_id))
             # As in stop_meetings: a second (stale) confirm changes and audits nothing.
             cancelled = (await s.execute(
                 update(Schedule).where(Schedule.id == schedule_id, Schedule.status != ScheduleStatus.CANCELLED)
@@ -239,12 +239,12 @@ class ScheduleService:
             assert schedule is not None
             return await self._withdraw(s, actor, schedule)
 
-    async def stop_meetings(self, telegram_user_id: int, schedule_id: int, *,
+    async def stop_meetings(self, telegram_user_id: int, schedule_id: int, *, branch_id: int | None = None,
                             locale: str = "zh-Hans") -> SeriesStopped:
         """End a meeting series: it calls no further meeting. The meetings it already called stay (each has its
         own cancel in /meetings). Conflict("series_stopped") when the series is no longer active."""
         async with self._db.transaction() as s:
-            branch_id = await self._branch_of(s, schedule_id, ScheduleKind.MEETING)
+            branch_id = await self._branch_of(s, schedule_id, ScheduleKind.MEETING, branch_id=branch_id)
             actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
             # Only the tap that finds it active stops it: a second (stale) tap changes and audits nothing.
             stopped = (await s.execute(
@@ -257,9 +257,12 @@ class ScheduleService:
             await self._withdraw(s, actor, schedule)
             return await stopped_series(s, schedule, self._clock.now(), self._translator.lang(locale), self.types)
 
-    async def _branch_of(self, s: AsyncSession, schedule_id: int, kind: ScheduleKind | None = None) -> int:
+    async def _branch_of(self, s: AsyncSession, schedule_id: int, kind: ScheduleKind | None = None, *,
+                         branch_id: int | None = None) -> int:
+        """The schedule's branch; NotFound when there is no such schedule (of that kind, of that branch)."""
         schedule = await s.get(Schedule, schedule_id)
-        if schedule is None or (kind is not None and schedule.kind is not kind):
+        if (schedule is None or (kind is not None and schedule.kind is not kind)
+                or (branch_id is not None and schedule.branch_id != branch_id)):
             raise NotFound("schedule", schedule_id)
         return schedule.branch_id
 

@@ -10,9 +10,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Mess
 from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.links import join_link
+from lesson_bot.bot.private_answer import answer_in_private, tap_belongs_here
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts import roster as texts
 from lesson_bot.domain.callbacks import RosterBranch
+from lesson_bot.domain.ids import parse_id
 from lesson_bot.services.branches.registration import Target
 from lesson_bot.services.views import BranchView, Person
 
@@ -57,7 +59,7 @@ async def cmd_roster(update: Update, context: Context) -> None:
         await _show_roster(message, context, who.telegram_user_id, branches[0].id)
     elif branches:
         await message.reply_text(
-            texts.import_choose_branch(t),
+            texts.choose_branch_roster(t),
             reply_markup=keyboards.choose_branch(partial(RosterBranch, "show", 0), branches),
         )
     else:
@@ -70,6 +72,8 @@ async def on_roster_button(update: Update, context: Context) -> None:
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     tap = RosterBranch.parse(query.data)
     verb, dialog_id, branch_id = tap.verb, tap.dialog, tap.branch
+    if not await tap_belongs_here(update, context, branch_id):
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
     if verb == "show":
@@ -122,7 +126,8 @@ def _target(message: Message, args: list[str] | None) -> Target | None:
         return Person(user.id, user.full_name, user.username, user.language_code)
     if args:
         handle = args[0]
-        return int(handle) if handle.isdigit() else handle
+        number = parse_id(handle)
+        return handle if number is None else number
     return None
 
 
@@ -155,10 +160,15 @@ async def cmd_remove_secretary(update: Update, context: Context) -> None:
 
 
 async def cmd_branches(update: Update, context: Context) -> None:
-    message = update.effective_message
-    assert message is not None
+    """/branches: the caller's branches (every branch for an admin); asked in a group, answered in private."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
     views = await context.services.branches.list_for(person(update).telegram_user_id)
-    await message.reply_text(texts.branches(await context.lang(update), views))
+    text = texts.branches(await context.lang(update), views)
+    if chat.type == Chat.PRIVATE:
+        await message.reply_text(text)
+    else:
+        await answer_in_private(update, context, text)
 
 
 async def cmd_group_only(update: Update, context: Context) -> None:

@@ -9,6 +9,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.private_answer import tap_belongs_here
 from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.texts.lessons import deliveries as texts
 from lesson_bot.domain.callbacks import DeliveriesBranch
@@ -36,7 +37,7 @@ async def cmd_deliveries(update: Update, context: Context) -> None:
         await _show(message, context, who, branches[0].id)
     else:
         t = await context.lang(update)
-        await message.reply_text(roster_texts.import_choose_branch(t),
+        await message.reply_text(roster_texts.choose_branch_deliveries(t),
                                  reply_markup=keyboards.choose_branch(partial(DeliveriesBranch, 0), branches))
 
 
@@ -44,9 +45,12 @@ async def on_button(update: Update, context: Context) -> None:
     """deliv:show:0:<branch>"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
+    branch_id = DeliveriesBranch.parse(query.data).branch
+    if not await tap_belongs_here(update, context, branch_id):
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _show(query.message, context, query.from_user.id, DeliveriesBranch.parse(query.data).branch)
+    await _show(query.message, context, query.from_user.id, branch_id)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

@@ -10,6 +10,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.private_answer import tap_belongs_here
 from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.texts.lessons import progress as texts
 from lesson_bot.domain import callbacks
@@ -70,7 +71,7 @@ async def cmd_progress(update: Update, context: Context) -> None:
     if len(branches) == 1:
         await _show(message, context, who, branches[0].id, None)
     elif branches:
-        await message.reply_text(roster_texts.import_choose_branch(await context.lang(update)),
+        await message.reply_text(roster_texts.choose_branch_progress(await context.lang(update)),
                                  reply_markup=keyboards.choose_branch(partial(ProgressBranch, 0), branches))
     else:
         await message.reply_text(roster_texts.no_branches_to_manage(await context.lang(update)))
@@ -81,6 +82,8 @@ async def on_button(update: Update, context: Context) -> None:
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     tap = callbacks.parse(query.data, ProgressBranch, ProgressEarlier)
+    if not await tap_belongs_here(update, context, tap.branch):
+        return
     await query.answer()
     await query.edit_message_reply_markup(None)
     branch_id, delivery_id = tap.branch, tap.delivery if isinstance(tap, ProgressEarlier) else None

@@ -7,7 +7,6 @@ reminder presets), `mls:rs:<meeting>:<preset>`. Every step asks the service, whi
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot.context import Context, person
@@ -59,11 +58,7 @@ async def on_button(update: Update, context: Context) -> None:
     t = await context.lang(update)
     text, markup = await _answer(context, t, query.from_user.id, tap.verb, tap.key, tap.preset or 0)
     await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
+    await query.edit_message_text(text, reply_markup=markup)
 
 
 async def _answer(context: Context, t: Lang, who: int, verb: str, key: int,

@@ -11,6 +11,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot import keyboards
 from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.private_answer import tap_belongs_here
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts import roster as roster_texts
 from lesson_bot.bot.texts.lessons import makeup as lesson_texts
@@ -85,16 +86,20 @@ async def _show(message: Message, context: Context, t: Lang, user_id: int, branc
 
 
 async def cmd_makeups(update: Update, context: Context) -> None:
-    """/makeups: for the caller's branch (or a choice of them), who still owes the 补学 of recent meetings."""
-    message = update.effective_message
-    assert message is not None
+    """/makeups: who still owes the 补学 of recent meetings; in a group, of its own branch only (another branch's
+    figures never show in it), in private, of the caller's branch or a choice of them."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None
     who = person(update).telegram_user_id
-    branches = await context.services.branches.list_for(who)
     t = await context.lang(update)
+    if chat.type != Chat.PRIVATE:
+        await _show(message, context, t, who, (await context.branch_of(chat.id)).id)
+        return
+    branches = await context.services.branches.list_for(who)
     if len(branches) == 1:
         await _show(message, context, t, who, branches[0].id)
     elif branches:
-        await message.reply_text(roster_texts.import_choose_branch(t),
+        await message.reply_text(roster_texts.choose_branch_makeups(t),
                                  reply_markup=keyboards.choose_branch(partial(MakeupsBranch, 0), branches))
     else:
         await message.reply_text(roster_texts.no_branches_to_manage(t))
@@ -104,10 +109,12 @@ async def on_branch(update: Update, context: Context) -> None:
     """mkl:show:0:<branch>"""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
+    branch_id = MakeupsBranch.parse(query.data).branch
+    if not await tap_belongs_here(update, context, branch_id):
+        return
     await answer_callback(query)
     await query.edit_message_reply_markup(None)
-    await _show(query.message, context, await context.lang(update), query.from_user.id,
-                MakeupsBranch.parse(query.data).branch)
+    await _show(query.message, context, await context.lang(update), query.from_user.id, branch_id)
 
 
 async def on_send(update: Update, context: Context) -> None:

@@ -12,9 +12,10 @@ from telegram.helpers import create_deep_linked_url
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts.meetings import calls as texts
 from lesson_bot.domain.callbacks import Rsvp, RsvpDecision, RsvpLeave
+from lesson_bot.domain.ids import parse_prefixed_id
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
-from lesson_bot.services.errors import Conflict
+from lesson_bot.services.errors import Conflict, NotFound
 from lesson_bot.services.meetings.views import MeetingView
 
 KIND = "mt_leave"
@@ -85,7 +86,9 @@ async def cmd_start_leave(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and context.args
     await context.services.roster.start(person(update), None)
-    meeting_id = int(context.args[0].removeprefix(START_PREFIX))
+    meeting_id = parse_prefixed_id(context.args[0], START_PREFIX)
+    if meeting_id is None:  # a payload past int64: no meeting of ours
+        raise NotFound("meeting", context.args[0])
     ask = await context.services.rsvp.ask_leave(person(update), meeting_id)
     if ask.status in ("ask", "pending"):
         await _ask_reason(update, context, meeting_id, message)

@@ -14,8 +14,10 @@ from lesson_bot.bot.texts.meetings import calls as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
 from lesson_bot.domain.callbacks import MeetingAttendance, SignIn
 from lesson_bot.domain.enums import SignInMethod
+from lesson_bot.domain.ids import parse_prefixed_id
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
+from lesson_bot.services.errors import NotFound
 
 KIND = "mt_code"
 START_PREFIX = "mti"
@@ -48,7 +50,10 @@ async def cmd_start_code(update: Update, context: Context) -> None:
     message = update.effective_message
     assert message is not None and context.args
     await context.services.roster.start(person(update), None)
-    await _ask_code(update, context, int(context.args[0].removeprefix(START_PREFIX)), message)
+    meeting_id = parse_prefixed_id(context.args[0], START_PREFIX)
+    if meeting_id is None:  # a payload past int64: no meeting of ours
+        raise NotFound("meeting", context.args[0])
+    await _ask_code(update, context, meeting_id, message)
 
 
 async def on_code(update: Update, context: Context, dialog: DialogState) -> None:

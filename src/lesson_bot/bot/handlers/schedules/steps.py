@@ -17,6 +17,7 @@ from lesson_bot.bot.context import Context
 from lesson_bot.bot.handlers.schedules import keyboards as kb
 from lesson_bot.bot.texts.schedules import wizard as texts
 from lesson_bot.bot.texts.schedules.errors import problem
+from lesson_bot.domain.ids import parse_id
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import InvalidInput, NotFound
@@ -159,7 +160,7 @@ class Flow:
             return await self.goto("series", b=int(arg))
         if verb == "se" and step == "series":
             catalog = await self._catalog()
-            if not arg.isdigit() or int(arg) >= len(catalog.series):
+            if int(arg) >= len(catalog.series):
                 raise NotFound("series", arg)
             return await self._chose_series(catalog.series[int(arg)])
         if verb == "pg" and step == "lesson":
@@ -168,7 +169,7 @@ class Flow:
             return await self._chose_lesson(int(arg))
         if verb == "wh" and step in ("time", "slot"):
             presets = self.data.get("presets", [])
-            if not arg.isdigit() or int(arg) >= len(presets):
+            if int(arg) >= len(presets):
                 return await self.render()
             return await self._chose_when(presets[int(arg)])
         if verb == "st" and step == "start":
@@ -189,7 +190,7 @@ class Flow:
         step = self.dialog.step
         if step == "series":
             catalog = await self._catalog()
-            number = int(text) if text.isdigit() else 0
+            number = parse_id(text) or 0
             found = next((s for i, s in enumerate(catalog.series, start=1)
                           if i == number or s.name.casefold() == text.casefold()), None)
             if found is None:
@@ -197,7 +198,7 @@ class Flow:
             return await self._chose_series(found)
         if step == "lesson":
             series = await self._series(await self._catalog())
-            number = int(text) if text.isdigit() else 0
+            number = parse_id(text) or 0
             lesson = next((lesson for i, lesson in enumerate(series.lessons, start=1)
                            if i == number or text.casefold() in (lesson.title.casefold(), lesson.slug)), None)
             if lesson is None:

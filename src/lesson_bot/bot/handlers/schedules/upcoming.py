@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from lesson_bot.bot.context import Context, person
@@ -52,11 +51,7 @@ async def on_button(update: Update, context: Context) -> None:
     t = await context.lang(update)
     text, markup = await _answer(context, t, who, verb, branch_id, schedule_id, day)
     await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):
-            raise
+    await query.edit_message_text(text, reply_markup=markup)
 
 
 async def _answer(context: Context, t: Lang, who: int, verb: str, branch_id: int, schedule_id: int,
@@ -86,7 +81,7 @@ async def _cancel(context: Context, t: Lang, who: int, branch_id: int,
                   schedule_id: int) -> tuple[str, InlineKeyboardMarkup | None]:
     """Cancel a lesson schedule; a stale confirm button is told it is done already."""
     try:
-        withdrawn = await context.services.schedules.cancel(who, schedule_id)
+        withdrawn = await context.services.schedules.cancel(who, schedule_id, branch_id)
     except Conflict:
         return await _listing(context, t, who, branch_id, texts.already_cancelled(t, schedule_id))
     return await _listing(context, t, who, branch_id, texts.cancelled(t, schedule_id, withdrawn))
@@ -98,7 +93,7 @@ async def _stop(context: Context, t: Lang, who: int, verb: str, branch_id: int,
     schedules = context.services.schedules
     if verb == "msok":
         try:
-            stopped = await schedules.stop_meetings(who, series_id, locale=t.locale)
+            stopped = await schedules.stop_meetings(who, series_id, branch_id=branch_id, locale=t.locale)
         except Conflict:
             return await _listing(context, t, who, branch_id, texts.already_stopped(t, series_id))
         return await _listing(context, t, who, branch_id, texts.stopped(t, stopped))

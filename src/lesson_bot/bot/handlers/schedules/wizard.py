@@ -75,11 +75,7 @@ async def on_button(update: Update, context: Context) -> None:
         return
     screen = await Flow(context, t, query.from_user.id, dialog).tap(verb, arg)
     await query.answer()
-    try:
-        await query.edit_message_text(screen.text, reply_markup=screen.markup)
-    except BadRequest as exc:
-        if "not modified" not in str(exc):  # a second tap on the same button shows the same step: fine
-            raise
+    await query.edit_message_text(screen.text, reply_markup=screen.markup)  # a second tap: the same step, fine
 
 
 async def on_reply(update: Update, context: Context) -> bool:

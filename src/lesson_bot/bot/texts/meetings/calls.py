@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from lesson_bot.bot.texts import common
+from lesson_bot.bot.texts.quote import quoted
 from lesson_bot.bot.texts.schedules import errors as schedule_errors
 from lesson_bot.domain.attendance import Status, Tally
 from lesson_bot.i18n import Lang
@@ -101,7 +102,7 @@ def cancelled(t: Lang) -> str:
 def problem(t: Lang, exc: ServiceError) -> str:
     """What was wrong with a typed answer, and what to do."""
     if isinstance(exc, InvalidInput):
-        value = escape(str(exc.params.get("value", "")))
+        value = quoted(exc.params.get("value", ""))
         match (exc.field, exc.problem):
             case ("when", "not_one_off"):
                 return t._("⚠️ A meeting needs one date and time, such as 2026-12-03 19:30 (“{value}” repeats).",
@@ -117,10 +118,10 @@ def problem(t: Lang, exc: ServiceError) -> str:
                 return t._("⚠️ “{value}” is not a link. Type a place, or a link starting with https://.", value=value)
     if isinstance(exc, NotFound) and exc.what == "lesson":
         return t._("⚠️ There is no lesson “{title}” in the library. Tap one of the lessons, or “No lesson”.",
-                   title=escape(str(exc.key)))
+                   title=quoted(exc.key))
     if isinstance(exc, NotFound) and exc.what == "member":
         return t._("⚠️ I could not find “{who}” on the roster. Tap a name or type their @username.",
-                   who=escape(str(exc.key)))
+                   who=quoted(exc.key))
     return common.service_error(t, exc)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from lesson_bot.bot.texts.quote import quoted
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import InvalidInput, NotFound, ServiceError
 
@@ -14,7 +15,7 @@ def _when(t: Lang, problem: str, value: str, part: str, params: dict[str, object
     match problem:
         case "in_the_past":
             return t._("{when} is in the past (it is {now} now). Choose a later time.",
-                       when=escape(str(params.get("local", value))), now=escape(str(params.get("now", ""))))
+                       when=quoted(params.get("local", value)), now=quoted(params.get("now", "")))
         case "time_missing" | "empty":
             return t._("“{value}” has no time of day. Add one, e.g. 明天 20:00 or every Monday 20:00.", value=value)
         case "date_missing":
@@ -27,6 +28,9 @@ def _when(t: Lang, problem: str, value: str, part: str, params: dict[str, object
         case "date_invalid":
             return t._("“{part}” is not a date that exists. Check the month and the day, e.g. 2026-12-01.",
                        part=part)
+        case "date_too_far":
+            return t._("“{part}” is too far ahead. Choose a date within {years} years.", part=part,
+                       years=params.get("years", ""))
         case "date_ambiguous":
             return t._("“{part}” can be read more than one way. Write the date as 2026-12-01 or 12月1日.", part=part)
         case "too_long":
@@ -43,7 +47,7 @@ def _when(t: Lang, problem: str, value: str, part: str, params: dict[str, object
 def problem(t: Lang, exc: ServiceError) -> str:
     """One line naming the field that was wrong, what was wrong with it, and an example of a good answer."""
     if isinstance(exc, NotFound):
-        key = escape(str(exc.key))
+        key = quoted(exc.key)
         match exc.what:
             case "series":
                 body = t._("Series: there is no series “{key}”. Tap one of the buttons or type its number.", key=key)
@@ -54,13 +58,13 @@ def problem(t: Lang, exc: ServiceError) -> str:
                 body = t._("That no longer exists.")
         return f"⚠️ {body}"
     assert isinstance(exc, InvalidInput)
-    value = escape(str(exc.params.get("value", "")))
-    part = escape(str(exc.params.get("part", "")))
+    value = quoted(exc.params.get("value", ""))
+    part = quoted(exc.params.get("part", ""))
     if exc.field.startswith("when"):
         body = t._("Time: {problem}", problem=_when(t, exc.problem, value, part, exc.params))
     elif exc.field == "start" and exc.problem == "in_the_past":
         body = t._("Start date: {value} is before today ({today}). Type today or a later date.", value=value,
-                   today=escape(str(exc.params.get("today", ""))))
+                   today=quoted(exc.params.get("today", "")))
     elif exc.field == "start":
         body = t._("Start date: “{value}” is not a date. Type one such as 2026-12-14, 12月14日 or 下周一.", value=value)
     elif exc.field == "branch":
