@@ -28,6 +28,7 @@ from lesson_bot.services.meetings.records import MeetingRecordService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
+from lesson_bot.services.reports.files import ReportFiles
 from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
 
@@ -59,6 +60,7 @@ class Services:
     meeting_makeup: MeetingMakeupService
     cadence: CadenceService
     reports: ReportService
+    report_files: ReportFiles
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""
