@@ -12,6 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
 from lesson_bot.bot.handlers import dialog_taps, private, replies
+from lesson_bot.bot.handlers import reports as report_handlers
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
 from lesson_bot.bot.handlers.lessons import deliveries, makeup, progress
@@ -112,6 +113,7 @@ def _register(application: BotApplication) -> None:
                               *schedule.handlers(),
                               *meeting_list.handlers(),
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
+                              *report_handlers.handlers(),
                               *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)

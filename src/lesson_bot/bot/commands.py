@@ -38,6 +38,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("record", t._("record a meeting's minutes and decisions (secretaries, recorders)")),
         BotCommand("makeups", t._("who still owes the make-up of a meeting (secretaries)")),
         BotCommand("cadence", t._("meetings held and missing, per period (secretaries, admins)")),
+        BotCommand("report", t._("a period's report: summary, chart and XLSX (yours; your branch's; admins: all)")),
     ]
 
 
@@ -46,6 +47,7 @@ def _group(t: Lang) -> list[BotCommand]:
         BotCommand("join", t._("put yourself on this branch's roster")),
         BotCommand("help", t._("what I can do for you")),
         BotCommand("me", t._("your record: lessons, quiz, meetings, points")),
+        BotCommand("report", t._("a period's report, sent to you in private")),
     ]
 
 
