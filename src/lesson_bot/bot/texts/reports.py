@@ -116,8 +116,10 @@ def organization(t: Lang, report: OrgReport) -> str:
         t._("<b>Branches by score</b> (against {previous})", previous=report.previous.label),
     ]
     trend = {x.branch_id: x for x in report.trend}
-    ranked = [f"{b.rank}. {FLAG + ' ' if b.scorecard.flagged else ''}{escape(b.title)}: "
-              f"{_score(b.scorecard.total)} ({_trend(t, trend[b.branch_id].delta, trend[b.branch_id].previous)})"
+    ranked = [t._("{rank}. {flag}{branch}: {score} ({trend})", rank=b.rank,
+                  flag=FLAG + " " if b.scorecard.flagged else "", branch=escape(b.title),
+                  score=_score(b.scorecard.total),
+                  trend=_trend(t, trend[b.branch_id].delta, trend[b.branch_id].previous))
               for b in report.branches if b.rank is not None]
     unscored = [escape(b.title) for b in report.branches if b.rank is None]
     tail = [t._("Not scored (no figures): {names}", names=_sep(t).join(unscored[:20])
