@@ -26,9 +26,10 @@ def quarter(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> Quarter:
     monkeypatch.setenv("COLUMNS", "400")
 
     async def setup() -> Quarter:
-        services = build_services(load_settings(), FixedClock(NOW))
+        clock = FixedClock(NOW)
+        services = build_services(load_settings(), clock)
         try:
-            return await play_quarter(services)  # type: ignore[arg-type]
+            return await play_quarter(services, clock)
         finally:
             await services.aclose()
 

@@ -31,7 +31,7 @@ def figures(line: MemberLine) -> tuple[T, Q, M, scoring.Points]:
 async def test_branch_report_figures_equal_the_hand_count(services: Services) -> None:
     """一支部 in 2026-Q4, member by member: L3 (January) is not counted, Dan owes only L2 (he joined after L1),
     Carol's make-up answer does not replace her first, Bob's meeting 补学 earns 1; the branch adds them up."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     report = await reports(services).branch_report(SEC_A.telegram_user_id, q.branch_a, Q4)
     by_name = {m.name: m for m in report.members}
     assert [m.name for m in report.members] == ["李书记", "Bob", "Carol", "Dan"]
@@ -63,7 +63,7 @@ async def test_branch_report_figures_equal_the_hand_count(services: Services) ->
 async def test_org_report_ranks_branches_flags_them_and_shows_the_trend(services: Services) -> None:
     """Both branches side by side, 二支部 first; both under 60 are flagged; against 2026-Q3 (nothing then) the trend
     has no previous score; the organization's totals add both branches."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     report = await reports(services).org_report(ADMIN.telegram_user_id, Q4)
     assert [b.branch_id for b in report.branches] == [q.branch_b, q.branch_a]
     assert [b.rank for b in report.branches] == [1, 2]
@@ -78,7 +78,7 @@ async def test_org_report_ranks_branches_flags_them_and_shows_the_trend(services
 async def test_member_report_agrees_with_me(services: Services) -> None:
     """Over a period holding all of Bob's history, his report equals /me line for line (L3 included); over
     2026-Q4 alone L3 is left out; over January 2027 only L3 counts."""
-    await play_quarter(services)
+    await play_quarter(services, services.clock)
     mine = await ProgressService(services.db, services.clock, services.access, scoring.ScoringRules()).me(
         BOB.telegram_user_id)
     assert mine is not None
@@ -97,7 +97,7 @@ async def test_member_report_agrees_with_me(services: Services) -> None:
 async def test_rules_diff_shows_what_a_changed_file_makes_of_a_past_quarter(services: Services) -> None:
     """On time worth 3 and quiz points capped at 0: only members whose points change are listed; the branch
     scores, which do not use points, stay; a scorecard of quiz alone changes both branches."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     service = reports(services)
     old = AssessmentRules()
     new = AssessmentRules(points=scoring.ScoringRules(on_time_checkin=3), caps=Caps(quiz=0))
@@ -115,7 +115,7 @@ async def test_rules_diff_shows_what_a_changed_file_makes_of_a_past_quarter(serv
 async def test_a_manual_score_counts_in_the_scorecard_and_is_audited(services: Services) -> None:
     """An admin's 党委评价 of 90 for 二支部 in 2026-Q4 enters its scorecard at its weight; entering again replaces it;
     a dimension the rules do not call manual is refused."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     from lesson_bot.domain.assessment import Dimension
     rules = AssessmentRules(dimensions=(Dimension("quiz", "答题", 1), Dimension("review", "党委评价", 1, manual=True)))
     service = reports(services, rules)

@@ -47,7 +47,7 @@ async def refusals(services: Services) -> int:
 
 async def test_the_role_matrix_over_every_report(services: Services) -> None:
     """Each (report, person) pair is allowed or refused as the matrix says; each refusal adds one audit entry."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     service = ReportService(services.db, services.clock, services.access)
     for (call, person), allowed in MATRIX.items():
         before = await refusals(services)
@@ -62,7 +62,7 @@ async def test_the_role_matrix_over_every_report(services: Services) -> None:
 
 async def test_a_secretary_sees_a_member_only_in_their_own_branches(services: Services) -> None:
     """Eve's report for 二支部's secretary has 二支部's line; the admin's the same; 一支部's secretary is refused."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     service = ReportService(services.db, services.clock, services.access)
     eve = q.members["Eve"]
     assert [line.branch_id for line in (await service.member_report(SEC_B.telegram_user_id, eve, Q4)).branches] \
@@ -73,7 +73,7 @@ async def test_a_secretary_sees_a_member_only_in_their_own_branches(services: Se
 
 async def test_member_rankings_only_for_admins_and_only_when_turned_on(services: Services) -> None:
     """With member_ranking on, the admin sees Bob first (9 points) and 李书记 last; the secretary sees no ranks."""
-    q = await play_quarter(services)
+    q = await play_quarter(services, services.clock)
     service = ReportService(services.db, services.clock, services.access, AssessmentRules(member_ranking=True))
     ranked = await service.branch_report(ADMIN.telegram_user_id, q.branch_a, Q4)
     assert {m.name: m.rank for m in ranked.members} == {"Bob": 1, "Carol": 2, "Dan": 3, "李书记": 4}

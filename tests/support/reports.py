@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from lesson_bot.db.models import Meeting, ParticipationEvent, Rsvp, SignIn
+from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import (
     LeaveStatus,
     MeetingStatus,
@@ -28,10 +30,12 @@ from lesson_bot.domain.enums import (
     RsvpAnswer,
     SignInMethod,
 )
+from lesson_bot.services.branches.registration import BranchService
+from lesson_bot.services.branches.roster import RosterService
+from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.views import Person
 from tests.support.progress import deliver_lesson, member_id
-from tests.support.services import Services
 
 SEC_A = Person(1101, "李书记", "li")
 BOB = Person(1202, "Bob", "bob")
@@ -55,7 +59,18 @@ class Quarter:
     members: dict[str, int]  # name -> member id
 
 
-async def _meeting(services: Services, branch_id: int, starts: datetime, *, late_record: bool,
+class QuarterServices(Protocol):
+    """What playing the quarter needs: the test services bundle and the real container both have it."""
+
+    @property
+    def db(self) -> Database: ...
+    @property
+    def branches(self) -> BranchService: ...
+    @property
+    def roster(self) -> RosterService: ...
+
+
+async def _meeting(services: QuarterServices, branch_id: int, starts: datetime, *, late_record: bool,
                    signed: dict[int, bool], leave: set[int], made_up: set[int]) -> int:
     async with services.db.transaction() as s:
         meeting = Meeting(branch_id=branch_id, type="party_congress", topic="党员大会", starts_at=starts,
@@ -78,9 +93,8 @@ async def _meeting(services: Services, branch_id: int, starts: datetime, *, late
         return meeting.id
 
 
-async def play_quarter(services: Services) -> Quarter:
+async def play_quarter(services: QuarterServices, clock: FixedClock) -> Quarter:
     """The quarter above, through BranchService, RosterService and ParticipationRecorder (meetings as rows)."""
-    clock = services.clock
     clock.set(at(10, 1))
     a = await services.branches.register(SEC_A, GROUP_A, "一支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)
     b = await services.branches.register(SEC_B, GROUP_B, "二支部", "Asia/Shanghai", "zh-Hans", is_group_admin=True)

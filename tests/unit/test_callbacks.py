@@ -83,6 +83,10 @@ def test_every_kind_round_trips(kind: type[cb.Callback], draw: st.DataObject) ->
     ("mk:send:11", cb.MakeupTasksSend(11)),
     ("mkl:show:0:3", cb.MakeupsBranch(0, 3)),
     ("cad:page:2", cb.Cadence("page", 2)),
+    ("rp:pd:2026-Q4", cb.ReportPeriod("2026-Q4")),
+    ("rp:br:3:2026-10-01..2026-12-31", cb.ReportScope("br", 3, "2026-10-01..2026-12-31")),
+    ("rp:org:0:2026", cb.ReportScope("org", 0, "2026")),
+    ("rp:pg:1:2026-11", cb.ReportScope("pg", 1, "2026-11")),
 ])
 def test_buttons_already_in_chats_keep_working(data: str, value: cb.Callback) -> None:
     """The wire format of every kind is the one buttons sent before the codec carry."""

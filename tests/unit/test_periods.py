@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from lesson_bot.domain.periods import Kind, Period, PeriodError, parse
+from lesson_bot.domain.periods import Kind, Period, PeriodError, Recent, parse, recent
 
 
 @pytest.mark.parametrize(("text", "first", "last", "kind"), [
@@ -80,3 +80,16 @@ def test_contains_is_inclusive_of_both_ends() -> None:
     period = Period(date(2026, 10, 1), date(2026, 10, 31), Kind.RANGE)
     assert period.contains(date(2026, 10, 1)) and period.contains(date(2026, 10, 31))
     assert not period.contains(date(2026, 11, 1))
+
+
+@pytest.mark.parametrize(("today", "labels"), [
+    (date(2026, 12, 1), ["2026-12", "2026-11", "2026-Q4", "2026-Q3", "2026"]),
+    (date(2027, 1, 5), ["2027-01", "2026-12", "2027-Q1", "2026-Q4", "2027"]),
+    (date(2026, 4, 30), ["2026-04", "2026-03", "2026-Q2", "2026-Q1", "2026"]),
+])
+def test_the_report_picker_offers_the_periods_around_the_local_day(today: date, labels: list[str]) -> None:
+    """This month, last month, this quarter, last quarter, this year, seen from the caller's local day (a new
+    year's first days look back into December and the last quarter of the year before)."""
+    found = recent(today)
+    assert [which for which, _ in found] == list(Recent)
+    assert [period.label for _, period in found] == labels

@@ -11,6 +11,7 @@ from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
+from lesson_bot.reports.files import ChartsAndSheets
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.branches.registration import BranchService
 from lesson_bot.services.branches.roster import RosterService
@@ -81,7 +82,9 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         record_reviews=RecordReviewService(db, clock, access, translator, meeting_types, settings.admin_chat_id),
         meeting_makeup=MeetingMakeupService(db, clock, access, translator, meeting_types),
         cadence=CadenceService(db, clock, access, meeting_types, settings.cadence_remind_days),
-        reports=ReportService(db, clock, access, read_assessment_rules(settings.assessment_file), meeting_types),
+        reports=ReportService(db, clock, access, read_assessment_rules(settings.assessment_file), meeting_types,
+                              settings.default_timezone),
+        report_files=ChartsAndSheets(translator),
         surveys=SurveyService(db, clock, access, translator),
         survey_results=SurveyResultsService(db, access),
         web_sessions=WebSessionService(db, clock, settings.public_url,

@@ -13,6 +13,7 @@ from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
 from lesson_bot.bot.edits import IdempotentEditBot
 from lesson_bot.bot.handlers import dashboard, dialog_taps, private, replies
+from lesson_bot.bot.handlers import reports as report_handlers
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
 from lesson_bot.bot.handlers.lessons import deliveries, makeup, progress
@@ -119,6 +120,7 @@ def _register(application: BotApplication) -> None:
                               *record_review.handlers(),
                               *surveys.handlers(),
                               *dashboard.handlers(),
+                              *report_handlers.handlers(),
                               *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)

@@ -45,6 +45,7 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("survey", t._("satisfaction survey (民主测评): open one, see results (admins)")),
         BotCommand("reviewrecords", t._("review the branches' meeting records: approve or return (admins)")),
         BotCommand("dashboard", dashboard.command(t)),
+        BotCommand("report", t._("a period's report: summary, chart and XLSX (yours; your branch's; admins: all)")),
     ]
 
 
@@ -53,6 +54,7 @@ def _group(t: Lang) -> list[BotCommand]:
         BotCommand("join", t._("put yourself on this branch's roster")),
         BotCommand("help", t._("what I can do for you")),
         BotCommand("me", t._("your record: lessons, quiz, meetings, points")),
+        BotCommand("report", t._("a period's report, sent to you in private")),
     ]
 
 

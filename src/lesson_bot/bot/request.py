@@ -74,7 +74,9 @@ class AiohttpRequest(BaseRequest):
         fields = request_data.json_parameters if request_data else None
         body: aiohttp.FormData | dict[str, str] | None = fields
         if files:
-            form = aiohttp.FormData()
+            # As httpx sends it: a file name in UTF-8 as it is (report-2026-Q4-一支部.xlsx); aiohttp's default would
+            # percent-encode it, and the reader would see the escapes.
+            form = aiohttp.FormData(quote_fields=False)
             for name, value in (fields or {}).items():
                 form.add_field(name, value)
             for name, (filename, content, mime_type) in files.items():

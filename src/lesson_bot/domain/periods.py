@@ -152,3 +152,22 @@ def parse(value: str, field: str = "period") -> Period:
 
 def format_period(period: Period) -> str:
     return period.label
+
+
+class Recent(enum.StrEnum):
+    """The periods a report picker offers, relative to a local day."""
+
+    THIS_MONTH = "this_month"
+    LAST_MONTH = "last_month"
+    THIS_QUARTER = "this_quarter"
+    LAST_QUARTER = "last_quarter"
+    THIS_YEAR = "this_year"
+
+
+def recent(today: date) -> list[tuple[Recent, Period]]:
+    """This month, last month, this quarter, last quarter and this year, as seen on the local day `today`."""
+    this_month = month(today.year, today.month)
+    this_quarter = quarter(today.year, (today.month - 1) // 3 + 1)
+    return [(Recent.THIS_MONTH, this_month), (Recent.LAST_MONTH, this_month.previous()),
+            (Recent.THIS_QUARTER, this_quarter), (Recent.LAST_QUARTER, this_quarter.previous()),
+            (Recent.THIS_YEAR, year(today.year))]

@@ -30,6 +30,7 @@ from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
 from lesson_bot.services.participation.recorder import ParticipationRecorder
+from lesson_bot.services.reports.files import ReportFiles
 from lesson_bot.services.reports.service import ReportService
 from lesson_bot.services.schedules.plans import ScheduleService
 from lesson_bot.services.surveys.opening import SurveyService
@@ -69,6 +70,7 @@ class Services:
     survey_results: SurveyResultsService
     web_sessions: WebSessionService
     dashboard: DashboardReads
+    report_files: ReportFiles
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""

@@ -94,6 +94,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("/review — answer again the quiz questions you got wrong"))
         lines.append(t._("/signin 123456 — sign in to a meeting with the code shown there (签到)"))
     lines.append(t._("/me — your record: lessons, quiz, meetings, points"))
+    lines.append(t._("/report — a period's report: a summary, a chart and an XLSX file, sent in private"))
     lines.append(t._("/help — this list"))
     if is_secretary or is_admin:
         lines.append("")

@@ -287,3 +287,24 @@ class Cadence(Callback):
 
     verb: str
     arg: int
+
+
+# Reports
+
+
+@kind("rp", "pd")
+@dataclass(frozen=True)
+class ReportPeriod(Callback):
+    """/report's choice of period (its label: 2026-12, 2026-Q4, 2026)."""
+
+    period: str
+
+
+@kind("rp", "org", "br", "pg")
+@dataclass(frozen=True)
+class ReportScope(Callback):
+    """/report's choice for a period: the organization (`key` 0), a branch (`key`), or a page of the branches."""
+
+    verb: str
+    key: int
+    period: str

@@ -26,6 +26,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import InvalidInput, NotFound
 from lesson_bot.services.reports.facts import period_facts
+from lesson_bot.services.reports.menu import ReportMenu, report_menu
 from lesson_bot.services.reports.queries import Scope
 from lesson_bot.services.reports.views import (
     BranchLine,
@@ -45,12 +46,13 @@ class ReportService:
     """Reports over the participation log, counted as /me counts, assessed by the organization's rules."""
 
     def __init__(self, db: Database, clock: Clock, access: AccessControl, rules: AssessmentRules | None = None,
-                 types: MeetingTypes | None = None) -> None:
+                 types: MeetingTypes | None = None, default_zone: str = "Asia/Shanghai") -> None:
         self._db = db
         self._clock = clock
         self._access = access
         self.rules = rules or AssessmentRules()
         self._types = types or MeetingTypes()
+        self._default_zone = default_zone
 
     async def _branches(self, s: AsyncSession) -> list[Branch]:
         query = select(Branch).where(Branch.status == BranchStatus.ACTIVE).order_by(Branch.title, Branch.id)
@@ -65,6 +67,12 @@ class ReportService:
         order = ranks({line.branch_id: line.scorecard.total for line in lines})
         ranked = [replace(line, rank=order.get(line.branch_id)) for line in lines]
         return sorted(ranked, key=lambda b: (b.rank is None, b.rank or 0, b.title, b.branch_id))
+
+    async def menu(self, telegram_user_id: int) -> ReportMenu:
+        """What /report offers the caller: their local day, and the reports they may read."""
+        async with self._db.transaction() as s:
+            actor = await self._access.actor(s, telegram_user_id)
+            return await report_menu(s, actor, self._clock.now(), self._default_zone)
 
     async def member_report(self, telegram_user_id: int, member_id: int | None, period: Period) -> MemberReport:
         """A member's figures in each of their branches (None: the caller's own)."""
