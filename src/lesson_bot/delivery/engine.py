@@ -73,7 +73,8 @@ class Engine:
         await self._dispatcher.settle()
 
     def start(self) -> None:
-        """Begin (as leader, or standing by for leadership)."""
+        """Begin (as leader, or standing by for leadership); an engine stopped before starts afresh."""
+        self._stop = asyncio.Event()
         self._task = asyncio.create_task(lead(self._leadership, self._stop, self._work))
 
     async def stop(self) -> None:
