@@ -45,8 +45,9 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
                                **values)
         branches = await deps.branches.list_for(uid)
         compliance = {c.branch_id: {state: c.count(state) for state in State} for c in await deps.cadence.overview(uid)}
+        # The organization's scorecard and ranking are the committee's (admins); a secretary reads their branches'.
         report = (await deps.reports.org_report(uid, str(values["period"]), lang(request).locale)
-                  if deps.reports is not None else None)
+                  if deps.reports is not None and viewer.is_admin else None)
         return render.page(request, "overview.html", viewer=viewer, branches=branches, compliance=compliance,
                            report=report, State=State, **values)
 

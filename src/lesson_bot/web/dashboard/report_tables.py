@@ -1,7 +1,8 @@
 """The ReportSource the dashboard shows: services/reports' ReportService, its figures laid out as ReportTables in
 the viewer's language, with links to the branch and member pages for the same period.
 
-The overview ranks the branches on the scorecard (each dimension, the total, the change from the period before)
+The overview ranks the branches on the scorecard (each dimension's score, the total, the change from the period
+before; the dimensions already are the rates)
 and flags those under the rules' threshold; a branch page lists its members side by side (their ranks only where
 the service gives them: rankings on in the rules, and an admin looking) and flags those under a member threshold;
 a member page shows their figures in each of their branches. Every role check stays in the service.
@@ -57,13 +58,13 @@ class ReportTables:
         label = report.period.label
         dimensions = report.branches[0].scorecard.dimensions if report.branches else ()
         headers = (t.pgettext("report column", "Rank"), t.pgettext("report column", "Branch"),
-                   t.pgettext("report column", "Members"), *_rate_headers(t), *(d.name for d in dimensions),
+                   t.pgettext("report column", "Members"), *(d.name for d in dimensions),
                    t.pgettext("report column", "Score"),
                    t.pgettext("report column", "Previous ({period})", period=report.previous.label),
                    t.pgettext("report column", "Change"))
         rows = tuple(
             (Cell(number(b.rank)), Cell(b.title, f"/branches/{b.branch_id}?period={label}"), Cell(number(b.members)),
-             *_rates(b.rates), *(Cell(number(d.score)) for d in b.scorecard.dimensions),
+             *(Cell(number(d.score)) for d in b.scorecard.dimensions),
              Cell(number(b.scorecard.total)), Cell(number(trend.previous)), Cell(_signed(trend.delta)))
             for b, trend in zip(report.branches, report.trend, strict=True))
         flags = tuple(t._("{branch}: score {score}, under the threshold", branch=b.title,
@@ -84,7 +85,9 @@ class ReportTables:
         flags = []
         if b.scorecard.flagged:
             flags.append(t._("The branch's score {score} is under the threshold.", score=number(b.scorecard.total)))
-        flags.extend(t._("{member}: under the threshold", member=m.name) for m in report.flagged_members)
+        if report.flagged_members:
+            names = ("、" if t.locale == "zh-Hans" else ", ").join(m.name for m in report.flagged_members)
+            flags.append(t._("Members under the threshold: {names}", names=names))
         title = t._("Members, {period}: score {score}, rank {rank} of {count}", period=label,
                     score=number(b.scorecard.total), rank=number(b.rank), count=report.ranked_among)
         return ReportTable(title, headers, rows, tuple(flags))
