@@ -117,6 +117,7 @@ def test_an_admin_reads_the_reports_reviews_records_and_downloads_the_files(site
     press(browser, By.ID, "approve")
     assert "研究十二月工作" in heading(browser)
     assert not browser.find_elements(By.ID, "approve")  # approved: nothing left to review here
+    assert zh._("approved") in browser.find_element(By.ID, "review-history").text.splitlines()[-1]
     click_link(browser, "一支部")
     assert "研究十二月工作" not in pending(browser) and SECOND_TOPIC in pending(browser)
 
@@ -125,6 +126,9 @@ def test_an_admin_reads_the_reports_reviews_records_and_downloads_the_files(site
     screenshot(browser, "meeting-review")
     browser.find_element(By.ID, "reason").send_keys("缺少会议决议，请补充。")
     press(browser, By.ID, "return")
+    last = browser.find_element(By.ID, "review-history").text.splitlines()
+    assert zh._("returned, no answer yet") in last[-2] and "缺少会议决议，请补充。" in last[-1]
+    assert not browser.find_elements(By.ID, "return")  # returned: waiting for the secretary's answer
     steps = site.run(lambda s: s.record_reviews.history(ADMIN.telegram_user_id, more["meeting"]))
     assert steps[-1].state is ReviewState.RETURNED and steps[-1].comment == "缺少会议决议，请补充。"
 

@@ -64,6 +64,18 @@ class PendingRecord:
     starts_at: datetime
 
 
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One step of a record's review: state is submitted, approved, returned or answered."""
+
+    round: int
+    state: str
+    at: datetime
+    by: str | None
+    comment: str | None
+    answer: str | None
+
+
 class ReviewActions(Protocol):
     """The review of meeting records (services/meetings/review.py): approve or return with a reason; role checks
     (and their audit) in the service."""
@@ -72,6 +84,9 @@ class ReviewActions(Protocol):
         """The branch's records waiting for the viewer's review; None when the viewer reviews no records."""
 
     async def can_review(self, actor_tg: int, meeting_id: int) -> bool: ...
+
+    async def history(self, actor_tg: int, meeting_id: int) -> Sequence[ReviewEntry]:
+        """The record's review, oldest step first (for whoever may read the record)."""
 
     async def approve(self, actor_tg: int, meeting_id: int) -> None: ...
 

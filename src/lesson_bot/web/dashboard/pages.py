@@ -89,7 +89,9 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         viewer = await deps.reads.viewer(uid)
         record = await deps.records.view(uid, meeting_id)
         can_review = deps.review is not None and await deps.review.can_review(uid, meeting_id)
+        history = await deps.review.history(uid, meeting_id) if deps.review is not None else ()
         return render.page(request, "meeting.html", viewer=viewer, record=record, can_review=can_review,
+                           history=history,
                            type_name=type_name(request), **common(request))
 
     async def review(request: Request) -> Response:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from lesson_bot.domain.permissions import Action, decide
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.meetings.review import RecordReviewService
-from lesson_bot.web.dashboard.deps import PendingRecord
+from lesson_bot.web.dashboard.deps import PendingRecord, ReviewEntry
 
 
 class RecordReviews:
@@ -32,6 +32,10 @@ class RecordReviews:
         if not await self._reviews_records(actor_tg):
             return False
         return any(line.meeting_id == meeting_id for line in await self._reviews.pending(actor_tg))
+
+    async def history(self, actor_tg: int, meeting_id: int) -> Sequence[ReviewEntry]:
+        return [ReviewEntry(step.round, str(step.state), step.at, step.by, step.comment, step.answer)
+                for step in await self._reviews.history(actor_tg, meeting_id)]
 
     async def approve(self, actor_tg: int, meeting_id: int) -> None:
         await self._reviews.approve(actor_tg, meeting_id, None)
