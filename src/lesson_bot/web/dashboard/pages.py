@@ -58,14 +58,13 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         values = common(request)
         meetings = await deps.reads.branch_meetings(uid, branch_id)
         pending = await deps.review.pending(uid, branch_id) if deps.review is not None else None
-        reviewing = pending is not None
         if pending is None:  # not a reviewer: the records still awaiting their host's and recorder's confirmation
             pending = [PendingRecord(m.id, m.topic, m.starts_at) for m in meetings.awaiting_confirmation]
         report = (await deps.reports.branch_report(uid, branch_id, str(values["period"]), lang(request).locale)
                   if deps.reports is not None else None)
         return render.page(
             request, "branch.html", viewer=viewer, roster=roster, meetings=meetings, pending=pending,
-            reviewing=reviewing, lesson=await deps.progress.lesson_progress(uid, branch_id),
+            lesson=await deps.progress.lesson_progress(uid, branch_id),
             ledger=await deps.deliveries.ledger(uid, branch_id), cadence=await deps.cadence.branch(uid, branch_id),
             report=report, type_name=type_name(request), State=State, **values)
 
