@@ -171,3 +171,26 @@ def test_another_branchs_secretary_is_refused_the_exports_charts_and_the_review(
     browser.get(f"{site.url}/surveys/{more['survey']}")
     areas = [a.get_attribute("id") for a in browser.find_elements(By.CSS_SELECTOR, "section.survey-area")]
     assert areas == [f"area-{site.other_branch_id}"]
+
+
+def test_a_return_without_a_reason_and_a_second_approval_are_explained(site: Site, browser: Any) -> None:
+    """The reviewer sees why nothing happened: a reason is needed (400), the record was already approved (409)."""
+    async def submitted(services: Services) -> int:
+        meeting = await add_meeting(services.db, site.branch_id, topic="十一月组织生活会",
+                                    start=START - timedelta(days=6), roster_before=True)
+        await services.records.submit(SEC.telegram_user_id, meeting, minutes="开展批评与自我批评。", decisions=None)
+        return meeting
+    meeting = site.run(submitted)
+    sign_in_by_link(browser, site.login_link(ADMIN))
+    browser.get(f"{site.url}/meetings/{meeting}")
+    csrf = browser.find_element(By.NAME, "csrf_token").get_attribute("value")
+    with session(site, browser) as http:
+        empty = http.post(f"/meetings/{meeting}/return", data={"csrf_token": csrf, "reason": "  "})
+        assert empty.status_code == 400 and zh._("A reason is needed") in empty.text
+        assert http.post(f"/meetings/{meeting}/approve", data={"csrf_token": csrf}).status_code == 303
+        again = http.post(f"/meetings/{meeting}/approve", data={"csrf_token": csrf})
+        assert again.status_code == 409 and zh._("Already reviewed") in again.text
+        forged = http.post(f"/meetings/{meeting}/return", data={"csrf_token": "forged", "reason": "x"})
+        assert forged.status_code == 403
+    steps = site.run(lambda s: s.record_reviews.history(ADMIN.telegram_user_id, meeting))
+    assert [str(step.state) for step in steps] == ["submitted", "approved"]
