@@ -12,8 +12,15 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import select
+
 from lesson_bot.bootstrap.services import build_services
 from lesson_bot.config import Settings
+from lesson_bot.db.models import AuditEntry
+from lesson_bot.domain.enums import AuditOutcome
 from lesson_bot.domain.webapp_auth import sign
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.container import Services
@@ -97,3 +104,44 @@ def screenshot(driver: Any, name: str) -> None:
         driver.set_window_size(width, max(height, int(full)))
         driver.save_screenshot(str(ARTIFACTS / f"{name}-{label}.png"))
     driver.set_window_size(*DESK)
+
+
+def wait(driver: Any) -> WebDriverWait[Any]:
+    """An explicit wait on the page (no sleeps)."""
+    return WebDriverWait(driver, 15)
+
+
+def sign_in_by_link(driver: Any, link: str) -> None:
+    """Open the link as a fresh visitor and tap "Sign in"."""
+    driver.delete_all_cookies()
+    driver.get(link)
+    press(driver, By.ID, "sign-in")
+
+
+def heading(driver: Any) -> str:
+    """The page's h1, once it is there."""
+    return str(wait(driver).until(ec.presence_of_element_located((By.TAG_NAME, "h1"))).text)
+
+
+def click_link(driver: Any, text: str) -> None:
+    """Follow a link and wait for the page it leads to."""
+    old = driver.find_element(By.TAG_NAME, "h1")
+    driver.find_element(By.LINK_TEXT, text).click()
+    wait(driver).until(ec.staleness_of(old))
+
+
+def press(driver: Any, by: str, what: str) -> None:
+    """Press a form's button and wait for the page it leads to."""
+    old = driver.find_element(By.TAG_NAME, "h1")
+    driver.find_element(by, what).click()
+    wait(driver).until(ec.staleness_of(old))
+
+
+def refusals(site: Site, actor: int) -> list[tuple[str, int | None]]:
+    """The refusals audited for `actor`: (action, branch id)."""
+    async def read(services: Services) -> list[tuple[str, int | None]]:
+        async with services.db.transaction() as s:
+            rows = (await s.execute(select(AuditEntry).where(AuditEntry.actor_telegram_id == actor,
+                                                             AuditEntry.outcome == AuditOutcome.REFUSED))).scalars()
+            return [(r.action, r.branch_id) for r in rows]
+    return site.run(read)

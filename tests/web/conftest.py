@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import uvicorn
 
+from lesson_bot.bootstrap.dashboard import dashboard_deps
 from lesson_bot.bootstrap.services import build_services
 from lesson_bot.config import load_settings
 from lesson_bot.services.clock import FixedClock
@@ -51,7 +52,8 @@ def site(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     services = build_services(settings, clock)
     # The socket listens before the thread starts: a request waits in its backlog, so no start-up wait is needed.
     sock.listen(64)
-    server = uvicorn.Server(uvicorn.Config(build_web_app(services, None), log_level="warning", lifespan="off"))
+    app = build_web_app(services, None, dashboard_deps(services))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
 
     async def serve() -> None:
         try:

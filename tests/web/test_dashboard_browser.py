@@ -7,52 +7,20 @@ from datetime import timedelta
 from typing import Any
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as ec
-from selenium.webdriver.support.ui import WebDriverWait
-from sqlalchemy import select
 
-from lesson_bot.db.models import AuditEntry
-from lesson_bot.domain.enums import AuditOutcome
-from lesson_bot.services.container import Services
 from tests.support.records import HOST, SEC
-from tests.support.web import ADMIN, OTHER_SEC, TOKEN, Site, screenshot
-
-
-def wait(driver: Any) -> WebDriverWait[Any]:
-    return WebDriverWait(driver, 15)
-
-
-def sign_in_by_link(driver: Any, link: str) -> None:
-    """Open the link as a fresh visitor and tap "Sign in"."""
-    driver.delete_all_cookies()
-    driver.get(link)
-    press(driver, By.ID, "sign-in")
-
-
-def heading(driver: Any) -> str:
-    return str(wait(driver).until(ec.presence_of_element_located((By.TAG_NAME, "h1"))).text)
-
-
-def click_link(driver: Any, text: str) -> None:
-    old = driver.find_element(By.TAG_NAME, "h1")
-    driver.find_element(By.LINK_TEXT, text).click()
-    wait(driver).until(ec.staleness_of(old))
-
-
-def press(driver: Any, by: str, what: str) -> None:
-    """Press a form's button and wait for the page it leads to."""
-    old = driver.find_element(By.TAG_NAME, "h1")
-    driver.find_element(by, what).click()
-    wait(driver).until(ec.staleness_of(old))
-
-
-def refusals(site: Site, actor: int) -> list[tuple[str, int | None]]:
-    async def read(services: Services) -> list[tuple[str, int | None]]:
-        async with services.db.transaction() as s:
-            rows = (await s.execute(select(AuditEntry).where(AuditEntry.actor_telegram_id == actor,
-                                                             AuditEntry.outcome == AuditOutcome.REFUSED))).scalars()
-            return [(r.action, r.branch_id) for r in rows]
-    return site.run(read)
+from tests.support.web import (
+    ADMIN,
+    OTHER_SEC,
+    TOKEN,
+    Site,
+    click_link,
+    heading,
+    press,
+    refusals,
+    screenshot,
+    sign_in_by_link,
+)
 
 
 def test_an_admin_signs_in_by_link_and_walks_overview_branch_member_lesson_meeting(site: Site, browser: Any) -> None:

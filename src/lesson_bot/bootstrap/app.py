@@ -20,6 +20,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from lesson_bot.bootstrap.bot import PollingRunner, WebhookRunner
+from lesson_bot.bootstrap.dashboard import dashboard_deps
 from lesson_bot.bootstrap.engine import build_engine
 from lesson_bot.bootstrap.redaction import redact_secrets
 from lesson_bot.bootstrap.services import build_services, configure_ptb, prepare_database
@@ -173,5 +174,6 @@ def build_app(settings: Settings, overrides: Overrides) -> App:
     bot = build_application(services, token, settings.bot_api_base_url, updater=not webhook,
                             time_scale=overrides.time_scale)
     polling = None if webhook else PollingRunner(bot, overrides.poll_timeout, overrides.poll_interval)
-    web = build_web_app(services, WebhookRunner(bot, settings) if webhook else None)
+    web = build_web_app(services, WebhookRunner(bot, settings) if webhook else None,
+                        dashboard_deps(services) if settings.dashboard_enabled else None)
     return App(settings, overrides, services, engine, engine_bot, bot, polling, web)

@@ -9,17 +9,20 @@ real clock. The scene itself lives in demo/scene.py (the stage) and demo/lesson.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import tempfile
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
+import uvicorn
 from rich.console import Console
 
 from lesson_bot.bootstrap.app import Overrides, build_app
 from lesson_bot.bot.app import BotApplication
 from lesson_bot.config import load_settings
+from lesson_bot.demo.dashboard import local_web, open_dashboard
 from lesson_bot.demo.lesson import Branch, lesson_cycle
 from lesson_bot.demo.meeting import meeting
 from lesson_bot.demo.scene import Scene
@@ -87,11 +90,14 @@ def _content_dir() -> Path:
     return here if (here / "lessons").is_dir() else Path(__file__).resolve().parents[2] / "content"
 
 
-async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | None) -> None:
+async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | None,
+                   dashboard_port: int | None = None) -> None:
     """Start the sandbox, the bot and the delivery engine, play the scene, then keep serving until interrupted
-    (unless `once`)."""
+    (unless `once`). With `dashboard_port` (0: any free port) the web dashboard is served there too, and the scene
+    ends with the admin's sign-in link to it."""
     with tempfile.TemporaryDirectory() as tmp:
         path = db_path or Path(tmp) / "demo.db"
+        web = local_web(dashboard_port) if dashboard_port is not None else None
         async with run_sandbox(port=port, flood=FloodConfig(enabled=True)) as sb:
             admin_user = await sb.control.create_user("管理员", username="admin", language_code="zh-hans")
             settings = load_settings(
@@ -100,21 +106,37 @@ async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | N
                 admin_ids=str(admin_user["id"]),
                 bot_token=sb.token,
                 content_dir=_content_dir(),
+                public_url=web.url if web else None,
+                session_secret=web.session_secret if web else None,
             )
             # SQLite is the one-process store, so this engine is always the leader (delivery/leader.py).
-            app = build_app(settings, Overrides(polling=True, poll_timeout=timedelta(seconds=5)))
+            app = build_app(settings, Overrides(polling=True, poll_timeout=timedelta(seconds=5), signals=False))
             assert app.bot is not None
-            async with app:
+            async with app, contextlib.AsyncExitStack() as serving:
+                if web is not None:
+                    server = app.web_server()
+                    task = asyncio.create_task(server.serve(sockets=[web.socket]))
+                    serving.push_async_callback(partial(_stop, server, task))
                 console.print(f"sandbox Bot API: {sb.base_url}   control API: {sb.control_url}   "
-                              f"database: {path}", highlight=False)
+                              f"database: {path}" + (f"   dashboard: {web.url}" if web else ""), highlight=False)
                 scene = Scene(sb.control, console, partial(_settle, sb.control, app.bot))
                 scene.names[int(admin_user["id"])] = "管理员"
                 await play(scene, int(admin_user["id"]), settings.lessons_dir, app.services.clock)
+                if web is not None:
+                    link = await open_dashboard(scene, int(admin_user["id"]))
+                    console.print(f"Open the dashboard as the admin (the organization view of the branch above): "
+                                  f"{link}\nThe link works once, for 10 minutes; for a new one, send /dashboard as "
+                                  "管理员 through the control API.", highlight=False)
                 if not once:
                     console.rule("[bold]The bot, the engine and the sandbox keep running")
                     console.print(f"Act as the people above through the control API at {sb.control_url} "
                                   "(see docs/sandbox.md). Press Ctrl-C to stop.", highlight=False)
                     await asyncio.Event().wait()
+
+
+async def _stop(server: uvicorn.Server, task: asyncio.Task[None]) -> None:
+    server.should_exit = True
+    await task
 
 
 async def _settle(control: ControlClient, bot: BotApplication) -> None:

@@ -23,7 +23,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lesson_bot.services.container import Services
-from lesson_bot.services.meetings.config import read_meeting_types
 from lesson_bot.web.dashboard.deps import DashboardDeps
 from lesson_bot.web.dashboard.routes import routes as dashboard_routes
 from lesson_bot.web.webhook_endpoint import WebhookEndpoint
@@ -64,21 +63,9 @@ class WebhookFirst:
             await self.app(scope, receive, send)
 
 
-def dashboard_deps(services: Services) -> DashboardDeps:
-    """What the dashboard uses (the report, review and export plugs are wired here once those services exist)."""
-    settings = services.settings
-    assert settings.public_url is not None and settings.session_secret is not None
-    return DashboardDeps(
-        public_url=settings.public_url, session_secret=settings.session_secret.get_secret_value(),
-        default_timezone=settings.default_timezone, clock=services.clock, translator=services.translator,
-        meeting_types=read_meeting_types(settings.meeting_types_file), sessions=services.web_sessions,
-        reads=services.dashboard, branches=services.branches, roster=services.roster, progress=services.progress,
-        deliveries=services.deliveries, records=services.records, cadence=services.cadence,
-    )
-
-
-def build_web_app(services: Services, bot: WebhookBot | None) -> ASGIApp:
-    """The web app; with a bot it also serves the webhook and runs the bot in its lifespan."""
+def build_web_app(services: Services, bot: WebhookBot | None, dashboard: DashboardDeps | None = None) -> ASGIApp:
+    """The web app; with a bot it also serves the webhook and runs the bot in its lifespan; with the dashboard's
+    dependencies (bootstrap/dashboard.py builds them when it is enabled) it serves the dashboard too."""
     settings = services.settings
     secret = settings.webhook_secret.get_secret_value().encode() if settings.webhook_secret else None
 
@@ -98,8 +85,8 @@ def build_web_app(services: Services, bot: WebhookBot | None) -> ASGIApp:
         async with bot.serving():
             yield
 
-    dashboard = dashboard_routes(dashboard_deps(services)) if settings.dashboard_enabled else []
-    app = Starlette(routes=[Route("/healthz", health, methods=["GET"]), *dashboard], lifespan=lifespan)
+    pages = dashboard_routes(dashboard) if dashboard is not None else []
+    app = Starlette(routes=[Route("/healthz", health, methods=["GET"]), *pages], lifespan=lifespan)
     if bot is not None and settings.webhook_url:
         return WebhookFirst(app, webhook_path(settings.webhook_url), WebhookEndpoint(bot.feed, secret))
     return app

@@ -12,8 +12,9 @@ from starlette.routing import Route
 
 from lesson_bot.domain.cadence import State
 from lesson_bot.i18n import N_, Lang
+from lesson_bot.services.errors import Conflict, InvalidInput
 from lesson_bot.web.dashboard import periods
-from lesson_bot.web.dashboard.deps import DashboardDeps
+from lesson_bot.web.dashboard.deps import DashboardDeps, PendingRecord
 from lesson_bot.web.dashboard.guard import NOTHING_HERE, Guard, signed_in
 from lesson_bot.web.dashboard.render import lang_of
 
@@ -24,7 +25,8 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
     def common(request: Request) -> dict[str, Any]:
         today = deps.clock.now().astimezone(ZoneInfo(deps.default_timezone))
         period = periods.parse(request.query_params.get("period"), today)
-        return {"period": period, "periods": periods.choices(today)}
+        return {"period": period, "periods": periods.choices(today), "exports": deps.export_xlsx is not None,
+                "charts": deps.charts is not None, "docx": deps.record_docx is not None}
 
     def lang(request: Request) -> Lang:
         return lang_of(request, deps.translator)
@@ -43,8 +45,9 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
                                **values)
         branches = await deps.branches.list_for(uid)
         compliance = {c.branch_id: {state: c.count(state) for state in State} for c in await deps.cadence.overview(uid)}
+        # The organization's scorecard and ranking are the committee's (admins); a secretary reads their branches'.
         report = (await deps.reports.org_report(uid, str(values["period"]), lang(request).locale)
-                  if deps.reports is not None else None)
+                  if deps.reports is not None and viewer.is_admin else None)
         return render.page(request, "overview.html", viewer=viewer, branches=branches, compliance=compliance,
                            report=report, State=State, **values)
 
@@ -54,13 +57,14 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         roster = await deps.roster.roster(uid, branch_id)  # the first read refuses (and audits) a foreign id
         values = common(request)
         meetings = await deps.reads.branch_meetings(uid, branch_id)
-        pending = (await deps.review.pending(uid, branch_id) if deps.review is not None
-                   else meetings.awaiting_confirmation)
+        pending = await deps.review.pending(uid, branch_id) if deps.review is not None else None
+        if pending is None:  # not a reviewer: the records still awaiting their host's and recorder's confirmation
+            pending = [PendingRecord(m.id, m.topic, m.starts_at) for m in meetings.awaiting_confirmation]
         report = (await deps.reports.branch_report(uid, branch_id, str(values["period"]), lang(request).locale)
                   if deps.reports is not None else None)
         return render.page(
             request, "branch.html", viewer=viewer, roster=roster, meetings=meetings, pending=pending,
-            reviewing=deps.review is not None, lesson=await deps.progress.lesson_progress(uid, branch_id),
+            lesson=await deps.progress.lesson_progress(uid, branch_id),
             ledger=await deps.deliveries.ledger(uid, branch_id), cadence=await deps.cadence.branch(uid, branch_id),
             report=report, type_name=type_name(request), State=State, **values)
 
@@ -84,7 +88,9 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         viewer = await deps.reads.viewer(uid)
         record = await deps.records.view(uid, meeting_id)
         can_review = deps.review is not None and await deps.review.can_review(uid, meeting_id)
+        history = await deps.review.history(uid, meeting_id) if deps.review is not None else ()
         return render.page(request, "meeting.html", viewer=viewer, record=record, can_review=can_review,
+                           history=history,
                            type_name=type_name(request), **common(request))
 
     async def review(request: Request) -> Response:
@@ -92,21 +98,19 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         meeting_id, verb = int(request.path_params["meeting_id"]), request.path_params["verb"]
         if deps.review is None or verb not in ("approve", "return") or uid is None:
             return render.error(request, 404, N_("Not found"), NOTHING_HERE)
-        if verb == "approve":
-            await deps.review.approve(uid, meeting_id)
-        else:
-            reason = (await request.form()).get("reason")
-            await deps.review.return_record(uid, meeting_id, reason if isinstance(reason, str) else "")
+        try:
+            if verb == "approve":
+                await deps.review.approve(uid, meeting_id)
+            else:
+                reason = (await request.form()).get("reason")
+                await deps.review.return_record(uid, meeting_id, reason if isinstance(reason, str) else "")
+        except InvalidInput:
+            return render.error(request, 400, N_("A reason is needed"),
+                                N_("Say in a few words (at most 500 characters) why the record goes back."))
+        except Conflict:
+            return render.error(request, 409, N_("Already reviewed"),
+                                N_("This record was reviewed or changed in the meantime: reload its page."))
         return RedirectResponse(f"/meetings/{meeting_id}", status_code=303)
-
-    async def export(request: Request, uid: int) -> Response:
-        if deps.export_xlsx is None:
-            return render.error(request, 404, N_("Not found"), NOTHING_HERE)
-        branch_param = request.query_params.get("branch")
-        branch_id = int(branch_param) if branch_param and branch_param.isdigit() else None
-        content = await deps.export_xlsx(uid, branch_id, str(common(request)["period"]))
-        return Response(content, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        headers={"Content-Disposition": 'attachment; filename="report.xlsx"'})
 
     return [
         Route("/", guard.page(overview), methods=["GET"]),
@@ -115,5 +119,4 @@ def page_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         Route("/members/{member_id:int}", guard.page(member), methods=["GET"]),
         Route("/meetings/{meeting_id:int}", guard.page(meeting), methods=["GET"]),
         Route("/meetings/{meeting_id:int}/{verb:str}", guard.form(review), methods=["POST"]),
-        Route("/export.xlsx", guard.page(export), methods=["GET"]),
     ]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(Q[1-4]|0[1-9]|1[0-2]))?$")
+from lesson_bot.domain import periods
+from lesson_bot.domain.periods import PeriodError
+
+PICKED = (periods.Kind.MONTH, periods.Kind.QUARTER, periods.Kind.YEAR)
 MONTHS, QUARTERS, YEARS = 12, 4, 3
 
 
@@ -22,10 +24,13 @@ def current_quarter(today: datetime) -> str:
 
 
 def parse(value: str | None, today: datetime) -> str:
-    """The period asked for, if well formed; else the current quarter."""
-    if value and _PERIOD.match(value.strip()):
-        return value.strip()
-    return current_quarter(today)
+    """The period asked for (a month, a quarter or a year, read by domain/periods.py) as its label; else the
+    current quarter."""
+    try:
+        period = periods.parse(value.strip()) if value else None
+    except PeriodError:
+        period = None
+    return period.label if period is not None and period.kind in PICKED else current_quarter(today)
 
 
 def choices(today: datetime) -> Choices:

@@ -17,10 +17,12 @@ from starlette.staticfiles import StaticFiles
 from lesson_bot.i18n import N_
 from lesson_bot.web.dashboard.auth import auth_routes
 from lesson_bot.web.dashboard.deps import DashboardDeps
+from lesson_bot.web.dashboard.files import file_routes
 from lesson_bot.web.dashboard.guard import NOTHING_HERE, Guard
 from lesson_bot.web.dashboard.pages import page_routes
 from lesson_bot.web.dashboard.render import HERE, Renderer
 from lesson_bot.web.dashboard.security import SecurityHeaders
+from lesson_bot.web.dashboard.surveys import survey_routes
 
 SESSION_COOKIE = "lesson_bot_session"
 SESSION_MAX_AGE = 8 * 3600  # a working day; then /dashboard again
@@ -34,7 +36,8 @@ def routes(deps: DashboardDeps) -> list[Route | Mount]:
         return guard.renderer.error(request, 404, N_("Not found"), NOTHING_HERE)
 
     app = Starlette(
-        routes=[*auth_routes(deps, guard), *page_routes(deps, guard),
+        routes=[*auth_routes(deps, guard), *page_routes(deps, guard), *file_routes(deps, guard),
+                *survey_routes(deps, guard),
                 Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
         middleware=[
             Middleware(SecurityHeaders, https=deps.secure_cookies),
