@@ -5,6 +5,7 @@ session and open, the charts load, the survey results show; another branch's sec
 from __future__ import annotations
 
 import io
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -106,6 +107,14 @@ def test_an_admin_reads_the_reports_reviews_records_and_downloads_the_files(site
         by_branch = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
         assert by_branch[first.title][0] == first.rank
         assert by_branch[first.title][titles.index(zh.pgettext("report column", "Score"))] == first.scorecard.total
+        zipped = http.get("/export.csv", params={"period": period})
+        assert zipped.status_code == 200 and zipped.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(zipped.content)) as archive:
+            branches = archive.read("branches.csv")
+        assert branches.startswith("\ufeff".encode())
+        header, *lines = branches.decode("utf-8-sig").splitlines()
+        assert header.split(",")[:3] == titles[:3]
+        assert any(line.split(",")[1] == first.title for line in lines)
         chart = http.get("/charts/ranking.png", params={"period": period})
         assert chart.headers["content-type"] == "image/png" and "max-age" in chart.headers["cache-control"]
 

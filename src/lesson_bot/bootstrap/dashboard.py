@@ -11,7 +11,9 @@ import asyncio
 
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.reports import charts
+from lesson_bot.reports.csv import csv_zip
 from lesson_bot.reports.record_docx import MeetingRecordDoc, record_docx
+from lesson_bot.reports.tables import Workbook
 from lesson_bot.reports.workbook import workbook_of
 from lesson_bot.reports.xlsx import xlsx_bytes
 from lesson_bot.services.container import Services
@@ -32,12 +34,19 @@ class ReportFilesForWeb:
         self._s = services
         self._types = types
 
-    async def export_xlsx(self, actor_tg: int, branch_id: int | None, period: str, locale: str) -> bytes:
+    async def _workbook(self, actor_tg: int, branch_id: int | None, period: str, locale: str) -> Workbook:
         reports, when = self._s.reports, period_of(period)
         sheets = (org_sheets(await reports.org_report(actor_tg, when)) if branch_id is None
                   else branch_sheets(await reports.branch_report(actor_tg, branch_id, when)))
-        t = self._s.translator.lang(locale)
-        return await asyncio.to_thread(lambda: xlsx_bytes(workbook_of(sheets, t)))
+        return workbook_of(sheets, self._s.translator.lang(locale))
+
+    async def export_xlsx(self, actor_tg: int, branch_id: int | None, period: str, locale: str) -> bytes:
+        workbook = await self._workbook(actor_tg, branch_id, period, locale)
+        return await asyncio.to_thread(xlsx_bytes, workbook)
+
+    async def export_csv(self, actor_tg: int, branch_id: int | None, period: str, locale: str) -> bytes:
+        workbook = await self._workbook(actor_tg, branch_id, period, locale)
+        return await asyncio.to_thread(csv_zip, workbook)
 
     async def branch_ranking(self, actor_tg: int, period: str, locale: str) -> bytes:
         t = self._s.translator.lang(locale)
@@ -86,6 +95,6 @@ def dashboard_deps(services: Services) -> DashboardDeps:
         deliveries=services.deliveries, records=services.records, cadence=services.cadence,
         reports=ReportTables(services.reports, services.translator),
         review=RecordReviews(services.record_reviews, services.access),
-        export_xlsx=files.export_xlsx, charts=files, record_docx=files.record_docx,
+        export_xlsx=files.export_xlsx, export_csv=files.export_csv, charts=files, record_docx=files.record_docx,
         surveys=services.surveys, survey_results=services.survey_results,
     )

@@ -134,6 +134,7 @@ class DashboardDeps:
     reports: ReportSource | None = None
     review: ReviewActions | None = None
     export_xlsx: Exporter | None = None
+    export_csv: Exporter | None = None  # a zip of one UTF-8 (BOM) CSV per table
     charts: ChartSource | None = None
     record_docx: RecordDocument | None = None
     surveys: SurveyService | None = None

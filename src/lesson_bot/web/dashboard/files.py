@@ -22,6 +22,7 @@ from lesson_bot.web.dashboard.render import lang_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ZIP = "application/zip"  # the CSV export: one UTF-8 (BOM) CSV per table
 CHART_MAX_AGE = 300  # seconds
 
 
@@ -49,14 +50,17 @@ def file_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         return render.error(request, 404, N_("Not found"), NOTHING_HERE)
 
     async def export(request: Request, uid: int) -> Response:
-        if deps.export_xlsx is None:
+        fmt = request.path_params["fmt"]
+        exporter, media_type, suffix = ((deps.export_xlsx, XLSX, "xlsx") if fmt == "xlsx" else
+                                        (deps.export_csv, ZIP, "csv.zip") if fmt == "csv" else (None, "", ""))
+        if exporter is None:
             return missing(request)
         branch_param = request.query_params.get("branch")
         branch_id = int(branch_param) if branch_param and branch_param.isdigit() else None
         chosen = period(request)
-        content = await deps.export_xlsx(uid, branch_id, chosen, locale(request))
-        name = f"report-{chosen}.xlsx" if branch_id is None else f"report-branch-{branch_id}-{chosen}.xlsx"
-        return _download(content, XLSX, name)
+        content = await exporter(uid, branch_id, chosen, locale(request))
+        name = f"report-{chosen}.{suffix}" if branch_id is None else f"report-branch-{branch_id}-{chosen}.{suffix}"
+        return _download(content, media_type, name)
 
     async def record(request: Request, uid: int) -> Response:
         if deps.record_docx is None:
@@ -83,7 +87,7 @@ def file_routes(deps: DashboardDeps, guard: Guard) -> list[Route]:
         return _png(await deps.charts.quiz_accuracy(uid, branch_id, delivery_id, locale(request)))
 
     return [
-        Route("/export.xlsx", guard.page(export), methods=["GET"]),
+        Route("/export.{fmt}", guard.page(export), methods=["GET"]),
         Route("/meetings/{meeting_id:int}/record.docx", guard.page(record), methods=["GET"]),
         Route("/charts/ranking.png", guard.page(ranking_chart), methods=["GET"]),
         Route("/charts/branches/{branch_id:int}/participation.png", guard.page(participation_chart),
