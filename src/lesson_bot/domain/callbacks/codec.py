@@ -102,8 +102,12 @@ class Callback:
 
     @classmethod
     def pattern(cls, data: object) -> bool:
-        """A CallbackQueryHandler pattern: the tap's data decodes as this kind."""
-        return isinstance(data, str) and cls.decode(data) is not None
+        """A CallbackQueryHandler pattern: the tap's data decodes as this kind. python-telegram-bot tries every
+        handler's pattern in turn, so another kind's data is turned away by its `prefix:verb` before decoding."""
+        if not isinstance(data, str):
+            return False
+        head = data.split(":", 2)
+        return len(head) > 1 and _REGISTRY.get((head[0], head[1])) is cls and cls.decode(data) is not None
 
     @classmethod
     def parse(cls, data: str) -> Self:
@@ -182,8 +186,16 @@ def parse(data: str, *kinds: type[Callback]) -> Callback:
 
 
 def any_of(*kinds: type[Callback]) -> Callable[[object], bool]:
-    """A CallbackQueryHandler pattern matching taps of any of `kinds`."""
-    return lambda data: isinstance(data, str) and isinstance(decode(data), kinds)
+    """A CallbackQueryHandler pattern matching taps of any of `kinds` (another kind's data is turned away by its
+    `prefix:verb` before decoding, as in Callback.pattern)."""
+
+    def matches(data: object) -> bool:
+        if not isinstance(data, str):
+            return False
+        head = data.split(":", 2)
+        return len(head) > 1 and _REGISTRY.get((head[0], head[1])) in kinds and decode(data) is not None
+
+    return matches
 
 
 def declared() -> Sequence[type[Callback]]:
