@@ -45,16 +45,16 @@ def test_an_admin_signs_in_by_link_and_walks_overview_branch_member_lesson_meeti
     browser.back()
     press(browser, By.ID, "latest-lesson")
     questions = browser.find_element(By.ID, "questions").text.splitlines()
-    assert len(questions) >= 2 and all("1/2 (50%)" in row for row in questions[1:])
-    assert all("(1)" in row for row in questions[1:])  # 李四's wrong option, chosen once, per question
+    assert len(questions) >= 2 and all("1/2（50%）" in row for row in questions[1:])
+    assert all(row.endswith("（1）") for row in questions[1:])  # 李四's wrong option, chosen once, per question
     screenshot(browser, "lesson")
     click_link(browser, "一支部")
     click_link(browser, "研究十二月工作")
-    assert "研究十二月工作" in heading(browser)
+    assert heading(browser) == "支部委员会：研究十二月工作"  # Chinese text, Chinese punctuation
     assert "传达学习上级精神" in browser.find_element(By.ID, "minutes").text
     screenshot(browser, "meeting")
     press(browser, By.XPATH, "//button[@value='en']")
-    assert "Branch committee meeting" in heading(browser)
+    assert heading(browser) == "Branch committee meeting: 研究十二月工作"
     assert browser.find_element(By.ID, "logout").text == "Sign out"
     press(browser, By.ID, "logout")
     assert heading(browser) == "Signed out"

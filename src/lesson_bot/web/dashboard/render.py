@@ -40,6 +40,13 @@ def lang_of(request: Request, translator: Translator) -> Lang:
     return translator.lang(normalize_locale(chosen, translator.default_locale) if chosen else None)
 
 
+def punctuation(locale: str) -> dict[str, str]:
+    """The colon and brackets the templates put between words: full-width in Chinese text, as everywhere else."""
+    if locale == "zh-Hans":
+        return {"colon": "：", "lp": "（", "rp": "）"}
+    return {"colon": ": ", "lp": " (", "rp": ")"}
+
+
 class Renderer:
     """Renders a page with the layout's common values: language, CSRF token, viewer, period."""
 
@@ -50,7 +57,8 @@ class Renderer:
 
     def page(self, request: Request, name: str, status_code: int = 200, **values: Any) -> Response:
         t = lang_of(request, self.translator)
-        context = {"_": t._, "ngettext": t.ngettext, "locale": t.locale, "viewer": None, "period": None,
+        context = {"_": t._, "ngettext": t.ngettext, "locale": t.locale, **punctuation(t.locale),
+                   "viewer": None, "period": None,
                    "periods": (), "tz": self.default_timezone, "csrf_token": request.session.get("csrf", ""),
                    "path": request.url.path, **values}
         response = self.templates.TemplateResponse(request, name, context, status_code=status_code)
