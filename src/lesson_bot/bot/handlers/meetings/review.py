@@ -4,6 +4,9 @@ secretaries and the recorder, which asks for their answer the same way (a `revie
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any
+
 from telegram import Chat, InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
@@ -14,6 +17,7 @@ from lesson_bot.bot.texts.meetings import records as record_texts
 from lesson_bot.bot.texts.meetings import review as texts
 from lesson_bot.bot.webhook_reply import answer_callback
 from lesson_bot.domain.callbacks import ReviewAnswer, ReviewApprove, ReviewCancel, ReviewReturn, ReviewShow
+from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Lang
 from lesson_bot.services.meetings.review import StaleReview
 from lesson_bot.services.meetings.review_log import RecordLine
@@ -85,37 +89,39 @@ async def on_approve(update: Update, context: Context) -> None:
 async def on_return(update: Update, context: Context) -> None:
     """rv:back:<meeting>:<stamp>: checked now, then the comment is asked for."""
     query = update.callback_query
-    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    assert query is not None and query.data is not None
     tap = ReviewReturn.parse(query.data)
-    t = await context.lang(update)
-    try:
-        line = await context.services.record_reviews.returnable(query.from_user.id, tap.meeting, tap.stamp)
-    except StaleReview as stale:
-        await answer_callback(query, texts.stale(t, stale.reason), show_alert=True)
-        return
-    await answer_callback(query)
-    dialog = await context.services.dialogs.begin(query.message.chat.id, query.from_user.id, RETURN, "comment",
-                                                  {"m": tap.meeting, "s": tap.stamp})
-    await query.message.reply_text(texts.ask_comment(t, context.services.meetings.types, line),
-                                   reply_markup=_cancel(t, dialog.id))
+    reviews = context.services.record_reviews
+    await _check_then_ask(update, context, lambda: reviews.returnable(query.from_user.id, tap.meeting, tap.stamp),
+                          RETURN, "comment", {"m": tap.meeting, "s": tap.stamp}, texts.ask_comment)
 
 
 async def on_answer(update: Update, context: Context) -> None:
     """rv:ans:<meeting>:<round>: a secretary or the recorder answers the return; the answer is asked for."""
     query = update.callback_query
-    assert query is not None and query.data is not None and isinstance(query.message, Message)
+    assert query is not None and query.data is not None
     tap = ReviewAnswer.parse(query.data)
+    reviews = context.services.record_reviews
+    await _check_then_ask(update, context, lambda: reviews.answerable(query.from_user.id, tap.meeting, tap.round),
+                          ANSWER, "answer", {"m": tap.meeting, "r": tap.round}, texts.ask_answer)
+
+
+async def _check_then_ask(update: Update, context: Context, check: Callable[[], Awaitable[RecordLine]], kind: str,
+                          field: str, state: dict[str, Any],
+                          ask: Callable[[Lang, MeetingTypes, RecordLine], str]) -> None:
+    """A tap that opens a typed answer (a return's comment, the answer to a return): the service checks it is
+    still due, a stale one is answered as such, else the dialog begins and its question is asked."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
     t = await context.lang(update)
     try:
-        line = await context.services.record_reviews.answerable(query.from_user.id, tap.meeting, tap.round)
+        line = await check()
     except StaleReview as stale:
         await answer_callback(query, texts.stale(t, stale.reason), show_alert=True)
         return
     await answer_callback(query)
-    dialog = await context.services.dialogs.begin(query.message.chat.id, query.from_user.id, ANSWER, "answer",
-                                                  {"m": tap.meeting, "r": tap.round})
-    await query.message.reply_text(texts.ask_answer(t, context.services.meetings.types, line),
-                                   reply_markup=_cancel(t, dialog.id))
+    dialog = await context.services.dialogs.begin(query.message.chat.id, query.from_user.id, kind, field, state)
+    await query.message.reply_text(ask(t, context.services.meetings.types, line), reply_markup=_cancel(t, dialog.id))
 
 
 async def on_cancel(update: Update, context: Context) -> None:
