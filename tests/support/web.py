@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
@@ -125,16 +126,37 @@ def heading(driver: Any) -> str:
 
 def click_link(driver: Any, text: str) -> None:
     """Follow a link and wait for the page it leads to."""
-    old = driver.find_element(By.TAG_NAME, "h1")
-    driver.find_element(By.LINK_TEXT, text).click()
-    wait(driver).until(ec.staleness_of(old))
+    follow(driver, driver.find_element(By.LINK_TEXT, text))
 
 
 def press(driver: Any, by: str, what: str) -> None:
     """Press a form's button and wait for the page it leads to."""
+    follow(driver, driver.find_element(by, what))
+
+
+def follow(driver: Any, element: Any) -> None:
+    """Click once and wait until the page the click leads to has replaced this one."""
     old = driver.find_element(By.TAG_NAME, "h1")
-    driver.find_element(by, what).click()
-    wait(driver).until(ec.staleness_of(old))
+    element.click()
+    wait(driver).until(lambda _: replaced(old))
+
+
+def replaced(element: Any) -> bool:
+    """Whether `element`'s page is gone: selenium's staleness_of, plus chromedriver's other way of saying so.
+
+    Asked about a node of a document that navigation has just replaced, chromedriver can answer with an inspector
+    error ("Node with given id does not belong to the document") rather than a stale-element error; both mean the
+    old page is gone. Any other error is a real failure and is raised.
+    """
+    try:
+        element.is_enabled()
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error.msg):
+            return True
+        raise
+    return False
 
 
 def refusals(site: Site, actor: int) -> list[tuple[str, int | None]]:

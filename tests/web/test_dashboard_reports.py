@@ -27,6 +27,7 @@ from tests.support.web import (
     OTHER_SEC,
     Site,
     click_link,
+    follow,
     heading,
     press,
     refusals,
@@ -126,7 +127,7 @@ def test_an_admin_reads_the_reports_reviews_records_and_downloads_the_files(site
     assert [row[0] for row in members] == [m.name for m in report.members]  # rankings are off in the rules
     screenshot(browser, "branch-report")
 
-    browser.find_element(By.ID, "pending").find_element(By.LINK_TEXT, "研究十二月工作").click()
+    follow(browser, browser.find_element(By.ID, "pending").find_element(By.LINK_TEXT, "研究十二月工作"))
     wait(browser).until(lambda d: d.find_elements(By.ID, "approve"))
     with session(site, browser) as http:
         docx = http.get(f"/meetings/{site.meeting_id}/record.docx")
@@ -140,7 +141,7 @@ def test_an_admin_reads_the_reports_reviews_records_and_downloads_the_files(site
     click_link(browser, "一支部")
     assert "研究十二月工作" not in pending(browser) and SECOND_TOPIC in pending(browser)
 
-    browser.find_element(By.ID, "pending").find_element(By.LINK_TEXT, SECOND_TOPIC).click()
+    follow(browser, browser.find_element(By.ID, "pending").find_element(By.LINK_TEXT, SECOND_TOPIC))
     wait(browser).until(lambda d: d.find_elements(By.ID, "reason"))
     screenshot(browser, "meeting-review")
     browser.find_element(By.ID, "reason").send_keys("缺少会议决议，请补充。")
