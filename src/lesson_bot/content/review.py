@@ -26,6 +26,7 @@ from lesson_bot.content.review_data import (
     MIN_LEAK_LENGTH,
     MOJIBAKE,
     NAMED_AFTER,
+    PLACEHOLDERS,
     TITLES,
     TITLES_BEFORE,
     TONE_MARKS,
@@ -192,6 +193,17 @@ def check_characters(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
     return out
 
 
+def check_placeholders(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
+    """Lines still holding the importer's placeholder (【待填写】): the quiz of a draft nobody has written yet."""
+    out: list[Problem] = []
+    for number, line in enumerate(lines, start=1):
+        for mark in PLACEHOLDERS:
+            if mark in line:
+                out.append(Problem(lesson.path, number, f"column {line.index(mark) + 1}: placeholder {mark} left by "
+                                   "the importer: write the real text here"))
+    return out
+
+
 def review_lesson(lesson: LessonDoc, text: str) -> list[Problem]:
     """Every editorial problem of one lesson whose file text is `text`, by line."""
     lines = normalize_newlines(text).split("\n")
@@ -200,6 +212,7 @@ def review_lesson(lesson: LessonDoc, text: str) -> list[Problem]:
         *check_quiz(lesson),
         *check_leaders(lesson, lines),
         *check_characters(lesson, lines),
+        *check_placeholders(lesson, lines),
     ]
     return sorted(problems, key=lambda problem: problem.line)
 
