@@ -3,6 +3,7 @@ damaged runs flagged. Each change is a Finding at the line and column of the ext
 
 A clutter line is short (at most 60 characters), is not a sentence (no 。) and matches one of the patterns
 below: share and follow captions, QR-code captions, navigation, footers and editors' names, ads, bylines.
+Lines are matched in Simplified characters (長按識別二維碼 too).
 Headings are never clutter. A paragraph that mentions 二维码 inside a sentence stays.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lesson_bot.content.importer.artefacts import PINYIN, damage
+from lesson_bot.content.importer.artefacts import PINYIN, converter, damage
 from lesson_bot.content.importer.errors import Finding
 
 CLUTTER_MAX = 60
@@ -56,7 +57,7 @@ def clutter_kind(line: str) -> str | None:
     """The kind of clutter a line is ('share caption', 'footer' ...), or None for article text."""
     if line.startswith("#"):
         return None
-    bare = _EMPHASIS.sub("", line).strip()
+    bare = converter("t2s.json").convert(_EMPHASIS.sub("", line).strip())  # the patterns are Simplified
     if len(bare) > CLUTTER_MAX or "。" in bare:
         return None
     for kind, pattern in CLUTTER:

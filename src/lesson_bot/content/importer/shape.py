@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from lesson_bot.content.review_data import PLACEHOLDERS
 
-BUDGET = {"zh-Hans": 1200, "en": 2400}  # characters of kept paragraphs
+LIMIT = {"zh-Hans": 1200, "en": 2400}  # characters: a longer article is cut (writing-lessons.md: 500-1,200)
+BUDGET = {"zh-Hans": 900, "en": 1800}  # characters of paragraphs kept from a cut article; the points come on top
 POINTS_MAX = 5
 POINT_LENGTH = (10, 160)
 READING_SPEED = {"zh-Hans": 300, "en": 200}  # characters (zh) or words (en) a minute
@@ -115,7 +116,7 @@ def choose(lines: list[str], language: str) -> tuple[list[str], list[str]]:
     """(body lines kept word for word, with their headings; the points summarising the rest)."""
     sections = _sections(lines)
     paragraphs = [(s, p) for s, (_, body) in enumerate(sections) for p in range(len(body))]
-    if sum(_size(sections[s][1][p]) for s, p in paragraphs) <= BUDGET[language]:
+    if sum(_size(sections[s][1][p]) for s, p in paragraphs) <= LIMIT[language]:
         return lines, []
     weights = Counter(_terms("\n".join(lines), language))
     leads = [(s, 0) for s, (_, body) in enumerate(sections) if body]
