@@ -15,6 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+import yaml
+
 from lesson_bot.content.review_data import PLACEHOLDERS
 
 LIMIT = {"zh-Hans": 1200, "en": 2400}  # characters: a longer article is cut (writing-lessons.md: 500-1,200)
@@ -48,7 +50,7 @@ class Texts:
 TEXTS = {
     "zh-Hans": Texts("导入草稿", "原文摘录", "其他要点", PLACEHOLDERS[0], "根据本课要点提出问题",
                      ("正确选项", "干扰选项一", "干扰选项二"), "说明正确选项为什么对"),
-    "en": Texts("Imported drafts", "From the article", "More points", PLACEHOLDERS[1],
+    "en": Texts("Imported drafts", "From the article", "More points", PLACEHOLDERS[1] + " ",
                 "a question on the lesson's key point", ("the correct option", "a wrong option",
                                                          "another wrong option"), "why the correct option is right"),
 }
@@ -153,10 +155,18 @@ def _points(left: list[str], weights: Counter[str], language: str) -> list[str]:
     return [sentences[index] for index in sorted(best[:POINTS_MAX])]
 
 
+def _reads_back(value: str) -> bool:
+    """Whether YAML reads `value` as itself, not as a number, date, boolean, null or an error."""
+    try:
+        return bool(yaml.safe_load(f"key: {value}") == {"key": value})
+    except yaml.YAMLError:
+        return False
+
+
 def yaml_text(value: str) -> str:
     """A YAML scalar for `value`: plain when YAML reads it back as the same text, else double-quoted."""
     value = " ".join(value.split())
-    if _YAML_PLAIN.match(value) and not value.endswith(" ") and value.lower() not in ("null", "true", "false", "~"):
+    if _YAML_PLAIN.match(value) and _reads_back(value):
         return value
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
