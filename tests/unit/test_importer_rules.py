@@ -8,7 +8,7 @@ import yaml
 
 from lesson_bot.content.importer.artefacts import damage, simplified_config
 from lesson_bot.content.importer.clean import clean, clutter_kind
-from lesson_bot.content.importer.shape import language_of, yaml_text
+from lesson_bot.content.importer.shape import Meta, language_of, shape, yaml_text
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,9 @@ from lesson_bot.content.importer.shape import language_of, yaml_text
         ("点击阅读原文", "ad"),
         ("来源：人民网", "byline"),
         ("2024-05-12 10:30 作者：张三", "byline"),
+        ("（来源：人民日报）", "byline"),
+        ("分享、点赞、在看", "ad"),
+        ("知道了", "navigation"),
     ],
 )
 def test_clutter_lines_are_recognised(line: str, kind: str) -> None:
@@ -41,6 +44,8 @@ def test_clutter_lines_are_recognised(line: str, kind: str) -> None:
         "## 分享经验",  # a heading
         "支部书记分享了三点体会：一是学深，二是悟透，三是做实，每一点都结合了支部这一年来的具体工作和党员的真实感受",
         "2024年是支部成立十周年",
+        "2023年12月1日",  # a notice's own date, under its signature
+        "我们在看望老党员",
     ],
 )
 def test_article_text_is_not_clutter(line: str) -> None:
@@ -89,3 +94,14 @@ def test_language_and_converter_choice() -> None:
     assert simplified_config("", "https://news.example.tw/a") == "tw2sp.json"
     assert simplified_config("zh-HK", "") == "hk2s.json"
     assert simplified_config("zh-Hant", "https://example.org") == "t2s.json"
+
+
+def test_a_notice_is_headed_by_its_bold_lines_and_summarised_by_its_first_sentence() -> None:
+    """Bold lines alone head sections; the summary skips the salutation; the notice's date and signature stay."""
+    lines = ["各区县委组织部：", "为学习贯彻党的二十大精神，决定开展2023年度党员冬训工作。现将有关事项通知如下。",
+             "**一、时间安排**", "冬训时间为2023年12月至2024年2月。", "中共某某市委组织部", "2023年12月1日"]
+    draft = shape(Meta("import-notice", "关于开展党员冬训工作的通知", "冬训", "zh-Hans", "", "2023-12-01"), lines)
+    assert "summary: 为学习贯彻党的二十大精神，决定开展2023年度党员冬训工作。\n" in draft.text
+    assert "source: 《关于开展党员冬训工作的通知》（2023年12月1日）\n" in draft.text
+    assert draft.text.split("\n---\n", 1)[1] == "\n\n".join(lines) + "\n"
+    assert (len(draft.kept), draft.paragraphs, draft.minutes) == (5, 5, 1)

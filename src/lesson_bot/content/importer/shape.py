@@ -26,6 +26,7 @@ POINT_LENGTH = (10, 160)
 READING_SPEED = {"zh-Hans": 300, "en": 200}  # characters (zh) or words (en) a minute
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")
+_BOLD_LINE = re.compile(r"\*\*[^*]{1,30}\*\*")
 _EMPHASIS = re.compile(r"\*\*|__|~~|`")
 _SENTENCES = {"zh-Hans": re.compile(r"(?<=[。！？；!?])"), "en": re.compile(r"(?<=[.!?;])\s+")}
 _YAML_PLAIN = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#:]*$")
@@ -100,10 +101,15 @@ def _score(text: str, weights: Counter[str], language: str) -> float:
     return sum(weights[term] for term in terms) / math.sqrt(len(terms) or 1)
 
 
+def is_heading(line: str) -> bool:
+    """A Markdown heading, or a short line in bold alone (**一、时间安排**), as official documents head sections."""
+    return line.startswith("#") or (_BOLD_LINE.fullmatch(line) is not None and "。" not in line)
+
+
 def _sections(lines: list[str]) -> list[tuple[str | None, list[str]]]:
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in lines:
-        if line.startswith("#"):
+        if is_heading(line):
             sections.append((line, []))
         else:
             sections[-1][1].append(line)
@@ -139,7 +145,7 @@ def choose(lines: list[str], language: str) -> tuple[list[str], list[str]]:
         for p, para in enumerate(paras):
             (body if (s, p) in kept else left).append(para)
     texts = TEXTS[language]
-    if not any(line.startswith("#") for line in lines):
+    if not any(is_heading(line) for line in lines):
         body.insert(0, f"## {texts.excerpt}")
     return body, _points(left, weights, language)
 
@@ -195,7 +201,10 @@ def source_line(meta: Meta) -> str:
 def _summary(meta: Meta, body: list[str]) -> str:
     if 0 < len(meta.description) <= 200 and meta.description != meta.title:
         return meta.description
-    first = next((line for line in body if not line.startswith("#")), meta.title)
+    paragraphs = [line for line in body if not is_heading(line)]
+    # A salutation (各区县委组织部：) or a short line says nothing about the lesson; the first real sentence does.
+    first = next((line for line in paragraphs if len(line) >= 15 and not line.endswith(("：", ":"))),
+                 paragraphs[0] if paragraphs else meta.title)
     sentence = _SENTENCES[meta.language].split(_EMPHASIS.sub("", first).strip())[0].strip()
     return sentence if len(sentence) <= 200 else sentence[:199] + "…"
 
@@ -234,7 +243,7 @@ def shape(meta: Meta, lines: list[str]) -> Shaped:
         f"    explanation: {yaml_text(mark + texts.explanation)}",
         "---",
     ]
-    kept = tuple(line for line in body if not line.startswith("#"))
-    paragraphs = sum(1 for line in lines if not line.startswith("#"))
+    kept = tuple(line for line in body if not is_heading(line))
+    paragraphs = sum(1 for line in lines if not is_heading(line))
     text = "\n".join(front) + "\n" + body_text + "\n"
     return Shaped(text, kept, tuple(points), paragraphs, minutes(body_text, meta.language))
