@@ -212,3 +212,27 @@ def test_local_files_are_imported_and_other_files_refused(tmp_path: Path) -> Non
     result, draft = run(tmp_path, str(tmp_path / "slides.pptx"))
     assert result.exit_code == 1
     assert result.stderr == f"import failed: {tmp_path / 'slides.pptx'}: not a URL, an .html file or a .txt file\n"
+
+
+def test_an_english_article_gets_an_english_draft(tmp_path: Path, pages: PageServer) -> None:
+    """An English page is an `en` draft: its source in quotes, its quiz placeholders in English."""
+    pages.routes["/english.html"] = html(fixture("english.html"))
+    result, draft = run(tmp_path, pages.url("/english.html"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1:5] == [
+        "article 1:1: removed title heading (the title is in the front matter): # How our branch runs its monthly "
+        "meeting",
+        "article 2:1: removed share caption: Share this article: Facebook Twitter WeChat",
+        "article 5:1: removed follow caption: Follow us on WeChat",
+        "article 6:1: removed footer: Copyright © 2024 Example News. All rights reserved.",
+    ]
+    assert draft is not None
+    text = draft.read_text(encoding="utf-8")
+    assert "language: en\n" in text and "series: Imported drafts\n" in text
+    url = pages.url("/english.html")
+    assert f'source: "“How our branch runs its monthly meeting” (Example News, 2024-02-03), {url}"\n' in text
+    assert body_of(draft) == paragraphs(fixture("english.html"))[1:3]
+    assert check(draft) == [
+        f"{line}: column {column}: placeholder (to be written) left by the importer: write the real text here"
+        for line, column in ((11, 15), (13, 9), (14, 9), (15, 9), (17, 18))
+    ]

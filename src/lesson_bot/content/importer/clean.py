@@ -109,7 +109,9 @@ def clean(body: list[str], title: str) -> Cleaned:
     out = Cleaned()
     title_seen = False
     for number, line in enumerate(body, start=1):
-        if not title_seen and line.startswith("#") and line.lstrip("#").strip() == title:
+        heading = line.lstrip("#").strip()
+        if (not title_seen and number <= 3 and line.startswith("#") and heading
+                and (heading in title or title in heading)):
             title_seen = True
             out.findings.append(Finding(number, 1, "removed", "title heading (the title is in the front matter)", line))
             continue

@@ -104,7 +104,6 @@ def import_text(text: str, *, html: bool = False, url: str = "", options: Import
     language = language_of(lines)
     traditional = traditional_count(extracted.title + "".join(lines)) if language == "zh-Hans" else 0
     if options.to == "zh-Hans":
-        language = "zh-Hans"
         config = simplified_config(extracted.lang, url)
         extracted, lines = _simplify(extracted, lines, config)
         if traditional:
