@@ -65,7 +65,8 @@ def import_command(
     if lesson_id is not None and not LESSON_ID.match(lesson_id):
         raise _fail(f"--out {out}: the file name must be the lesson id (3-64 of a-z 0-9 -), e.g. "
                     f"{draft_id(lesson_id, '')}.md")
-    limits = FetchLimits(connect_timeout=timeout, read_timeout=timeout, max_bytes=max_bytes)
+    limits = FetchLimits(connect_timeout=timeout, read_timeout=timeout, max_bytes=max_bytes,
+                         total_timeout=max(FetchLimits.total_timeout, 4 * timeout))
     options = ImportOptions(series=series, to=to, lesson_id=lesson_id, limits=limits)
     try:
         draft = asyncio.run(import_source(source, options))

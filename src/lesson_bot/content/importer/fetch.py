@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urlsplit
@@ -23,6 +24,8 @@ class FetchLimits:
     read_timeout: float = 20.0
     max_redirects: int = 5
     max_bytes: int = 5_000_000
+    total_timeout: float = 120.0
+    """The whole fetch, so that a server trickling a byte now and then cannot hold the import forever."""
 
 
 @dataclass(frozen=True)
@@ -89,12 +92,15 @@ async def fetch(url: str, limits: FetchLimits | None = None) -> Page:
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
     try:
         async with (
+            asyncio.timeout(limits.total_timeout),
             httpx.AsyncClient(
                 follow_redirects=True, max_redirects=limits.max_redirects, timeout=timeout, headers=headers
             ) as client,
             client.stream("GET", url) as response,
         ):
             return await _read(response, url, limits)
+    except TimeoutError:
+        raise ImportFailure(f"{url}: the page took longer than {limits.total_timeout:g} s") from None
     except httpx.TooManyRedirects:
         raise ImportFailure(f"{url}: more than {limits.max_redirects} redirects (a redirect loop?)") from None
     except httpx.ConnectTimeout:
