@@ -105,3 +105,14 @@ def test_a_notice_is_headed_by_its_bold_lines_and_summarised_by_its_first_senten
     assert "source: 《关于开展党员冬训工作的通知》（2023年12月1日）\n" in draft.text
     assert draft.text.split("\n---\n", 1)[1] == "\n\n".join(lines) + "\n"
     assert (len(draft.kept), draft.paragraphs, draft.minutes) == (5, 5, 1)
+
+
+def test_a_table_becomes_list_items() -> None:
+    """Telegram shows no tables: each row becomes a list item, the rule row goes, both reported."""
+    cleaned = clean(["| 会议 | 频次 |", "|---|---|", "| 支部委员会 | 每月一次 |"], "")
+    assert cleaned.lines == [(1, "- 会议；频次"), (3, "- 支部委员会；每月一次")]
+    assert [f"{finding.line} {finding.action} {finding.kind}" for finding in cleaned.findings] == [
+        "1 converted table row to a list item (Telegram shows no tables)",
+        "2 removed table rule",
+        "3 converted table row to a list item (Telegram shows no tables)",
+    ]

@@ -78,17 +78,18 @@ def _table_row(line: str) -> str:
 
 
 def _clean_line(number: int, line: str, out: Cleaned) -> None:
-    kind = clutter_kind(line)
-    if kind is not None:
-        out.findings.append(Finding(number, 1, "removed", kind, line))
-        return
     if line.startswith("|") and line.endswith("|"):
         if _TABLE_RULE.match(line):
             out.findings.append(Finding(number, 1, "removed", "table rule", line))
             return
-        flat = _table_row(line)
-        out.findings.append(Finding(number, 1, "converted", "table row to text (Telegram shows no tables)", flat))
+        flat = "- " + _table_row(line)
+        out.findings.append(Finding(number, 1, "converted", "table row to a list item (Telegram shows no tables)",
+                                    flat))
         line = flat
+    kind = clutter_kind(line)
+    if kind is not None:
+        out.findings.append(Finding(number, 1, "removed", kind, line))
+        return
     pinyin = list(PINYIN.finditer(line))
     images = list(_IMAGE.finditer(line))
     for match in pinyin:
