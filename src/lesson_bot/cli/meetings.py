@@ -12,17 +12,20 @@ from datetime import timedelta
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from lesson_bot.bot.texts.meetings.records import state as state_text
 from lesson_bot.cli.common import AsOption, acting_user, call_service, console, settings_or_exit
 from lesson_bot.cli.meetings_review import review_app
 from lesson_bot.domain.cadence import State
 from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.domain.meeting_types import MeetingTypes
-from lesson_bot.i18n import Translator
+from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.cadence import BranchCompliance
 from lesson_bot.services.meetings.notices import local, record_lines
+from lesson_bot.services.messages.meetings import aside
 
 meetings_app = typer.Typer(help="Meeting records and 三会一课 cadence compliance.", no_args_is_help=True)
 LangOption = Annotated[str, typer.Option("--lang", help="en or zh-Hans")]
@@ -53,16 +56,19 @@ def record_command(meeting: Annotated[int, typer.Argument(min=0, max=INT64_MAX, 
         console.print(plain(line), highlight=False, markup=False)
 
 
-def _table(reports: list[BranchCompliance], types: MeetingTypes, lang: str) -> Table:
-    table = Table(title="三会一课 cadence")
-    for column in ("branch", "period", "type", "state", "held", "deadline"):
-        table.add_column(column)
+def _table(reports: list[BranchCompliance], types: MeetingTypes, t: Lang) -> Table:
+    table = Table(title=t._("三会一课 cadence"))
+    for column in (t.pgettext("cadence table", "branch"), t.pgettext("cadence table", "period"),
+                   t.pgettext("cadence table", "type"), t.pgettext("cadence table", "state"),
+                   t.pgettext("cadence table", "held"), t.pgettext("cadence table", "deadline")):
+        table.add_column(column, overflow="fold")
     for report in reports:
         for row in sorted(report.rows, key=lambda r: (r.span.first, r.type), reverse=True):
-            kind = types.get(row.type).name(lang) + (f" ({row.party_group})" if row.party_group else "")
+            kind = aside(t, types.get(row.type).name(t.locale), row.party_group or None)
             style = STATE_STYLE[row.state]
-            table.add_row(report.title, row.span.label, kind, f"[{style}]{row.state}[/]" if style else str(row.state),
-                          f"{row.held}/{row.expected}",
+            shown = escape(state_text(t, row.state))
+            table.add_row(escape(report.title), row.span.label, escape(kind),
+                          f"[{style}]{shown}[/]" if style else shown, f"{row.held}/{row.expected}",
                           local(row.deadline - timedelta(seconds=1), report.timezone, "%Y-%m-%d"))
     return table
 
@@ -86,10 +92,11 @@ def cadence_command(
         return await services.cadence.overview(actor, periods), services.meetings.types
 
     reports, types = call_service(settings, load)
-    console.print(_table(reports, types, lang))
-    overdue = sum(r.count(State.OVERDUE) for r in reports)
-    console.print(f"{len(reports)} branches, {overdue} overdue, "
-                  f"{sum(r.count(State.DUE_SOON) for r in reports)} due soon", highlight=False)
+    t = Translator(settings.default_locale).lang(lang)
+    console.print(_table(reports, types, t))
+    console.print(t._("{n} branches, {overdue} overdue, {soon} due soon", n=len(reports),
+                      overdue=sum(r.count(State.OVERDUE) for r in reports),
+                      soon=sum(r.count(State.DUE_SOON) for r in reports)), highlight=False)
 
 
 meetings_app.add_typer(review_app, name="review")

@@ -13,10 +13,12 @@ import re
 from lesson_bot.bot.texts import common
 from lesson_bot.bot.texts import surveys as survey_texts
 from lesson_bot.bot.texts.meetings import calls as meeting_texts
+from lesson_bot.bot.texts.meetings import review as review_texts
 from lesson_bot.bot.texts.schedules import errors as schedule_errors
 from lesson_bot.bot.texts.schedules import upcoming as upcoming_texts
 from lesson_bot.i18n import N_, Lang, Translator
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused, ServiceError
+from lesson_bot.services.meetings.review import StaleReview
 
 _TAG = re.compile(r"<[^>]+>")
 # The service's field as the command line names it: an argument in capitals, an option with its dashes.
@@ -92,6 +94,8 @@ def failure(t: Lang, exc: ServiceError) -> str:
 
 def conflict(t: Lang, exc: Conflict) -> str:
     """A conflict: the known wording, else the bot's general one with the problem's name for the operator."""
+    if isinstance(exc, StaleReview):
+        return plain(review_texts.stale(t, exc.reason))
     if exc.problem == "schedule_cancelled":
         return upcoming_texts.already_cancelled(t, int(str(exc.params.get("id", 0))))
     if exc.problem == "series_stopped":

@@ -12,6 +12,7 @@ from lesson_bot.services.clock import Clock
 
 ENGINE_WAIT_S = 30.0  # an outbox message goes out at the engine's next tick (every 5 s)
 MEETING_TYPE = "支部党员大会"
+SOON_TOPIC = "观看红色教育片"
 SOON = timedelta(minutes=15)  # the second meeting's start: within the 20 minutes before it, 签到 is open
 
 
@@ -64,7 +65,7 @@ async def sign_in(scene: Scene, branch: Branch, clock: Clock) -> None:
     start = (clock.now() + SOON).astimezone(ZoneInfo(branch.zone))
     scene.note(t._("李明 calls another meeting, typing its start ({start}): its sign-in window (from 20 minutes "
                    "before the start) is open at once.", start=f"{start:%H:%M}"))
-    mark = await _call(scene, branch, "观看红色教育片", f"{start:%Y-%m-%d %H:%M}")
+    mark = await _call(scene, branch, SOON_TOPIC, f"{start:%Y-%m-%d %H:%M}")
     scene.note(t._("The engine posts the notice and opens 签到 in the group at its next tick…"))
     opened: Message | None = None
     while opened is None:
@@ -74,7 +75,8 @@ async def sign_in(scene: Scene, branch: Branch, clock: Clock) -> None:
                       None)
     for member in (branch.members["王芳"], branch.members["陈静"]):
         await scene.tap(branch.chat, "[群]", member, opened, "签到")
-    await scene.say(branch.chat, "[群]", branch.secretary, "/attendance")
+    [which] = await scene.say(branch.chat, "[群]", branch.secretary, "/attendance")
+    await scene.tap(branch.chat, "[群]", branch.secretary, which, SOON_TOPIC)
 
 
 async def answer_notice(scene: Scene, branch: Branch, notice: Message) -> None:
