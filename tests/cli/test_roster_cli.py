@@ -57,7 +57,9 @@ def test_the_cli_applies_the_same_role_checks(env: int, tmp_path: Path) -> None:
     roster.write_text(CSV, encoding="utf-8")
     refused = CliRunner().invoke(app, ["roster", "import", str(roster), "--branch", str(env), "--as", "555"])
     assert refused.exit_code == 1
-    assert refused.output.startswith("抱歉，只有本支部书记或管理员可以执行此操作。\n命令以 --as 指定的 Telegram 用户身份执行")
+    refusal, hint = refused.output.splitlines()
+    assert refusal == "抱歉，只有本支部书记或管理员可以执行此操作。"
+    assert hint == "命令以 --as 指定的 Telegram 用户身份执行（默认为 LESSON_BOT_ADMIN_IDS 中的第一个）。"
 
 
 def test_a_refusal_about_a_branch_that_does_not_exist_is_told_like_any_other(env: int) -> None:

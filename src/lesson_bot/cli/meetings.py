@@ -1,5 +1,6 @@
-"""`lesson-bot meetings record|cadence|review`: a meeting's full record, 三会一课 compliance and the committee's
-review of records (cli/meetings_review.py), as an operator sees them.
+"""`lesson-bot meetings list|record|cadence|review`: a branch's meetings with their ids (cli/meetings_list.py), a
+meeting's full record, 三会一课 compliance and the committee's review of records (cli/meetings_review.py), as an
+operator sees them.
 
 Like the other commands it acts as a Telegram user (--as, default the first admin), so role checks apply.
 """
@@ -16,7 +17,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from lesson_bot.bot.texts.meetings.records import state as state_text
-from lesson_bot.cli.common import AsOption, acting_user, call_service, console, settings_or_exit
+from lesson_bot.cli.common import AsOption, BranchOption, acting_user, call_service, console, settings_or_exit
+from lesson_bot.cli.meetings_list import listing_hint, meeting_table
 from lesson_bot.cli.meetings_review import review_app
 from lesson_bot.domain.cadence import State
 from lesson_bot.domain.ids import INT64_MAX
@@ -24,6 +26,7 @@ from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.cadence import BranchCompliance
+from lesson_bot.services.meetings.listing import ListedMeeting
 from lesson_bot.services.meetings.notices import local, record_lines
 from lesson_bot.services.messages.meetings import aside
 
@@ -54,6 +57,26 @@ def record_command(meeting: Annotated[int, typer.Argument(min=0, max=INT64_MAX, 
     lines = call_service(settings, load)
     for line in lines:
         console.print(plain(line), highlight=False, markup=False)
+
+
+@meetings_app.command("list")
+def list_command(branch: BranchOption,
+                 past: Annotated[bool, typer.Option("--past", help="meetings that have started, newest first")] = False,
+                 limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="how many to list")] = 20,
+                 lang: LangOption = "en",
+                 as_user: AsOption = None) -> None:
+    """A branch's upcoming meetings (or --past ones) with their ids, for `meetings record ID` and `meetings review`."""
+    settings = settings_or_exit()
+    actor = acting_user(settings, as_user)
+
+    async def load(services: Services) -> tuple[str, str, list[ListedMeeting], MeetingTypes]:
+        title, zone, meetings = await services.records.listing(actor, branch, past=past, limit=limit)
+        return title, zone, meetings, services.meetings.types
+
+    title, zone, meetings, types = call_service(settings, load)
+    t = Translator(settings.default_locale).lang(lang)
+    console.print(meeting_table(t, types, title, zone, meetings, past=past))
+    console.print(listing_hint(t, past=past, empty=not meetings), highlight=False, markup=False)
 
 
 def _table(reports: list[BranchCompliance], types: MeetingTypes, t: Lang) -> Table:
