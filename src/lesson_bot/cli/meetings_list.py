@@ -14,7 +14,10 @@ from lesson_bot.services.meetings.listing import ListedMeeting
 from lesson_bot.services.meetings.notices import local
 
 
-def status_text(t: Lang, status: MeetingStatus) -> str:
+def status_text(t: Lang, status: MeetingStatus, *, started: bool) -> str:
+    """Called, held or cancelled; a meeting that started and was not cancelled was held."""
+    if started and status is MeetingStatus.SCHEDULED:
+        status = MeetingStatus.HELD
     return {MeetingStatus.SCHEDULED: t.pgettext("meeting status", "scheduled"),
             MeetingStatus.HELD: t.pgettext("meeting status", "held"),
             MeetingStatus.CANCELLED: t.pgettext("meeting status", "cancelled")}[status]
@@ -46,7 +49,7 @@ def meeting_table(t: Lang, types: MeetingTypes, title: str, zone: str, meetings:
         table.add_column(column, overflow="fold")
     for m in meetings:
         table.add_row(str(m.id), local(m.starts_at, zone), types.get(m.type).name(t.locale), escape(m.topic),
-                      status_text(t, m.status), record_text(t, m))
+                      status_text(t, m.status, started=past), record_text(t, m))
     return table
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from lesson_bot.cli.common import (
@@ -58,9 +59,10 @@ def show_command(branch: BranchOption, as_user: AsOption = None) -> None:
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)
     view = call_service(settings, lambda s: s.roster.roster(actor, branch))
-    table = Table(title=f"{view.branch.title} ({len(view.active)} members)")
+    table = Table(title=f"{view.branch.title} ({len(view.active)} members)", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("name", "telegram", "role", "status", "party", "group", "committee", "reachable"):
-        table.add_column(column, overflow="fold")  # a long name wraps onto the next line, never cut
+        # A long name (or handle, group) wraps onto further lines, never cut; the name column keeps some width.
+        table.add_column(column, overflow="fold", min_width=16 if column == "name" else None)
     for e in view.entries:
         handle = f"@{e.username}" if e.username else str(e.telegram_user_id or "")
         table.add_row(e.name, handle, e.role, "active" if e.status is MembershipStatus.ACTIVE else "left",
