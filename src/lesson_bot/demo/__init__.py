@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import logging
 import re
 import tempfile
 from datetime import timedelta
@@ -121,6 +122,9 @@ async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | N
 
     def stopping() -> None:
         console.print(t._("Ctrl-C: stopping the demo…"), highlight=False, markup=False)
+        # The sandbox's answer to the wait the demo abandoned is cancelled as the process ends; uvicorn would print
+        # that expected cancellation as an error with a traceback.
+        logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
 
     stopped = not await until_interrupted(_demo(console, t, once=once, port=port, db_path=db_path,
                                                 dashboard_port=dashboard_port), stopping)
