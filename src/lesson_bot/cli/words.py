@@ -23,7 +23,9 @@ from lesson_bot.services.meetings.review import StaleReview
 _TAG = re.compile(r"<[^>]+>")
 # The service's field as the command line names it: an argument in capitals, an option with its dashes.
 FLAGS = {"when": "WHEN", "lesson": "--lesson", "series": "--series", "start": "--start", "branch": "--branch",
-         "comment": "--comment", "day": "DAY", "meeting": "MEETING", "schedule": "SCHEDULE"}
+         "comment": "--comment", "day": "DAY", "meeting": "MEETING", "schedule": "SCHEDULE",
+         "survey.title": "--title", "survey.period": "--period", "survey.questions": "--question",
+         "survey.question": "--question", "survey.closes": "--closes", "survey.scale": "--scale"}
 # What a conflict means on the command line (the service names the problem; the bot words its own per screen).
 CONFLICTS = {
     "already_registered": N_("This group is already registered as the branch “{title}”."),
@@ -47,7 +49,7 @@ def plain(text: str) -> str:
 def flag(field: str) -> str:
     """The argument or option a service field came from."""
     head = field.split(".")[0]
-    return FLAGS.get(head, head)
+    return FLAGS.get(field, FLAGS.get(head, head))
 
 
 def _not_found(t: Lang, exc: NotFound) -> str:
