@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from typer.testing import CliRunner
@@ -14,10 +15,14 @@ from typer.testing import CliRunner
 from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
+from lesson_bot.db import outbox as db_outbox
+from lesson_bot.db.outbox import OutboxItem
+from lesson_bot.domain.messages import Text
 from lesson_bot.services.clock import FixedClock, SystemClock
+from lesson_bot.services.meetings.calls import outbox_prefix
 from lesson_bot.services.views import Person
 from tests.support import REPO_ROOT
-from tests.support.records import SEC, add_meeting, branch_with_committee
+from tests.support.records import CHAT, SEC, add_meeting, branch_with_committee
 
 ADMIN = 4242
 # A Monday far enough ahead that the weekly series below is still running then.
@@ -187,3 +192,28 @@ def test_roster_show_wraps_long_names(migrated_db_url: str, monkeypatch: pytest.
     assert "…" not in result.output
     for word in ("Alexandrina", "Maximiliana", "Konstantino", "nderbilt"):  # a word longer than the column folds
         assert word in result.output, result.output
+
+
+def test_deliveries_show_local_times_and_what_each_message_is_about(meetings: tuple[int, int, int]) -> None:
+    """`deliveries` shows each message's due time in the branch's zone (Shanghai, UTC+8) and the meeting it is
+    about, where it used to show a UTC instant and a kind alone."""
+    branch, _, upcoming = meetings
+    due = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+
+    async def enqueue() -> None:
+        services = build_services(load_settings(), SystemClock())
+        try:
+            async with services.db.transaction() as s:
+                await db_outbox.enqueue(s, [OutboxItem(f"{outbox_prefix(upcoming)}notice", CHAT, "notice",
+                                                       Text("x", html=False), due, "g", branch_id=branch)])
+        finally:
+            await services.db.dispose()
+
+    asyncio.run(enqueue())
+    code, said = run("deliveries", "--branch", str(branch))
+    assert code == 0, said
+    [row] = [line for line in said.splitlines() if "学习全会精神" in line]
+    local = due.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{local:%Y-%m-%d %H:%M}" in row and "notice" in row and "pending" in row
+    assert due.isoformat(timespec="minutes") not in said
+    assert "(due: Asia/Shanghai)" in said
