@@ -83,6 +83,7 @@ def record_lines(t: Lang, types: MeetingTypes, view: RecordView) -> list[str]:
     head = t._("<b>Meeting record</b> · {type}", type=kind)
     if view.recorded_late and view.recorded_at is not None:
         head += " · " + t._("recorded late, {when}", when=local(view.recorded_at, zone))
+    head += " · " + t._("ID {id}", id=view.meeting_id)  # what `lesson-bot meetings record ID` takes
     lines = [head, t._("Branch: {title}", title=escape(view.branch_title)),
              t._("Topic: {topic}", topic=escape(view.topic)),
              t._("Time: {start} – {end} ({zone})", start=local(view.starts_at, zone),
