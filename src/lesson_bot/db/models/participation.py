@@ -35,7 +35,8 @@ class LessonDelivery(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)  # the message carrying the check-in button
     delivered_at: Mapped[datetime | None] = mapped_column(index=True)  # None while planned, not yet sent
     expected_count: Mapped[int | None]  # active roster members when delivered: the "/30" of the live count
-    checkin_count: Mapped[int] = mapped_column(default=0, server_default="0")  # kept by the recorder
+    # kept by the recorder: its check-ins, plus the make-ups of its lesson in the branch (a group delivery)
+    checkin_count: Mapped[int] = mapped_column(default=0, server_default="0")
     shown_count: Mapped[int] = mapped_column(default=0, server_default="0")  # what the button says (or will)
     count_edited_at: Mapped[datetime | None]  # last live-count edit enqueued (rate bound per delivery)
 
