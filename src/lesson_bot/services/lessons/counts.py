@@ -1,8 +1,8 @@
 """The live count on a lesson's button ("✅ 已学习 12/30", with make-ups told apart: "✅ 已学习 14/30（补学 2）"), kept
 current by a periodic tick.
 
-The recorder only counts (lesson_deliveries.checkin_count: the delivery's check-ins and the make-ups of its lesson
-in the branch since); this tick turns a changed count into one outbox row of kind "count" (an
+The recorder only counts (lesson_deliveries.checkin_count, the delivery's check-ins, and makeup_count, the 补学
+check-ins of its lesson in the branch); this tick turns a changed count into one outbox row of kind "count" (an
 editMessageReplyMarkup of the lesson message). What the label says is services/lessons/audience.py's figures, the
 same as /progress's: who the lesson is for (the roster when it was delivered, plus whoever studied it anyway) and
 how many of them studied it, on time and as make-up. Per delivery there is at most one such edit open
@@ -75,7 +75,7 @@ class CountTicker:
                 select(LessonDelivery, Branch.locale).join(Branch, Branch.id == LessonDelivery.branch_id).where(
                     LessonDelivery.member_id.is_(None), LessonDelivery.message_id.is_not(None),
                     LessonDelivery.delivered_at >= now - self._window,
-                    LessonDelivery.checkin_count != LessonDelivery.shown_count,
+                    LessonDelivery.checkin_count + LessonDelivery.makeup_count != LessonDelivery.shown_count,
                     or_(LessonDelivery.count_edited_at.is_(None), LessonDelivery.count_edited_at <= now - self._every),
                     # not a button left behind in the group the branch was upgraded from
                     or_(Branch.migrated_from_chat_id.is_(None), LessonDelivery.chat_id != Branch.migrated_from_chat_id),
@@ -90,7 +90,7 @@ class CountTicker:
             for delivery, locale in rows:
                 if group_key(delivery.id) in open_groups or delivery.message_id is None:
                     continue  # the previous edit is still on its way; the next tick looks again
-                count = delivery.checkin_count  # what changed; the figures shown are /progress's
+                count = delivery.checkin_count + delivery.makeup_count  # what changed; the label is /progress's
                 figures = study_count(await expected_members(s, delivery))
                 text = checkin_label(self._translator.lang(locale), figures.studied, figures.expected, figures.makeup)
                 edit = checkin_edit(text, delivery.id, delivery.message_id)

@@ -285,14 +285,14 @@ async def _ensure_memberships(s: AsyncSession, pairs: set[tuple[int, int]], now:
 
 async def _bump_groups(s: AsyncSession, makeups: Counter[tuple[int, int]]) -> None:
     """A 补学 check-in changes the group's count of that lesson (everyone who studied it, make-ups told apart):
-    bump its group deliveries' counts, so the count tick edits their buttons."""
+    bump its group deliveries' make-up counts, so the count tick relabels their buttons."""
     if not makeups:
         return
     table = cast(Table, LessonDelivery.__table__)
     await s.execute(
         update(table).where(table.c.branch_id == bindparam("b_branch"),
                             table.c.lesson_version_id == bindparam("b_version"), table.c.member_id.is_(None))
-        .values(checkin_count=table.c.checkin_count + bindparam("b_new")),
+        .values(makeup_count=table.c.makeup_count + bindparam("b_new")),
         [{"b_branch": b, "b_version": v, "b_new": n} for (b, v), n in sorted(makeups.items())])
 
 
