@@ -65,8 +65,8 @@ async def agenda(s: AsyncSession, branch: Branch, meetings: Sequence[Meeting], v
             .where(Rsvp.meeting_id.in_([m.id for m in meetings]))
             .group_by(Rsvp.meeting_id, Rsvp.answer, Rsvp.leave_status))
         counts = {(meeting_id, answer, status): n for meeting_id, answer, status, n in rows.all()}
-        answered = set((await s.execute(select(Rsvp.meeting_id, Rsvp.member_id).where(
-            Rsvp.meeting_id.in_([m.id for m in meetings])))).tuples().all())
+        answered = {(meeting_id, member_id) for meeting_id, member_id in (await s.execute(
+            select(Rsvp.meeting_id, Rsvp.member_id).where(Rsvp.meeting_id.in_([m.id for m in meetings])))).all()}
     else:
         answered = set()
 

@@ -7,8 +7,8 @@
     decision = await rsvp.decide(user_id, rsvp_id, approve=True)     # 批准 / 驳回 (secretary) -> the member is told
 
 Rules: 请假 closes `leave_closes` minutes before the start, and counts from the tap: the reason asked after a tap
-in time is taken until `domain.attendance.reason_deadline` (the tap + 30 minutes when that is later, never after
-the start); only expected members may ask; a decided request is
+in time is taken until `domain.attendance.reason_deadline` (30 minutes after the tap, never after the start) even
+past the deadline; only expected members may ask; a decided request is
 final (a new one cannot replace it); an approved request excuses the member and cancels their pending private
 reminders. 参加 is accepted until the start and replaces a pending or rejected request.
 """
@@ -126,7 +126,7 @@ class RsvpService:
             status = await self._leave_state(s, meeting, member.id)
             rsvp = await _rsvp(s, meeting.id, member.id)
             now = self._clock.now()
-            by = reason_deadline(now, meeting.starts_at, MeetingRules.from_settings(meeting.settings))
+            by = reason_deadline(now, meeting.starts_at)
             return LeaveAsk(status, view, reachable, None if rsvp is None else rsvp.leave_status, now, by)
 
     async def request_leave(self, person: Person, meeting_id: int, reason: str,
@@ -198,8 +198,7 @@ class RsvpService:
         now = self._clock.now()
         rules = MeetingRules.from_settings(meeting.settings)
         deadline = leave_deadline(meeting.starts_at, rules)
-        if asked_at is not None and asked_at <= deadline and now <= reason_deadline(asked_at, meeting.starts_at,
-                                                                                    rules):
+        if asked_at is not None and asked_at <= deadline and now <= reason_deadline(asked_at, meeting.starts_at):
             now = asked_at  # asked in time: the reason is late only past its grace
         if meeting.status is not MeetingStatus.SCHEDULED or now > deadline:
             return "closed"

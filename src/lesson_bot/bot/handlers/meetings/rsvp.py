@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from telegram.helpers import create_deep_linked_url
 
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts.meetings import calls as texts
+from lesson_bot.domain.attendance import REASON_GRACE
 from lesson_bot.domain.callbacks import Rsvp, RsvpDecision, RsvpLeave
 from lesson_bot.domain.ids import parse_prefixed_id
 from lesson_bot.i18n import Lang
@@ -68,14 +69,15 @@ async def on_leave(update: Update, context: Context) -> None:
 
 async def ask_in_private(update: Update, context: Context, meeting_id: int, kind: str, step: str,
                          question: Callable[[Lang, MeetingView], str], reply_to: Message | None,
-                         data: dict[str, Any] | None = None) -> None:
+                         data: dict[str, Any] | None = None, ttl: timedelta | None = None) -> None:
     """Open a private dialog step about a meeting (the leave reason, a sign-in code) and ask its question: as a
     reply to the member's /start, or as a new private message after a tap in the group."""
     user = update.effective_user
     assert user is not None
     t = await private_lang(update, context)
     view = await context.services.meetings.get(meeting_id)
-    await context.services.dialogs.begin(user.id, user.id, kind, step, {"meeting_id": meeting_id, **(data or {})})
+    await context.services.dialogs.begin(user.id, user.id, kind, step, {"meeting_id": meeting_id, **(data or {})},
+                                         **({} if ttl is None else {"ttl": ttl}))
     if reply_to is not None:
         await reply_to.reply_text(question(t, view))
     else:
@@ -90,7 +92,9 @@ async def _ask_reason(update: Update, context: Context, ask: LeaveAsk, reply_to:
         return texts.leave_ask_reason(t, view, None if by is None else by.astimezone(ZoneInfo(view.timezone)))
 
     data = {} if ask.asked_at is None else {"asked_at": ask.asked_at.isoformat()}
-    await ask_in_private(update, context, ask.meeting.id, KIND, "reason", question, reply_to, data)
+    # The dialog outlives the reason's time a little, so that a reason sent too late is told so, not ignored.
+    await ask_in_private(update, context, ask.meeting.id, KIND, "reason", question, reply_to, data,
+                         REASON_GRACE + timedelta(minutes=10))
 
 
 async def cmd_start_leave(update: Update, context: Context) -> None:
