@@ -144,6 +144,12 @@ def makeups(t: Lang, types: MeetingTypes, title: str, meetings: Sequence[Meeting
                      f"{escape(type_name(t, types, item.type))}</b> · {escape(item.topic)}")
         if item.open:
             lines.append(t._("Still open: {names}", names=listing(t, (escape(a.person.name) for a in item.open))))
+        for why, label in (("minutes", t._("Make-up waits for the minutes (sent once /record has them): {names}")),
+                           ("unreachable", t._("Make-up not sent (they never started me in private): {names}")),
+                           ("queued", t._("Make-up being sent: {names}"))):
+            names = [escape(a.person.name) for a, reason in item.pending if reason == why]
+            if names:
+                lines.append(label.replace("{names}", listing(t, names)))
         if item.done:
             lines.append(t._("Completed: {names}", names=listing(t, (escape(a.person.name) for a in item.done))))
     return chunks(lines)
