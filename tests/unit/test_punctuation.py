@@ -63,7 +63,7 @@ def test_every_chinese_text_uses_chinese_punctuation() -> None:
     for message in catalog:
         if not message.id:
             continue
-        for text in [message.string] if isinstance(message.string, str) else list(message.string):
+        for text in [message.string] if isinstance(message.string, str) else list(message.string or ()):
             found = mixed_punctuation(text or "")
             if found:
                 problems.append(f"{message.id!r}: {found}")

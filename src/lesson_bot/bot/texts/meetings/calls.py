@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from lesson_bot.bot.texts import common
@@ -69,6 +70,12 @@ def summary(t: Lang, view: MeetingView, with_code: bool, repeat: str | None = No
                                                                                       "button is enough)"),
              repeats(t, repeat), "", t._("Tap “Confirm” to send the notice to the group.")]
     return "\n".join(lines)
+
+
+def as_last_time(t: Lang, last: datetime) -> str:
+    """Under a routine meeting's summary: where its defaults came from."""
+    return t._("Place, host, recorder and duration as at the last one ({date}); change any with the buttons "
+               "below.", date=f"{last:%Y-%m-%d}")
 
 
 def repeats(t: Lang, repeat: str | None) -> str:
