@@ -106,6 +106,9 @@ def ask_start(t: Lang, branch: str, description: str) -> str:
 def preset_label(t: Lang, preset: TimePreset) -> str:
     """A preset button: "今晚 20:00", "明天 20:00", "周六 12-05 09:00", "每周一 20:00"."""
     match preset.code:
+        case "usual":
+            assert preset.local is not None
+            return t._("⭐ Usual: {day}", day=local_time(t, preset.local))
         case "tonight":
             return t._("Tonight {time}", time=preset.clock)
         case "tomorrow":
