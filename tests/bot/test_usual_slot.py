@@ -38,6 +38,10 @@ async def test_the_usual_slot_is_the_first_preset_and_the_lesson_takes_four_taps
     taps += 1
     assert done["text"].startswith("✅ 已排课（#") and "下一次：2026-12-17（周四）19:00" in done["text"]
     assert taps == 4  # series, lesson, the usual slot, confirm
+
+    [step] = await h.say(chat, li, "/plan")  # a whole series: the usual slot as its weekly slot
+    step = await press(h, chat, step, li, "红色足迹")
+    assert buttons(step)[:2] == ["⭐ 常用时间：每周四 19:00", "每周一 20:00"]
     assert h.unhandled() == []
 
 

@@ -43,6 +43,7 @@ from lesson_bot.services.schedules.views import (
     SeriesStopped,
     TimePreset,
     Upcoming,
+    slot_presets,
     time_presets,
     usual_slot,
 )
@@ -157,6 +158,13 @@ class ScheduleService:
         zone = ZoneInfo(branch.timezone)
         local = [m.astimezone(zone) for m in moments]
         return time_presets(self._clock.now().astimezone(zone), usual_slot(local), local)
+
+    async def slot_presets(self, telegram_user_id: int, branch_id: int) -> tuple[TimePreset, ...]:
+        """Weekly slots to offer for a whole series, the branch's usual one first."""
+        async with self._db.transaction() as s:
+            _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
+            moments = await _lesson_moments(s, branch_id)
+        return slot_presets(usual_slot([m.astimezone(ZoneInfo(branch.timezone)) for m in moments]))
 
     async def read_start(self, telegram_user_id: int, branch_id: int, text: str) -> date:
         """A start date typed in the branch's calendar ("2026-12-14", "下周一", "Dec 14"); today or later."""

@@ -221,6 +221,11 @@ def time_presets(now_local: datetime, usual: tuple[int, time] | None = None,
     return tuple(p for i, p in enumerate(presets) if i == 0 or p.when != usual_when)  # no button twice
 
 
-def slot_presets() -> tuple[TimePreset, ...]:
-    """The weekly slots offered for a whole series."""
-    return tuple(TimePreset("weekly", weekly_when(day, clock), clock, weekday=day) for day, clock in WEEKLY_SLOTS)
+def slot_presets(usual: tuple[int, time] | None = None) -> tuple[TimePreset, ...]:
+    """The weekly slots offered for a whole series; the branch's usual slot first, when it has one."""
+    slots = [(day, clock) for day, clock in WEEKLY_SLOTS]
+    if usual is not None:
+        first = (usual[0], f"{usual[1]:%H:%M}")
+        slots = [first, *(slot for slot in slots if slot != first)]
+    return tuple(TimePreset("usual_weekly" if usual is not None and i == 0 else "weekly", weekly_when(day, clock),
+                            clock, weekday=day) for i, (day, clock) in enumerate(slots))

@@ -113,6 +113,9 @@ def preset_label(t: Lang, preset: TimePreset) -> str:
             return t._("Tonight {time}", time=preset.clock)
         case "tomorrow":
             return t._("Tomorrow {time}", time=preset.clock)
+        case "usual_weekly":
+            return t._("⭐ Usual: every {weekday} {time}", weekday=t._(WEEKDAY_NAMES[preset.weekday or 0]),
+                       time=preset.clock)
         case "weekly":
             return t._("Every {weekday} {time}", weekday=t._(WEEKDAY_NAMES[preset.weekday or 0]), time=preset.clock)
     assert preset.local is not None
