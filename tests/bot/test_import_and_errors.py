@@ -69,7 +69,10 @@ async def test_an_english_branch_is_registered_in_english(english_harness: Harne
     [done] = await h.bot_messages(chat_id, ask_zone["message_id"])
     assert done["text"].startswith("✅ This group is now the party branch Station 1 (time zone Asia/Shanghai).")
     [joined] = await h.say(chat_id, anna, "/join")
-    assert joined["text"] == "Anna is already on the roster of “Station 1”."
+    first, offer = joined["text"].split("\n")
+    assert first == "Anna is already on the roster of “Station 1”."
+    assert offer.startswith("Anna: open https://t.me/") and offer.endswith(
+        "once so that I can send you meeting reminders and make-up lessons in private.")
 
 
 async def test_an_unexpected_failure_is_explained_reported_and_survived(harness: Harness) -> None:

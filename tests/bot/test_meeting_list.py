@@ -58,7 +58,7 @@ async def test_a_meeting_is_listed_and_called_off_after_confirming(harness: Harn
     [listing] = await h.say(li, li, "/meetings")
     text = listing["text"]
     assert "第一党支部近期会议（时间为 Asia/Shanghai）" in text
-    assert f"#{meeting_id} 支部党员大会: 学习党章" in text and "2026-12-03 19:30–21:00 · 党员活动室" in text
+    assert f"#{meeting_id} 支部党员大会：学习党章" in text and "2026-12-03 19:30–21:00 · 党员活动室" in text
     assert "参加 1 · 请假 0" in text and "提醒：提前 1 天 + 1 小时" in text
     assert buttons(listing) == [f"取消 #{meeting_id}", f"提醒 #{meeting_id}"]
 

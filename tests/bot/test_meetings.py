@@ -48,7 +48,7 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
     [ask_duration] = await h.say(li, li, "@wang")
     summary = await tap_next(h, li, ask_duration, li, "90")
     text = summary["text"]
-    assert "支部委员会: 研究发展党员工作" in text and "时间：2026-12-03 19:30–21:00（90 分钟）" in text
+    assert "支部委员会：研究发展党员工作" in text and "时间：2026-12-03 19:30–21:00（90 分钟）" in text
     assert "地点：党员活动室" in text and "主持人：Li · 记录人：Wang" in text and "应参加：支委委员" in text
     assert "会前提醒：1d, 1h" in text
     called = await tap_next(h, li, summary, li, "确认")

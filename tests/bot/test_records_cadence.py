@@ -156,7 +156,7 @@ async def test_a_missing_committee_meeting_reminds_the_secretary_before_the_mont
                          "请用 /meeting 召集，或用 /cadence 查看。"]
     [report] = await h.say(sec, sec, "/cadence")
     december, november = report["text"].split("2026-11")
-    assert "支部委员会: ⏰ 即将到期 0/1" in december and "支部委员会: ✅ 已开 1/1" in november
+    assert "支部委员会：⏰ 即将到期 0/1" in december and "支部委员会：✅ 已开 1/1" in november
 
 
 async def test_an_english_speaking_secretary_records_in_english(harness: Harness) -> None:

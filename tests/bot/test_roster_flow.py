@@ -28,9 +28,9 @@ async def test_join_and_the_deep_link_make_a_member_reachable(harness: Harness) 
     li, qian = await harness.user("Li"), await harness.user("Qian")
     chat_id = await registered_branch(harness, li, qian, bot_admin=False)
     [joined] = await harness.say(chat_id, qian, "/join")
-    assert joined["text"] == "Qian 已加入“第一党支部”的名册。"
+    assert joined["text"].startswith("Qian 已加入“第一党支部”的名册。\nQian：请打开 https://t.me/")
     [again] = await harness.say(chat_id, qian, "/join")
-    assert again["text"] == "Qian 已在“第一党支部”的名册中。"
+    assert again["text"].startswith("Qian 已在“第一党支部”的名册中。\nQian：请打开 https://t.me/")  # not started yet
     text = await roster_text(harness, chat_id, li)
     assert "以下 2 人尚未私聊启动机器人" in text
     link = text.split("请他们打开一次此链接：")[1].strip()

@@ -24,7 +24,7 @@ async def test_a_lesson_is_scheduled_by_buttons_in_the_group_and_the_planner_del
     chat_id = await registered_branch(harness, li)
     [step] = await harness.say(chat_id, li, "/schedule")
     assert step["text"].startswith("为“第一党支部”排课（第 1/4 步）")
-    assert "红色足迹（5 课）" in step["text"] and "红色足迹 (5)" in buttons(step)
+    assert "红色足迹（5 课）" in step["text"] and "红色足迹（5）" in buttons(step)
     step = await press(harness, chat_id, step, li, "红色足迹")
     assert "选择“红色足迹”中的一课" in step["text"]
     assert "1935年1月中共中央政治局在贵州遵义召开扩大会议" in step["text"]  # each lesson's summary is listed

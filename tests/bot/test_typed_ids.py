@@ -29,7 +29,10 @@ async def test_addsecretary_with_a_huge_number_or_an_unknown_username_appoints_n
     assert unknown["text"] == ("我还不认识 @new_seca，无法任命其为书记。请其先在本群发言（或发送 /join），"
                                "再回复其消息发送 /addsecretary。")
     squatter = await harness.user("Squatter", username="new_seca")
+    before = await harness.last_message_id(chat_id)
     await harness.control.add_member(chat_id, squatter, by=li)
+    [offer] = await harness.bot_messages(chat_id, before)  # the link that starts the bot in private
+    assert offer["text"].startswith("Squatter：请打开 https://t.me/")
     await harness.control.send(chat_id, squatter, "我来了")
     [refused] = await harness.say(chat_id, squatter, "/roster")
     assert refused["text"] == "抱歉，只有本支部书记或管理员可以执行此操作。"

@@ -64,7 +64,7 @@ async def _committee(m: Month) -> None:
     """Week 1, a 支委会 called in private: 王芳 attends (late), 赵强's leave is approved, 孙丽 sits in (列席)."""
     summary = await call_meeting(m, SEC, SEC, "支部委员会", "研究十二月发展党员工作", "2026-12-03 19:30",
                                  "党员活动室", SEC, "王芳", "90 分钟")
-    for line in ("支部委员会: 研究十二月发展党员工作", "时间：2026-12-03 19:30–21:00（90 分钟）", "地点：党员活动室",
+    for line in ("支部委员会：研究十二月发展党员工作", "时间：2026-12-03 19:30–21:00（90 分钟）", "地点：党员活动室",
                  "主持人：李明 · 记录人：王芳", "应参加：支委委员", "会前提醒：1d, 1h"):
         assert line in summary["text"], line
     [called] = await m.tap_next(SEC, summary, "确认")
@@ -157,7 +157,7 @@ async def _party_group(m: Month) -> None:
     assert code is not None
     got = await m.ticked("group", *EVERYONE)
     [notice] = got.pop("group")
-    assert "党小组会: 学习党章第二章" in notice["text"] and code[0] not in notice["text"]
+    assert "党小组会：学习党章第二章" in notice["text"] and code[0] not in notice["text"]
     assert (await m.tap("钱伟", notice, "参加"))["text"] == "已记录：你将参加。"
     await m.tap("孙丽", notice, "请假")
     [sent] = await m.say("孙丽", "家里有事")
@@ -303,11 +303,11 @@ async def _month_end(m: Month) -> None:
     sections = {part.split("\n")[0]: part for part in report["text"].split("\n\n")[1:]}
     assert sorted(sections) == ["2026", "2026-12", "2026Q4", "2027", "2027-01", "2027Q1"]  # nothing before 1 Dec
     assert sections["2026-12"].split("\n")[1:] == [
-        "• 支部委员会: ✅ 已开 1/1", "• 党小组会（第一党小组）: ✅ 已开 1/1",
-        "• 党小组会（第二党小组）: ❌ 逾期未开 0/1",
-        "• 主题党日: ❌ 逾期未开 0/1"]
-    assert sections["2026Q4"].split("\n")[1:] == ["• 支部党员大会: ❌ 逾期未开 0/1", "• 党课: ✅ 已开 1/1"]
-    assert sections["2026"].split("\n")[1:] == ["• 组织生活会: ❌ 逾期未开 0/1"]
+        "• 支部委员会：✅ 已开 1/1", "• 党小组会（第一党小组）：✅ 已开 1/1",
+        "• 党小组会（第二党小组）：❌ 逾期未开 0/1",
+        "• 主题党日：❌ 逾期未开 0/1"]
+    assert sections["2026Q4"].split("\n")[1:] == ["• 支部党员大会：❌ 逾期未开 0/1", "• 党课：✅ 已开 1/1"]
+    assert sections["2026"].split("\n")[1:] == ["• 组织生活会：❌ 逾期未开 0/1"]
 
     # Each member's own count: 周杰 present (代签) at the 党小组会 and absent from the 党课 (he made it up since,
     # by its lesson); 钱伟 late, then on leave (not made up); 孙丽 absent twice (sitting in at the 支委会 counts for

@@ -12,7 +12,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from lesson_bot.bot import commands, errors
 from lesson_bot.bot.context import BotData, Context
 from lesson_bot.bot.edits import IdempotentEditBot
-from lesson_bot.bot.handlers import dashboard, dialog_taps, private, replies
+from lesson_bot.bot.handlers import dashboard, dialog_taps, fallbacks, private, replies
 from lesson_bot.bot.handlers import reports as report_handlers
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
@@ -109,7 +109,7 @@ def _register(application: BotApplication) -> None:
     application.add_handlers(membership.handlers(), group=-1)
     application.add_handlers(records.input_handlers(), group=-2)  # an open /record draft takes its messages
     # meetings first: its /start deep links (mtl…, mti…) must be taken before the invite-code /start.
-    application.add_handlers([*register.handlers(), *meetings.handlers(),
+    application.add_handlers([*fallbacks.cancel_handlers(), *register.handlers(), *meetings.handlers(),
                               *private.handlers(), *roster.handlers(), *deliveries.handlers(),
                               *lessons.handlers(),
                               *makeup.handlers(),
@@ -121,7 +121,8 @@ def _register(application: BotApplication) -> None:
                               *surveys.handlers(),
                               *dashboard.handlers(),
                               *report_handlers.handlers(),
-                              *replies.handlers(), *dialog_taps.handlers()])  # last: taps nothing else took
+                              *replies.handlers(), *dialog_taps.handlers(),  # last: taps nothing else took
+                              *fallbacks.unknown_handlers()])  # after every command handler
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)
 

@@ -24,6 +24,7 @@ def _private(t: Lang) -> list[BotCommand]:
     return [
         BotCommand("start", t._("start receiving reminders and make-up lessons")),
         BotCommand("help", t._("what I can do for you")),
+        BotCommand("cancel", t._("stop the wizard or question open here")),
         BotCommand("lang", t._("choose 简体中文 or English")),
         BotCommand("lessons", t._("lessons you missed: study them here (补学)")),
         BotCommand("review", t._("answer again the quiz questions you got wrong")),

@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from lesson_bot.bot.context import Context
+from lesson_bot.bot.handlers import fallbacks
 from lesson_bot.bot.handlers.branches import register
 from lesson_bot.bot.handlers.meetings import review as record_review
 from lesson_bot.bot.handlers.schedules import wizard as schedule
@@ -18,9 +19,9 @@ async def on_group_text(update: Update, context: Context) -> None:
 
 
 async def on_private_text(update: Update, context: Context) -> None:
-    """Plain text in private: an answer to the wizard open there, if any."""
-    if not await record_review.on_reply(update, context):
-        await schedule.on_reply(update, context)
+    """Plain text in private: an answer to the wizard open there, if any; else a hint pointing to /help."""
+    if not await record_review.on_reply(update, context) and not await schedule.on_reply(update, context):
+        await fallbacks.hint_unless_asked(update, context)
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

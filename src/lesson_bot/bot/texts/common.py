@@ -96,6 +96,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
     lines.append(t._("/me — your record: lessons, quiz, meetings, points"))
     lines.append(t._("/report — a period's report: a summary, a chart and an XLSX file, sent in private"))
     lines.append(t._("/help — this list"))
+    lines.append(t._("/cancel — stop the wizard or question open here"))
     if is_secretary or is_admin:
         lines.append("")
         lines.append(t._("<b>For secretaries</b>"))
@@ -123,6 +124,22 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("/removesecretary @user — make a secretary an ordinary member (in the group)"))
         lines.append(t._("/survey — open a satisfaction survey (民主测评) in every branch; /survey results"))
     return "\n".join(lines)
+
+
+def cancelled(t: Lang) -> str:
+    return t._("Cancelled. Nothing of it was saved.")
+
+
+def nothing_to_cancel(t: Lang) -> str:
+    return t._("Nothing to cancel: I am not waiting for an answer from you here.")
+
+
+def private_hint(t: Lang) -> str:
+    return t._("I answer commands and buttons. Send /help to see what you can do.")
+
+
+def unknown_command(t: Lang, command: str) -> str:
+    return t._("I do not know {command}. Send /help to see the commands you can use.", command=escape(command))
 
 
 def lang_prompt(t: Lang) -> str:

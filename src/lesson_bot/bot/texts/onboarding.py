@@ -88,6 +88,12 @@ def join_done(t: Lang, name: str, title: str, newly: bool) -> str:
     return t._("{name} is already on the roster of “{title}”.", name=escape(name), title=escape(title))
 
 
+def open_private_chat(t: Lang, names: list[str], link: str) -> str:
+    """For people on the roster whom the bot cannot message in private yet: the branch's deep link."""
+    return t._("{names}: open {link} once so that I can send you meeting reminders and make-up lessons in "
+               "private.", names=t._(", ").join(escape(n) for n in names), link=link)
+
+
 def bot_removed_notice(t: Lang, title: str, chat_id: int) -> str:
     return t._(
         "I was removed from the group of the branch “{title}” (chat {chat_id}). "

@@ -134,8 +134,8 @@ class Upcoming(Callback):
 # Meetings
 
 
-_MEETING_NO_ARG = ("back", "cancel", "ok", "rem", "code", "rep")
-_MEETING_INT_ARG = ("branch", "group", "lesson", "lpage", "when", "host", "recorder", "dur")
+_MEETING_NO_ARG = ("back", "cancel", "ok", "rem", "code", "rep", "same")
+_MEETING_INT_ARG = ("branch", "group", "lesson", "lpage", "when", "host", "recorder", "dur", "edit")
 
 
 @kind("mtw", *_MEETING_NO_ARG, *_MEETING_INT_ARG, "type")

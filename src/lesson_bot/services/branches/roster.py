@@ -28,6 +28,7 @@ ROSTER_NAME_MAX = 64
 class JoinResult:
     branch: BranchView
     newly_joined: bool
+    reachable: bool = True  # the bot may message them in private (they started it and did not block it)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,16 @@ class RosterService:
             member = await lookup.upsert_person(s, person)
             await s.flush()
             return await self._ensure_member(s, branch.id, member.id, source)
+
+    async def unreachable_in(self, chat_id: int, telegram_user_id: int) -> BranchView | None:
+        """The branch of this group when this person cannot get private messages yet (never started the bot, or
+        blocked it): they need its deep link."""
+        async with self._db.transaction() as s:
+            branch = await _active_branch(s, chat_id)
+            member = await lookup.by_telegram_id(s, telegram_user_id)
+            if branch is None or (member is not None and _reachable(member)):
+                return None
+            return await branch_view(s, branch)
 
     async def left(self, chat_id: int, telegram_user_id: int) -> bool:
         """Someone left the group: marked left on the roster (never deleted). True if that changed."""
@@ -215,7 +226,7 @@ class RosterService:
         member = await lookup.upsert_person(s, person)
         await s.flush()
         newly = await self._ensure_member(s, branch.id, member.id, MembershipSource.JOIN)
-        return JoinResult(await branch_view(s, branch), newly)
+        return JoinResult(await branch_view(s, branch), newly, _reachable(member))
 
     async def _ensure_member(self, s: AsyncSession, branch_id: int, member_id: int, source: MembershipSource) -> bool:
         membership = await lookup.membership(s, branch_id, member_id)
@@ -227,6 +238,10 @@ class RosterService:
             await come_back(s, [membership.id], self._clock.now())
             return True
         return False
+
+
+def _reachable(member: Member) -> bool:
+    return member.started_bot_at is not None and member.blocked_bot_at is None
 
 
 async def _active_branch(s: AsyncSession, chat_id: int) -> Branch | None:

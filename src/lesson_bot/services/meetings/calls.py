@@ -42,6 +42,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
 from lesson_bot.services.meetings.agenda import Agenda, CalledOff, agenda, call_off
+from lesson_bot.services.meetings.routine import Routine, routine
 from lesson_bot.services.meetings.views import (
     Choice,
     LessonOption,
@@ -162,6 +163,14 @@ class MeetingService:
             if not found:
                 raise NotFound("member", handle.strip())
             return Choice(found[0].member_id, found[0].name)
+
+    async def routine(self, telegram_user_id: int, branch_id: int, type_key: str,
+                      party_group: str | None = None) -> Routine:
+        """What the branch's last meeting of this type suggests for the next one, and cadence-led start times."""
+        async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
+            branch = await _active(s, branch_id)
+            return await routine(s, branch, self.types.get(type_key), self._clock.now(), party_group)
 
     async def lessons(self, telegram_user_id: int, branch_id: int) -> list[LessonOption]:
         """The lessons a 党课 of this branch may be given (the branch's language first)."""

@@ -58,7 +58,7 @@ def who_expected(t: Lang, view: MeetingView) -> str:
 
 def card(t: Lang, view: MeetingView) -> str:
     """The meeting's facts, as every message about it shows them."""
-    lines = [f"<b>{escape(view.kind.name(t.locale))}</b>: {escape(view.topic)}",
+    lines = [t._("<b>{type}</b>: {topic}", type=escape(view.kind.name(t.locale)), topic=escape(view.topic)),
              t._("Time: {start}–{end} ({minutes} min)", start=when(view.local_start),
                  end=view.local_end.strftime("%H:%M"), minutes=view.minutes)]
     if view.place:

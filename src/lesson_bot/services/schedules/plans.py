@@ -44,7 +44,9 @@ from lesson_bot.services.schedules.views import (
     SkippedDay,
     TimePreset,
     Upcoming,
+    slot_presets,
     time_presets,
+    usual_slot,
 )
 
 __all__ = ["LessonPlan", "SchedulePreview", "ScheduleService", "ScheduleView"]
@@ -153,7 +155,17 @@ class ScheduleService:
         """Times to offer as buttons, computed in the branch's zone (none in the past)."""
         async with self._db.transaction() as s:
             _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
-        return time_presets(self._clock.now().astimezone(ZoneInfo(branch.timezone)))
+            moments = await _lesson_moments(s, branch_id)
+        zone = ZoneInfo(branch.timezone)
+        local = [m.astimezone(zone) for m in moments]
+        return time_presets(self._clock.now().astimezone(zone), usual_slot(local), local)
+
+    async def slot_presets(self, telegram_user_id: int, branch_id: int) -> tuple[TimePreset, ...]:
+        """Weekly slots to offer for a whole series, the branch's usual one first."""
+        async with self._db.transaction() as s:
+            _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
+            moments = await _lesson_moments(s, branch_id)
+        return slot_presets(usual_slot([m.astimezone(ZoneInfo(branch.timezone)) for m in moments]))
 
     async def read_start(self, telegram_user_id: int, branch_id: int, text: str) -> date:
         """A start date typed in the branch's calendar ("2026-12-14", "下周一", "Dec 14"); today or later."""
@@ -312,3 +324,19 @@ async def _resolve_plan(s: AsyncSession, plan: LessonPlan) -> tuple[int | None, 
             raise NotFound("series", plan.series)
         return None, plan.series
     raise InvalidInput("lesson", "missing")
+
+
+async def _lesson_moments(s: AsyncSession, branch_id: int, limit: int = 50) -> list[datetime]:
+    """When the branch's latest lessons were (or are) due, newest first: each occurrence, and each one-off
+    schedule the planner has not reached yet."""
+    due = (await s.execute(
+        select(Occurrence.due_at).join(Schedule, Schedule.id == Occurrence.schedule_id)
+        .where(Schedule.branch_id == branch_id, Schedule.kind == ScheduleKind.LESSON)
+        .order_by(Occurrence.due_at.desc()).limit(limit))).scalars().all()
+    pending = (await s.execute(
+        select(Schedule.starts_at).where(
+            Schedule.branch_id == branch_id, Schedule.kind == ScheduleKind.LESSON,
+            Schedule.recurrence == RecurrenceType.ONCE, Schedule.status == ScheduleStatus.ACTIVE,
+            Schedule.id.not_in(select(Occurrence.schedule_id)))
+        .limit(limit))).scalars().all()
+    return sorted([*due, *pending], reverse=True)

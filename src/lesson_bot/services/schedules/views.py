@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -74,7 +76,7 @@ class Catalog:
 class TimePreset:
     """A time offered as a button: `when` is what the service parses, the rest is for the label."""
 
-    code: str  # "tonight", "tomorrow", "saturday" (one-off) or "weekly"
+    code: str  # "usual" (the branch's usual slot), "tonight", "tomorrow", "saturday" (one-off) or "weekly"
     when: str
     clock: str  # "20:00"
     local: datetime | None = None  # one-off presets: the moment, in the branch's zone
@@ -200,13 +202,30 @@ def weekly_when(weekday: int, clock: str) -> str:
     return f"每周{_ZH_WEEKDAYS[weekday]} {clock}"
 
 
-def time_presets(now_local: datetime) -> tuple[TimePreset, ...]:
-    """One-off and weekly presets in the branch's zone, none of them in the past."""
+def usual_slot(moments: Sequence[datetime]) -> tuple[int, time] | None:
+    """The weekday and local time most of a branch's lessons went out at (`moments` local, newest first: a tie
+    goes to the most recent)."""
+    counted = Counter((m.weekday(), m.time().replace(second=0, microsecond=0)) for m in moments)
+    return counted.most_common(1)[0][0] if counted else None
+
+
+def time_presets(now_local: datetime, usual: tuple[int, time] | None = None,
+                 taken: Collection[datetime] = ()) -> tuple[TimePreset, ...]:
+    """One-off and weekly presets in the branch's zone, none of them in the past; first the branch's usual slot
+    (weekday and time), the next one with no lesson due yet (`taken`: local wall times), when it has one."""
     wall, today = now_local.replace(tzinfo=None), now_local.date()
     presets: list[TimePreset] = []
 
     def one_off(code: str, day: datetime) -> TimePreset:
         return TimePreset(code, f"{day:%Y-%m-%d %H:%M}", f"{day:%H:%M}", day.replace(tzinfo=now_local.tzinfo))
+
+    if usual is not None:
+        weekday, clock = usual
+        slot = datetime.combine(today + timedelta(days=(weekday - today.weekday()) % 7), clock)
+        busy = {m.replace(tzinfo=None) for m in taken}
+        while slot <= wall or slot in busy:
+            slot += timedelta(days=7)
+        presets.append(one_off("usual", slot))
 
     tonight = datetime.combine(today, TONIGHT)
     if wall < tonight:
@@ -217,9 +236,15 @@ def time_presets(now_local: datetime) -> tuple[TimePreset, ...]:
         saturday += timedelta(days=7)
     presets.append(one_off("saturday", saturday))
     presets.append(TimePreset("weekly", weekly_when(0, "20:00"), "20:00", weekday=0))
-    return tuple(presets)
+    usual_when = presets[0].when if usual is not None else None
+    return tuple(p for i, p in enumerate(presets) if i == 0 or p.when != usual_when)  # no button twice
 
 
-def slot_presets() -> tuple[TimePreset, ...]:
-    """The weekly slots offered for a whole series."""
-    return tuple(TimePreset("weekly", weekly_when(day, clock), clock, weekday=day) for day, clock in WEEKLY_SLOTS)
+def slot_presets(usual: tuple[int, time] | None = None) -> tuple[TimePreset, ...]:
+    """The weekly slots offered for a whole series; the branch's usual slot first, when it has one."""
+    slots = [(day, clock) for day, clock in WEEKLY_SLOTS]
+    if usual is not None:
+        first = (usual[0], f"{usual[1]:%H:%M}")
+        slots = [first, *(slot for slot in slots if slot != first)]
+    return tuple(TimePreset("usual_weekly" if usual is not None and i == 0 else "weekly", weekly_when(day, clock),
+                            clock, weekday=day) for i, (day, clock) in enumerate(slots))

@@ -6,6 +6,7 @@ from telegram import Chat, ChatMember, ChatMemberRestricted, ChatMemberUpdated, 
 from telegram.ext import BaseHandler, ChatMemberHandler, MessageHandler, filters
 
 from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.links import join_link
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.domain.enums import MembershipSource
 from lesson_bot.services.views import Person
@@ -61,13 +62,24 @@ async def on_chat_member(update: Update, context: Context) -> None:
 
 
 async def on_new_members(update: Update, context: Context) -> None:
-    """The service message that people were added (delivered even in privacy mode)."""
+    """The service message that people were added (delivered even in privacy mode); whoever the bot cannot yet
+    message in private is offered the branch's deep link (the chat_member update of the same join says nothing, so
+    the group hears it once)."""
     message = update.effective_message
     assert message is not None
+    names, branch = [], None
     for user in message.new_chat_members:
         if not user.is_bot:
             who = Person(user.id, user.full_name, user.username, user.language_code)
             await context.services.roster.seen(message.chat.id, who, MembershipSource.CHAT_MEMBER)
+            unreachable = await context.services.roster.unreachable_in(message.chat.id, user.id)
+            if unreachable is not None:
+                names.append(user.full_name)
+                branch = unreachable
+    if branch is not None:
+        t = await context.lang(update)
+        text = onboarding.open_private_chat(t, names, join_link(context.bot.username, branch.invite_code))
+        await context.bot.send_message(message.chat.id, text)
 
 
 async def on_left_member(update: Update, context: Context) -> None:

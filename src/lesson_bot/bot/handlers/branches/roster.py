@@ -28,7 +28,11 @@ async def cmd_join(update: Update, context: Context) -> None:
     who = person(update)
     result = await context.services.roster.join(chat.id, who)
     t = await context.lang(update)
-    await message.reply_text(onboarding.join_done(t, who.full_name, result.branch.title, result.newly_joined))
+    text = onboarding.join_done(t, who.full_name, result.branch.title, result.newly_joined)
+    if not result.reachable:  # reminders and 补学 go in private: they must start the bot once
+        link = join_link(context.bot.username, result.branch.invite_code)
+        text += "\n" + onboarding.open_private_chat(t, [who.full_name], link)
+    await message.reply_text(text, disable_web_page_preview=True)
 
 
 async def _branch_here(update: Update, context: Context) -> BranchView:

@@ -21,7 +21,7 @@ from lesson_bot.bot.texts.meetings import calls as texts
 from lesson_bot.bot.texts.roster import no_branches_to_manage
 from lesson_bot.domain.callbacks import MeetingStep
 from lesson_bot.domain.enums import BranchStatus
-from lesson_bot.domain.meeting_types import parse_duration
+from lesson_bot.domain.meeting_types import Expected, parse_duration
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import InvalidInput, NotFound
@@ -83,10 +83,16 @@ async def _answer(context: Context, t: Lang, dialog: DialogState, verb: str, arg
         await context.services.meetings.prepare(dialog.user_id, int(arg))
         await _go(context, t, dialog, "type", {"branch_id": int(arg)})
     elif verb == "type":
-        await _go(context, t, dialog, steps.after(context, {**data, "type": arg}, "type"), {"type": arg})
+        changes = await _as_last_time(context, dialog, {"type": arg})
+        await _go(context, t, dialog, steps.after(context, {**data, **changes}, "type"), changes)
     elif verb == "group":
         ctx = await context.services.meetings.prepare(dialog.user_id, int(data["branch_id"]))
-        await _go(context, t, dialog, "topic", {"group": ctx.party_groups[int(arg)]})
+        await _go(context, t, dialog, "topic", await _as_last_time(context, dialog, {
+            "group": ctx.party_groups[int(arg)]}))
+    elif verb == "same" and data.get("last_topic"):
+        await _go(context, t, dialog, steps.after(context, data, "topic"), {"topic": data["last_topic"]})
+    elif verb == "edit":
+        await _go(context, t, dialog, steps.EDITABLE[int(arg) % len(steps.EDITABLE)], {"review": True})
     elif verb == "lesson":
         await _go(context, t, dialog, steps.after(context, data, "lesson"), {"lesson": int(arg) or None})
     elif verb == "lpage":
@@ -95,11 +101,11 @@ async def _answer(context: Context, t: Lang, dialog: DialogState, verb: str, arg
         if datetime.fromtimestamp(int(arg), UTC) <= context.services.clock.now():
             await steps.ask(context, t, dialog, "when")  # a preset that went by while the wizard was open
             return
-        await _go(context, t, dialog, "place", {"starts_at": int(arg)})
+        await _go(context, t, dialog, steps.after(context, data, "when"), {"starts_at": int(arg)})
     elif verb in ("host", "recorder"):
         await _go(context, t, dialog, steps.after(context, data, verb), {verb: int(arg) or None})
     elif verb == "dur":
-        await _go(context, t, dialog, "confirm", {"minutes": int(arg)})
+        await _go(context, t, dialog, steps.after(context, data, "duration"), {"minutes": int(arg)})
     elif verb == "code":
         await _go(context, t, dialog, "confirm", {"code": not data.get("code")})
     elif verb == "rep":
@@ -108,6 +114,22 @@ async def _answer(context: Context, t: Lang, dialog: DialogState, verb: str, arg
     elif verb == "rem":
         await _go(context, t, dialog, "confirm", {"reminders": steps.next_reminders(steps.kind_of(context, data),
                                                                                     data)})
+
+
+async def _as_last_time(context: Context, dialog: DialogState, changes: dict[str, object]) -> dict[str, object]:
+    """`changes` plus what the branch's last meeting of the type suggests (nothing more for a 党小组会 until its
+    group is known)."""
+    data = {**dialog.data, **changes}
+    kind = steps.kind_of(context, data)
+    if kind.expected is Expected.PARTY_GROUP and not data.get("group"):
+        return changes
+    found = await context.services.meetings.routine(dialog.user_id, int(data["branch_id"]), kind.key,
+                                                    data.get("group"))
+    if found.last is None:
+        return {**changes, "routine": False, "last_topic": None, "last": None}
+    return {**changes, "routine": True, "last_topic": found.topic, "last": int(found.last.timestamp()),
+            "place": found.place, "link": found.online_link, "host": found.host, "recorder": found.recorder,
+            "minutes": found.minutes}
 
 
 async def _go(context: Context, t: Lang, dialog: DialogState, step: str, changes: Mapping[str, object]) -> None:
@@ -150,7 +172,8 @@ async def _typed(context: Context, t: Lang, dialog: DialogState, text: str) -> N
     data, user, branch_id = dialog.data, dialog.user_id, int(dialog.data.get("branch_id", 0))
     match dialog.step:
         case "group":
-            await _go(context, t, dialog, "topic", {"group": clean_text("party_group", text, 64)})
+            await _go(context, t, dialog, "topic", await _as_last_time(context, dialog, {
+                "group": clean_text("party_group", text, 64)}))
         case "topic":
             await _go(context, t, dialog, steps.after(context, data, "topic"),
                       {"topic": clean_text("topic", text, TOPIC_MAX)})
@@ -160,15 +183,15 @@ async def _typed(context: Context, t: Lang, dialog: DialogState, text: str) -> N
             lesson = next((o for o in options if wanted in (o.title.lower(), o.slug.lower())), None)
             if lesson is None:
                 raise NotFound("lesson", text.strip())
-            await _go(context, t, dialog, "when", {"lesson": lesson.id})
+            await _go(context, t, dialog, steps.after(context, data, "lesson"), {"lesson": lesson.id})
         case "when":
             starts = await context.services.meetings.parse_start(user, branch_id, text)
-            await _go(context, t, dialog, "place", {"starts_at": int(starts.timestamp())})
+            await _go(context, t, dialog, steps.after(context, data, "when"), {"starts_at": int(starts.timestamp())})
         case "place":
             link = text.strip().lower().startswith(("http://", "https://", "tg://"))
             changes = {"link": clean_link(text), "place": None} if link else {
                 "place": clean_text("place", text, PLACE_MAX), "link": None}
-            await _go(context, t, dialog, "host", changes)
+            await _go(context, t, dialog, steps.after(context, data, "place"), changes)
         case "host" | "recorder":
             found = await context.services.meetings.find_member(user, branch_id, text)
             await _go(context, t, dialog, steps.after(context, data, dialog.step), {dialog.step: found.member_id})
@@ -177,7 +200,7 @@ async def _typed(context: Context, t: Lang, dialog: DialogState, text: str) -> N
                 minutes = int(parse_duration(text).total_seconds() // 60)
             except ValueError:
                 raise InvalidInput("duration", "not_understood", value=text) from None
-            await _go(context, t, dialog, "confirm", {"minutes": minutes})
+            await _go(context, t, dialog, steps.after(context, data, "duration"), {"minutes": minutes})
 
 
 def handlers() -> list[BaseHandler[Update, Context, None]]:

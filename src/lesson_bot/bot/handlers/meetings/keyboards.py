@@ -50,6 +50,13 @@ def nav(t: Lang, dialog_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([_nav(t, dialog_id)])
 
 
+def topic(t: Lang, dialog_id: int, last_topic: str | None) -> InlineKeyboardMarkup:
+    """The topic step: typed, or the last meeting's again."""
+    same = [[_b(t._("↻ As last time: {topic}", topic=last_topic), MeetingStep("same", dialog_id))]] if last_topic \
+        else []
+    return InlineKeyboardMarkup([*same, _nav(t, dialog_id)])
+
+
 def starts(t: Lang, dialog_id: int, presets: Sequence[datetime]) -> InlineKeyboardMarkup:
     row = [_b(f"{p:%m-%d %H:%M}", MeetingStep("when", dialog_id, str(int(p.timestamp())))) for p in presets]
     return InlineKeyboardMarkup([row, _nav(t, dialog_id)])
@@ -88,8 +95,12 @@ def _minutes(t: Lang, minutes: int) -> str:
 
 def confirm(t: Lang, dialog_id: int, with_code: bool) -> InlineKeyboardMarkup:
     code = t._("Sign-in code: turn off") if with_code else t._("Sign-in code: turn on")
+    labels = (t._("Edit topic"), t._("Edit time"), t._("Edit place"), t._("Edit host"), t._("Edit recorder"),
+              t._("Edit duration"))
+    edits = [_b(label, MeetingStep("edit", dialog_id, str(index))) for index, label in enumerate(labels)]
     return InlineKeyboardMarkup([
         [_b(t._("✅ Confirm"), MeetingStep("ok", dialog_id))],
+        edits[:3], edits[3:],
         [_b(t._("Change reminders"), MeetingStep("rem", dialog_id)), _b(code, MeetingStep("code", dialog_id))],
         [_b(t._("Repeat: change"), MeetingStep("rep", dialog_id))],
         _nav(t, dialog_id),

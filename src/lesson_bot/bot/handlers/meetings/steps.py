@@ -1,8 +1,10 @@
 """The /meeting wizard's steps: their order, each step's question and buttons, and the draft they build.
 
 Steps: type -> (党小组, for a 党小组会) -> topic -> (lesson, for a 党课) -> when -> place -> host -> recorder
--> duration -> confirm. The dialog (services/dialogs.py) keeps what was answered, so a restart or another replica
-continues it.
+-> duration -> confirm. A routine meeting (the branch held one of its type before) takes place, host, recorder
+and duration from the last one and goes from the time straight to the summary, whose edit buttons open any
+step again (`review`: the step then returns to the summary). The dialog (services/dialogs.py) keeps what was
+answered, so a restart or another replica continues it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from lesson_bot.bot.texts.meetings import calls as texts
 from lesson_bot.domain.attendance import MeetingRules
 from lesson_bot.domain.enums import MeetingStatus, MeetingType
 from lesson_bot.domain.meeting_types import Expected, MeetingTypeDef, type_settings
-from lesson_bot.domain.recurrence import resolve_local
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.meetings.calls import CallContext, MeetingDraft
@@ -27,7 +28,7 @@ KIND = "meeting"
 STEPS = ("type", "group", "topic", "lesson", "when", "place", "host", "recorder", "duration", "confirm")
 REPEATS: tuple[str | None, ...] = (None, "weekly", "monthly")
 REMINDER_PRESETS: tuple[tuple[int, ...], ...] = ((1440, 60), (60,), (2880, 1440, 60), (1440,), ())
-PRESET_TIME = (19, 30)
+EDITABLE = ("topic", "when", "place", "host", "recorder", "duration")  # the summary's edit buttons, by index
 
 
 def kind_of(context: Context, data: dict[str, Any]) -> MeetingTypeDef:
@@ -41,28 +42,25 @@ def applicable(context: Context, data: dict[str, Any]) -> list[str]:
     skipped = {"group"} if kind.expected is not Expected.PARTY_GROUP else set()
     if kind.key != MeetingType.PARTY_LECTURE:
         skipped.add("lesson")
+    if data.get("routine"):  # as last time (the summary changes them)
+        skipped |= {"host", "recorder", "duration"} | ({"place"} if data.get("place") or data.get("link") else set())
     return [s for s in STEPS if s not in skipped]
 
 
 def after(context: Context, data: dict[str, Any], step: str) -> str:
+    """The step after `step`; the summary when the step was opened from it."""
     steps = applicable(context, data)
-    return steps[min(steps.index(step) + 1, len(steps) - 1)]
+    later = [s for s in STEPS[STEPS.index(step) + 1:] if s in steps]
+    return "confirm" if data.get("review") or not later else later[0]
 
 
 def before(context: Context, data: dict[str, Any], step: str) -> str:
+    """Where « Back leads: the summary from a step it opened, else the previous step asked."""
+    if data.get("review") and step != "confirm":
+        return "confirm"
     steps = applicable(context, data)
-    return steps[max(steps.index(step) - 1, 0)] if step in steps else steps[0]
-
-
-def presets(ctx: CallContext, now: datetime) -> list[datetime]:
-    """Tomorrow, the day after and a week ahead, at 19:30 in the branch's zone."""
-    local = now.astimezone(ZoneInfo(ctx.timezone))
-    result = []
-    for days in (1, 2, 7):
-        day = (local + timedelta(days=days)).replace(hour=PRESET_TIME[0], minute=PRESET_TIME[1], second=0,
-                                                     microsecond=0, tzinfo=None)
-        result.append(resolve_local(day, ctx.timezone).astimezone(ZoneInfo(ctx.timezone)))
-    return result
+    earlier = [s for s in STEPS[:STEPS.index(step)] if s in steps] if step in STEPS else []
+    return earlier[-1] if earlier else steps[0]
 
 
 async def ask(context: Context, t: Lang, dialog: DialogState, step: str) -> None:
@@ -79,10 +77,13 @@ async def ask(context: Context, t: Lang, dialog: DialogState, step: str) -> None
                                                                                           ctx.party_groups))
         case "topic":
             await send(dialog.chat_id, texts.ask_topic(t, kind_of(context, data).name(t.locale)),
-                       reply_markup=keyboards.nav(t, dialog.id))
+                       reply_markup=keyboards.topic(t, dialog.id, data.get("last_topic")))
         case "when":
-            await send(dialog.chat_id, texts.ask_when(t, ctx.timezone),
-                       reply_markup=keyboards.starts(t, dialog.id, presets(ctx, context.services.clock.now())))
+            found = await context.services.meetings.routine(dialog.user_id, ctx.branch_id, str(data["type"]),
+                                                            data.get("group"))
+            zone = ZoneInfo(ctx.timezone)
+            await send(dialog.chat_id, texts.ask_when(t, ctx.timezone), reply_markup=keyboards.starts(
+                t, dialog.id, [s.astimezone(zone) for s in found.starts]))
         case "lesson":
             options = await context.services.meetings.lessons(dialog.user_id, ctx.branch_id)
             await send(dialog.chat_id, texts.ask_lesson(t), reply_markup=keyboards.lessons(
@@ -101,8 +102,11 @@ async def ask(context: Context, t: Lang, dialog: DialogState, step: str) -> None
                 options = await context.services.meetings.lessons(dialog.user_id, ctx.branch_id)
                 lesson = next((o.title for o in options if o.id == data["lesson"]), None)
             view = preview(context, ctx, data, lesson)
-            await send(dialog.chat_id, texts.summary(t, view, bool(data.get("code")), data.get("repeat")),
-                       reply_markup=keyboards.confirm(t, dialog.id, bool(data.get("code"))))
+            text = texts.summary(t, view, bool(data.get("code")), data.get("repeat"))
+            if data.get("routine") and data.get("last"):
+                last = datetime.fromtimestamp(int(data["last"]), UTC).astimezone(ZoneInfo(ctx.timezone))
+                text += "\n\n" + texts.as_last_time(t, last)
+            await send(dialog.chat_id, text, reply_markup=keyboards.confirm(t, dialog.id, bool(data.get("code"))))
 
 
 def _reminders(kind: MeetingTypeDef, data: dict[str, Any]) -> tuple[int, ...]:

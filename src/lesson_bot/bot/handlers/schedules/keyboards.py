@@ -36,7 +36,8 @@ def branches(t: Lang, dialog_id: int, views: Sequence[BranchView]) -> InlineKeyb
 
 
 def series(t: Lang, dialog_id: int, choices: Sequence[SeriesChoice], *, back: bool) -> InlineKeyboardMarkup:
-    rows = [[_b(f"{s.name} ({len(s.lessons)})", ScheduleStep("se", dialog_id, i))] for i, s in enumerate(choices)]
+    rows = [[_b(t._("{series} ({count})", series=s.name, count=len(s.lessons)), ScheduleStep("se", dialog_id, i))]
+            for i, s in enumerate(choices)]
     return InlineKeyboardMarkup([*rows, _nav(t, dialog_id, back=back)])
 
 

@@ -21,7 +21,7 @@ from lesson_bot.domain.ids import parse_id
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import InvalidInput, NotFound
-from lesson_bot.services.schedules.views import Catalog, LessonChoice, LessonPlan, SeriesChoice, slot_presets
+from lesson_bot.services.schedules.views import Catalog, LessonChoice, LessonPlan, SeriesChoice
 
 SCHEDULE, PLAN = "schedule", "plan"
 KINDS = (SCHEDULE, PLAN)
@@ -113,7 +113,7 @@ class Flow:
             return Screen(texts.ask_time(t, catalog.branch_title, lesson, catalog.timezone),
                           kb.presets(t, dialog_id, presets), step)
         if step == "slot":
-            presets = slot_presets()
+            presets = await self.schedules.slot_presets(self.user_id, self.branch_id)
             await self.context.services.dialogs.advance(dialog_id, step, {"presets": [p.when for p in presets]})
             return Screen(texts.ask_slot(t, catalog.branch_title, await self._series(catalog), catalog.timezone),
                           kb.presets(t, dialog_id, presets), step)

@@ -79,6 +79,12 @@ def summary(t: Lang, view: MeetingView, with_code: bool, repeat: str | None = No
     return "\n".join(lines)
 
 
+def as_last_time(t: Lang, last: datetime) -> str:
+    """Under a routine meeting's summary: where its defaults came from."""
+    return t._("Place, host, recorder and duration as at the last one ({date}); change any with the buttons "
+               "below.", date=f"{last:%Y-%m-%d}")
+
+
 def repeats(t: Lang, repeat: str | None) -> str:
     match repeat:
         case "weekly":

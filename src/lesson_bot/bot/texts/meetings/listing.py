@@ -34,7 +34,8 @@ def listing(t: Lang, agenda: Agenda, notice: str | None = None) -> str:
                    zone=escape(agenda.timezone)))
     for line in agenda.lines:
         view = line.view
-        out += ["", f"#{view.id} <b>{escape(view.kind.name(t.locale))}</b>: {escape(view.topic)}",
+        out += ["", f"#{view.id} " + t._("<b>{type}</b>: {topic}", type=escape(view.kind.name(t.locale)),
+                                          topic=escape(view.topic)),
                 f"{when(view.local_start)}–{view.local_end:%H:%M} · {escape(view.place or view.online_link or '—')}"]
         figures = t._("Attend {attending} · Leave {leave}", attending=line.attending, leave=line.on_leave)
         if line.pending:

@@ -176,7 +176,8 @@ def state(t: Lang, value: State) -> str:
 
 def _row(t: Lang, types: MeetingTypes, row: Expectation, zone: str) -> str:
     kind = aside(t, escape(type_name(t, types, row.type)), escape(row.party_group) if row.party_group else None)
-    text = f"{kind}: {state(t, row.state)} {row.held}/{row.expected}"
+    text = t._("{type}: {state} {held}/{expected}", type=kind, state=state(t, row.state), held=row.held,
+               expected=row.expected)
     if row.state in (State.OPEN, State.DUE_SOON):
         text += " " + t._("(by {day})", day=local(row.deadline - timedelta(seconds=1), zone, "%Y-%m-%d"))
     if row.scheduled:

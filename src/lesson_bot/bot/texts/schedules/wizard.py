@@ -106,10 +106,16 @@ def ask_start(t: Lang, branch: str, description: str) -> str:
 def preset_label(t: Lang, preset: TimePreset) -> str:
     """A preset button: "今晚 20:00", "明天 20:00", "周六 12-05 09:00", "每周一 20:00"."""
     match preset.code:
+        case "usual":
+            assert preset.local is not None
+            return t._("⭐ Usual: {day}", day=local_time(t, preset.local))
         case "tonight":
             return t._("Tonight {time}", time=preset.clock)
         case "tomorrow":
             return t._("Tomorrow {time}", time=preset.clock)
+        case "usual_weekly":
+            return t._("⭐ Usual: every {weekday} {time}", weekday=t._(WEEKDAY_NAMES[preset.weekday or 0]),
+                       time=preset.clock)
         case "weekly":
             return t._("Every {weekday} {time}", weekday=t._(WEEKDAY_NAMES[preset.weekday or 0]), time=preset.clock)
     assert preset.local is not None
