@@ -19,6 +19,7 @@ import enum
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 DEFAULT_SOON_DAYS = 7
@@ -100,6 +101,7 @@ class Expectation:
         return max(0, self.expected - self.held)
 
 
+@lru_cache(maxsize=4096)  # an organization's report asks for the same few days of each zone thousands of times
 def local_midnight(day: date, zone: str) -> datetime:
     """The UTC instant a local date begins (zoneinfo resolves a DST gap forward)."""
     local = datetime.combine(day, time(0), tzinfo=ZoneInfo(zone))
@@ -150,8 +152,13 @@ def _add_months(first: date, months: int) -> date:
 
 def deadlines(cadence: Cadence, span: Span, zone: str) -> list[datetime]:
     """The UTC deadline of each expected meeting of the span (one per month of it for a fixed-day type)."""
+    return list(_deadlines(cadence, span, zone))
+
+
+@lru_cache(maxsize=4096)
+def _deadlines(cadence: Cadence, span: Span, zone: str) -> tuple[datetime, ...]:
     if cadence.fixed_day is None:
-        return [span.bounds(zone)[1]] * cadence.count
+        return (span.bounds(zone)[1],) * cadence.count
     result = []
     month = span.first
     while month < span.end:
@@ -159,7 +166,7 @@ def deadlines(cadence: Cadence, span: Span, zone: str) -> list[datetime]:
         day = month.replace(day=min(cadence.fixed_day, last.day))
         result.append(local_midnight(day + timedelta(days=1), zone))
         month = _add_months(month, 1)
-    return result * cadence.count
+    return tuple(result * cadence.count)
 
 
 def assess(

@@ -20,7 +20,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, case, exists, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import (
@@ -151,9 +164,11 @@ async def meeting_figures(s: AsyncSession, period: Period, zones: Sequence[str],
                           ) -> dict[int, scoring.MeetingTally]:
     """Per membership id: meetings attended, late, excused, absent, and made up (of the excused and absent)."""
     rule = func.coalesce(Meeting.settings["expected"].as_string(), Expected.ALL.value)
-    expected = or_(rule == Expected.ALL.value, and_(rule == Expected.COMMITTEE.value, Membership.is_committee),
-                   and_(rule == Expected.PARTY_GROUP.value, Meeting.party_group.is_not(None),
-                        Membership.party_group == Meeting.party_group))
+    # One CASE on the rule, not an OR of three comparisons: the settings' JSON is read once per (meeting, member).
+    expected = case({Expected.ALL.value: true(), Expected.COMMITTEE.value: Membership.is_committee.is_(True),
+                     Expected.PARTY_GROUP.value: and_(Meeting.party_group.is_not(None),
+                                                      Membership.party_group == Meeting.party_group)},
+                    value=rule, else_=false())
     done = exists().where(Ev.member_id == Membership.member_id, Ev.meeting_id == Meeting.id,
                           Ev.kind == ParticipationKind.MAKEUP_DONE)
     # The version's lesson is joined inside the EXISTS: an IN (SELECT ...) there would not correlate with the
@@ -182,4 +197,5 @@ async def meeting_figures(s: AsyncSession, period: Period, zones: Sequence[str],
         .where(*meetings_in_period(period, zones), Meeting.attendance_closed_at.is_not(None), *scope.where())
         .group_by(Membership.id)
     )).all()
-    return {row[0]: scoring.MeetingTally(*(int(v) for v in row[1:])) for row in rows}
+    return {membership_id: scoring.MeetingTally(int(attended), int(late), int(excused), int(absent), int(made_up))
+            for membership_id, attended, late, excused, absent, made_up in rows}
