@@ -10,10 +10,13 @@ import typer
 from alembic import command
 
 from lesson_bot.cli.common import console, one_line_failures, settings_or_exit
+from lesson_bot.cli.db_backup import backup_command, restore_command
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 
-db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
+db_app = typer.Typer(help="Create, migrate, back up and restore the database.", no_args_is_help=True)
+db_app.command("backup")(backup_command)
+db_app.command("restore")(restore_command)
 
 
 async def _upgrade(url: str, revision: str) -> tuple[str | None, str | None]:
