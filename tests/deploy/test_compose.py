@@ -122,7 +122,7 @@ def test_the_templates_values_are_valid_settings(tmp_path: Path, monkeypatch: py
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LESSON_BOT_BOT_TOKEN", "123456:" + "A" * 35)
     monkeypatch.setenv("LESSON_BOT_ADMIN_IDS", "1001,1002")
-    settings = Settings(_env_file=ENV_EXAMPLE)  # type: ignore[call-arg]
+    settings = Settings(_env_file=ENV_EXAMPLE)
     assert settings.database_url == "sqlite+aiosqlite:////srv/lesson-bot/data/lesson_bot.db"
     assert settings.admin_ids == (1001, 1002) and settings.webhook_url is None
     commented = [e for e in env_entries() if not e.active and e.value and e.name.startswith("LESSON_BOT_")]
@@ -131,4 +131,4 @@ def test_the_templates_values_are_valid_settings(tmp_path: Path, monkeypatch: py
     monkeypatch.setenv("LESSON_BOT_WEBHOOK_SECRET", "s3cret_token-1")
     monkeypatch.setenv("LESSON_BOT_SESSION_SECRET", "x" * 48)
     monkeypatch.setenv("LESSON_BOT_MEETING_TYPES_FILE", str(tmp_path / "types.yaml"))
-    assert Settings(_env_file=ENV_EXAMPLE).public_url == "https://party.example.org"  # type: ignore[call-arg]
+    assert Settings(_env_file=ENV_EXAMPLE).public_url == "https://party.example.org"
