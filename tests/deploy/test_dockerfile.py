@@ -21,6 +21,7 @@ from tests.support import REPO_ROOT
 from tests.support.db import IN_CI
 from tests.support.deploy import DEPLOY, DOCKERFILE, UNIT, Instruction, dockerfile_stages
 from tests.support.procs import SandboxInfo, processes, start_sandbox, wait_until
+from tgsandbox import SyncControlClient
 
 TIMEOUT = 120
 # What the final stage runs that only a Debian image can: packages and the service user. Everything else runs here.
@@ -161,6 +162,17 @@ def test_the_entrypoint_serves_and_the_healthcheck_follows_readyz(
                 return False
 
         wait_until(up, "the service's /healthz to report the bot up", timeout=TIMEOUT)
+        control = SyncControlClient(sandbox.control_url)
+        try:  # the packaged translations and the bot's handlers answer
+            user = control.create_user("Zhou", username="zhou", language_code="zh-hans")["id"]
+            control.start(user)
+            control.wait_bot_messages(user, after=0, timeout=TIMEOUT)
+            sent = control.send(user, user, "/help")
+            [reply] = control.wait_bot_messages(user, after=sent["message_id"], timeout=TIMEOUT)["message_ids"]
+            messages = control.transcript(user)["messages"]
+            assert next(m for m in messages if m["message_id"] == reply)["text"].startswith("我能为你做什么")
+        finally:
+            control.close()
         assert (tmp_path / "srv" / "lesson-bot" / "data" / "lesson_bot.db").exists()
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz").status_code
         check = subprocess.run(healthcheck, env=env, capture_output=True, text=True, timeout=TIMEOUT)
