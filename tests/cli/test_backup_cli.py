@@ -22,7 +22,7 @@ from tests.support.db import asyncpg_dsn, drop_pg_database, new_pg_database, pg_
 
 ADMIN = 4242
 PASSWORD = "pw-never-printed"
-TIMEOUT = 60
+TIMEOUT = 180  # a guard against a hang only: on a loaded machine one start of the CLI takes tens of seconds
 
 
 def _add_branch(url: str, chat: int, title: str, roster: str) -> None:
