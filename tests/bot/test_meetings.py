@@ -90,14 +90,14 @@ async def test_a_committee_meeting_from_call_to_attendance_in_chinese(harness: H
     assert told_wang["text"].startswith("✅ Li 已批准你本次会议的请假")
     assert told_zhao["text"].startswith("❌ Li 驳回了你本次会议的请假")
 
-    # Reminders a day before: the group, and in private Li (no answer) and Zhao (leave rejected) — not Wang
-    # (excused), not Sun (not expected), not Qian and Zhou (never started me).
+    # Reminders a day before: the group, and in private Zhao (leave rejected) — not Li (the host: taken as
+    # attending), not Wang (excused), not Sun (not expected), not Qian and Zhou (never started me).
     marks = {who: await h.last_message_id(who) for who in (chat, li, wang, zhao, sun)}
     at(h, START - timedelta(days=1))
     await send_due_meetings(h)
     got = {who: await bot_posts(h, who, mark) for who, mark in marks.items()}
-    assert [len(got[who]) for who in (chat, li, wang, zhao, sun)] == [1, 1, 0, 1, 0]
-    assert got[li][0]["text"].startswith("⏰ 会议提醒：会议将在 1 天后开始。")
+    assert [len(got[who]) for who in (chat, li, wang, zhao, sun)] == [1, 0, 0, 1, 0]
+    assert got[zhao][0]["text"].startswith("⏰ 会议提醒：会议将在 1 天后开始。")
     assert [b["text"] for b in got[zhao][0]["buttons"][0]] == ["参加", "请假"]
     at(h, START - timedelta(minutes=21))
     marks = {who: await h.last_message_id(who) for who in (chat, li, zhao)}

@@ -35,7 +35,9 @@ async def test_a_record_with_text_and_a_photo_is_confirmed_by_host_and_recorder(
     branch_id = await started_committee_branch(h)
     meeting_id = await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     [menu] = await h.say(sec, sec, "/record")
-    assert menu["text"] == "要记录哪一次会议？" and "支部委员会 · 研究十二月工作" in menu["buttons"][0][0]["text"]
+    assert menu["text"].startswith("要记录哪一次会议？\n") and menu["text"].endswith("即将召开的会议：/meetings")
+    assert menu["buttons"][0][0]["text"].startswith(f"#{meeting_id} ")  # the ID `lesson-bot meetings record` takes
+    assert "支部委员会 · 研究十二月工作" in menu["buttons"][0][0]["text"]
     before = await h.last_message_id(sec)
     await tap_button(h, SEC, menu)
     [prompt] = await private_messages(h, SEC, before)
@@ -163,7 +165,7 @@ async def test_an_english_speaking_secretary_records_in_english(harness: Harness
     branch_id = await started_committee_branch(h, "en")
     await add_meeting(h.services.db, branch_id, roster_before=True, start=MEETING_START)
     [menu] = await h.say(sec, sec, "/record")
-    assert menu["text"] == "Which meeting do you want to record?"
+    assert menu["text"].startswith("Which meeting do you want to record?\n")
     assert "Branch committee meeting" in menu["buttons"][0][0]["text"]
     before = await h.last_message_id(sec)
     await tap_button(h, SEC, menu)

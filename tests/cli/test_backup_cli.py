@@ -16,12 +16,14 @@ from typer.testing import CliRunner
 from lesson_bot.bootstrap.services import build_services
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
+from lesson_bot.db.migrate import head_revision
 from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.views import Person
 from tests.support.db import asyncpg_dsn, drop_pg_database, new_pg_database, pg_database_url
 
 ADMIN = 4242
 PASSWORD = "pw-never-printed"
+HEAD = head_revision()
 TIMEOUT = 180  # a guard against a hang only: on a loaded machine one start of the CLI takes tens of seconds
 
 
@@ -77,7 +79,7 @@ def test_an_sqlite_backup_taken_while_writing_restores_to_the_same_data(
     writer.execute("ROLLBACK")
     writer.close()
     assert code == 0, out
-    assert out.startswith(f"backed up {db} to {backup} (") and "schema revision 0014" in out
+    assert out.startswith(f"backed up {db} to {backup} (") and f"schema revision {HEAD}" in out
     before = _dump(db)
     assert _dump(backup) == before
     assert any("Zhang San" in line for line in before) and not any("uncommitted" in line for line in before)
@@ -87,7 +89,7 @@ def test_an_sqlite_backup_taken_while_writing_restores_to_the_same_data(
     code, out = _cli(["db", "restore", str(backup)], url, monkeypatch)
     assert code == 0, out
     [kept] = tmp_path.glob("lesson_bot.db.before-restore-*")
-    assert out == f"restored {db} from {backup} (schema revision 0014); the old database is kept as {kept}\n"
+    assert out == f"restored {db} from {backup} (schema revision {HEAD}); the old database is kept as {kept}\n"
     assert _dump(db) == before
     assert _dump(kept) == after_backup
     assert not Path(f"{db}-wal").exists()
@@ -115,7 +117,7 @@ def test_restore_refuses_a_file_that_is_not_a_lesson_bot_backup(
         text: f"error: {text} is not an SQLite database",
         other: f"error: {other} is not a lesson_bot database (it has no schema revision)",
         newer: f"error: {newer} is at schema revision 0099, which this lesson_bot does not know (newest here: "
-               "0014): restore it with the lesson_bot version that made it",
+               f"{HEAD}): restore it with the lesson_bot version that made it",
     }
     for file, reason in reasons.items():
         code, out = _cli(["db", "restore", str(file)], url, monkeypatch)

@@ -66,7 +66,7 @@ def test_cadence_lists_held_and_overdue_and_refuses_a_member(recorded: tuple[int
     assert len(month) == 1 and "held" in month[0] and "1/1" in month[0]
     assert "1 branches" in result.output
     refused = CliRunner().invoke(app, ["meetings", "cadence", "--as", str(OUTSIDER.telegram_user_id)])
-    assert refused.exit_code == 1 and "refused: meeting.compliance requires secretary" in refused.output
+    assert refused.exit_code == 1 and "抱歉，只有本支部书记或管理员可以执行此操作。" in refused.output
 
 
 def test_review_lists_returns_and_approves_a_record_and_refuses_a_secretary(recorded: tuple[int, int]) -> None:
@@ -78,12 +78,12 @@ def test_review_lists_returns_and_approves_a_record_and_refuses_a_secretary(reco
     assert listed.exit_code == 0, listed.output
     assert "一支部" in listed.output and "研究十二月工作" in listed.output and "1 waiting" in listed.output
     refused = CliRunner().invoke(app, ["meetings", "review", "list", "--as", str(SEC.telegram_user_id)])
-    assert refused.exit_code == 1 and "requires admin" in refused.output
+    assert refused.exit_code == 1 and "抱歉，只有管理员可以执行此操作。" in refused.output
     returned = CliRunner().invoke(app, ["meetings", "review", "return", str(meeting_id), "--comment", "请补充决议。"])
     assert returned.exit_code == 0, returned.output
     assert f"meeting {meeting_id} returned (round 1); 2 private messages queued" in returned.output
     again = CliRunner().invoke(app, ["meetings", "review", "return", str(meeting_id), "--comment", "再次退回"])
-    assert again.exit_code == 1 and "review returned" in again.output
+    assert again.exit_code == 1 and "该记录已退回，正在等待支部书记处理。" in again.output
     assert "returned" in CliRunner().invoke(app, ["meetings", "review", "list"]).output
     approved = CliRunner().invoke(app, ["meetings", "review", "approve", str(meeting_id)])
     assert approved.exit_code == 0 and "approved (round 1)" in approved.output

@@ -72,10 +72,10 @@ def test_a_member_sees_their_own_and_is_refused_the_rest(quarter: Quarter) -> No
     assert json.loads(own.stdout)["branches"][0]["lessons"] == {"delivered": 2, "on_time": 2, "makeup": 0}
     refused = CliRunner().invoke(app, ["report", "--period", "2026-Q4", "--as", str(BOB.telegram_user_id)])
     assert refused.exit_code == 1
-    assert refused.stderr.strip() == "refused: report.org requires admin"
+    assert refused.stderr.splitlines()[0] == "抱歉，只有管理员可以执行此操作。"
     other = CliRunner().invoke(app, ["report", "--period", "2026-Q4", "--branch", str(quarter.branch_a),
                                      "--as", str(SEC_B.telegram_user_id)])
-    assert other.exit_code == 1 and "refused: report.branch requires secretary" in other.stderr
+    assert other.exit_code == 1 and "抱歉，只有本支部书记或管理员可以执行此操作。" in other.stderr
 
 
 def test_a_bad_period_or_rules_file_is_one_line_with_status_2(quarter: Quarter, tmp_path: Path) -> None:

@@ -57,14 +57,16 @@ def test_the_cli_applies_the_same_role_checks(env: int, tmp_path: Path) -> None:
     roster.write_text(CSV, encoding="utf-8")
     refused = CliRunner().invoke(app, ["roster", "import", str(roster), "--branch", str(env), "--as", "555"])
     assert refused.exit_code == 1
-    assert "refused: roster.import requires secretary" in refused.output
+    refusal, hint = refused.output.splitlines()
+    assert refusal == "抱歉，只有本支部书记或管理员可以执行此操作。"
+    assert hint == "命令以 --as 指定的 Telegram 用户身份执行（默认为 LESSON_BOT_ADMIN_IDS 中的第一个）。"
 
 
 def test_a_refusal_about_a_branch_that_does_not_exist_is_told_like_any_other(env: int) -> None:
     """`deliveries --branch 999 --as 12345` used to crash with IntegrityError writing the refusal's audit entry."""
     refused = CliRunner().invoke(app, ["deliveries", "--branch", "999", "--as", "12345"])
     assert refused.exit_code == 1
-    assert "refused: delivery.view requires secretary" in refused.output
+    assert "抱歉，只有本支部书记或管理员可以执行此操作。" in refused.output
 
 
 def test_secretaries_and_branches_from_the_command_line(env: int, tmp_path: Path) -> None:
@@ -72,7 +74,7 @@ def test_secretaries_and_branches_from_the_command_line(env: int, tmp_path: Path
     branches from the command line."""
     runner = CliRunner()
     unknown = runner.invoke(app, ["roster", "secretary", "add", "--branch", str(env), "@zhangsan"])
-    assert unknown.exit_code == 1 and "not found: appointee @zhangsan" in unknown.output
+    assert unknown.exit_code == 1 and "我还不认识 @zhangsan，无法任命其为书记。" in unknown.output
     roster = tmp_path / "roster.csv"
     roster.write_text(CSV, encoding="utf-8")
     runner.invoke(app, ["roster", "import", str(roster), "--branch", str(env)])
@@ -83,4 +85,4 @@ def test_secretaries_and_branches_from_the_command_line(env: int, tmp_path: Path
     listing = runner.invoke(app, ["branches"])
     assert listing.exit_code == 0 and "一支部" in listing.output and "active" in listing.output
     missing = runner.invoke(app, ["roster", "show", "--branch", "999"])
-    assert missing.exit_code == 1 and "not found: branch 999" in missing.output
+    assert missing.exit_code == 1 and "没有编号为 999 的支部：请查看 `lesson-bot branches`。" in missing.output

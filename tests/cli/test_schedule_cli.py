@@ -60,14 +60,14 @@ def test_preview_add_skip_and_cancel(branch_id: int) -> None:
     assert cancelled.exit_code == 0 and f"schedule {schedule_id} cancelled" in cancelled.output
     twice = runner.invoke(app, ["schedule", "cancel", schedule_id])
     assert twice.exit_code == 1
-    assert f"not done: schedule {schedule_id} is already cancelled; nothing changed" in twice.output
+    assert f"排期 #{schedule_id} 已取消，无需再操作。" in twice.output
 
 
 def test_a_bad_time_names_the_field(branch_id: int) -> None:
     """Text that is not a time is refused, naming the 'when' field, with exit status 1."""
     result = CliRunner().invoke(app, ["schedule", "add", "--branch", str(branch_id), "--series", "红色足迹", "someday"])
     assert result.exit_code == 1
-    assert result.output.startswith("when")
+    assert result.output.startswith("WHEN: 时间：")
 
 
 def test_plan_a_series_and_list_what_is_upcoming(branch_id: int) -> None:
@@ -98,9 +98,9 @@ def test_plan_refuses_a_one_off_time_and_a_stranger(branch_id: int) -> None:
     runner = CliRunner()
     once = runner.invoke(app, ["schedule", "plan", "--branch", str(branch_id), "--series", "红色足迹",
                                "2030-01-07 09:00"])
-    assert once.exit_code == 1 and once.output.startswith("when: not_repeating")
+    assert once.exit_code == 1 and once.output.startswith("WHEN: 时间：“2030-01-07 09:00”是一次性的时间")
     stranger = runner.invoke(app, ["schedule", "upcoming", "--branch", str(branch_id), "--as", "555"])
-    assert stranger.exit_code == 1 and "refused" in stranger.output
+    assert stranger.exit_code == 1 and "抱歉，只有本支部书记或管理员可以执行此操作。" in stranger.output
 
 
 def test_upcoming_lists_the_meeting_series_until_it_is_cancelled(branch_id: int) -> None:
@@ -176,7 +176,8 @@ def test_a_date_in_the_year_9999_is_one_clear_line(branch_id: int) -> None:
     """`schedule preview` of 9999-12-31 20:00 exits 1 naming the time's problem, without a traceback."""
     result = CliRunner().invoke(app, ["schedule", "preview", "--branch", str(branch_id), "9999-12-31 20:00"])
     assert result.exit_code == 1, result.output
-    assert "date_too_far" in result.output and "Traceback" not in result.output
+    assert "WHEN: 时间：“9999-12-31”太远了，请选择 10 年以内的日期。" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_an_id_past_int64_is_refused_at_the_parse(branch_id: int) -> None:

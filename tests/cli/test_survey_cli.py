@@ -91,6 +91,6 @@ def test_the_cli_refuses_a_secretary_and_a_question_too_long_for_a_poll(branch: 
     runner = CliRunner()
     base = ["survey", "open", "--title", "测评", "--closes", f"{CLOSES:%Y-%m-%d %H:%M}", "--tz", "UTC"]
     refused = runner.invoke(app, [*base, "--question", "总体评价", "--as", str(SEC.telegram_user_id)])
-    assert refused.exit_code == 1 and "refused: survey.run requires admin" in refused.output
+    assert refused.exit_code == 1 and "抱歉，只有管理员可以执行此操作。" in refused.output
     long = runner.invoke(app, [*base, "--question", "问" * 301])
-    assert long.exit_code == 1 and "survey.question: too_long (index=1, limit=300)" in long.output
+    assert long.exit_code == 1 and "--question: 第 1 个问题太长，投票问题最多 300 个字符。" in long.output

@@ -203,7 +203,7 @@ async def _nudges(m: Month, lesson: list[Message]) -> dict[str, list[Message]]:
 
 async def _make_ups(m: Month, lesson: list[Message], nudges: dict[str, list[Message]]) -> None:
     """孙丽 from /lessons, 钱伟 from his nudge: the lesson in private (same picture), a check-in, the quiz. 冯雪
-    then checks in under the group's lesson; the count follows."""
+    then checks in under the group's lesson; the group's count follows, make-ups included and told apart."""
     m.at("2026-12-03 09:00")
     [listing] = await m.say("孙丽", "/lessons")
     assert "尚未学习：1 课。" in listing["text"] and labels(listing) == [f"补学：{TITLE}"]
@@ -226,7 +226,8 @@ async def _make_ups(m: Month, lesson: list[Message], nudges: dict[str, list[Mess
         await _answer(m, name, lesson[2:], answers)
     m.at("2026-12-03 10:01")
     await m.tick()
-    assert labels(await current(m, lesson[0])) == [f"✅ 已学习 {on_time}/{len(PEOPLE)}"]
+    # Everyone who studied it, the two 补学 told apart (issue #20 item 2), as /progress counts them.
+    assert labels(await current(m, lesson[0])) == [f"✅ 已学习 {on_time + 2}/{len(PEOPLE)}（补学 2）"]
 
 
 async def _reviews(m: Month, quiz: list[Message]) -> None:

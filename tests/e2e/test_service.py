@@ -133,11 +133,13 @@ def test_the_demo_plays_its_walk_through_without_a_token(tmp_path: Path) -> None
     """`lesson-bot demo --once` needs no token or network: a branch is registered and its roster shown; a lesson
     scheduled by /schedule is delivered by the engine a minute later, two members check in and answer (the count
     follows), /progress and /me show it, a third member makes it up in private; a meeting is called, 参加 and 请假
-    answered and the leave approved; then the demo exits cleanly."""
+    answered and the leave approved; 签到 at a meeting about to start; the ids and control-API examples for acting
+    afterwards; then the demo exits cleanly. With --lang en the narration is English (the bot speaks Chinese)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LESSON_BOT_")}
     env["COLUMNS"] = "250"  # Rich wraps at the terminal's width: one chat line stays one printed line
     # The lesson is scheduled for the minute 30 to 90 s ahead, on the real clock.
-    result = subprocess.run([sys.executable, "-m", "lesson_bot", "demo", "--once", "--port", "0"], env=env,
+    result = subprocess.run([sys.executable, "-m", "lesson_bot", "demo", "--once", "--port", "0", "--lang", "en"],
+                            env=env,
                             cwd=REPO_ROOT, capture_output=True, text=True, timeout=TIMEOUT * 5)
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
@@ -160,4 +162,11 @@ def test_the_demo_plays_its_walk_through_without_a_token(tmp_path: Path) -> None
     # 11-12: the meeting's notice in the group, 参加, and a 请假 approved by the secretary.
     assert "[群] 🤖 bot: 📣 会议通知" in out and "toast: 已记录：你将参加。" in out
     assert "[私聊 李明] 🤖 bot: ✅ 已批准：张伟 请假。" in out and "✅ 李明 已批准你本次会议的请假" in out
+    # 13: 签到 shown, not told: the engine opens it in the group, two members sign in, /attendance shows it.
+    signing = out[out.index("13. 签到"):]
+    assert "[群] 🤖 bot: ✍️ 签到开始" in signing and signing.count("toast: ✅ 签到成功，按时到会。") == 2
+    assert "more lines in the chat" not in out  # messages are shown whole
+    # The ids and the control API, for acting afterwards.
+    assert "The group (the branch): chat id -100" in out and "(secretary): user id" in out
+    assert "curl -s -X POST http://127.0.0.1:" in out and '"text": "/me"' in out
     assert "ERROR" not in result.stderr and "Traceback" not in result.stderr, result.stderr

@@ -13,6 +13,7 @@ from lesson_bot.domain.attendance import (
     due_reminders,
     expected,
     leave_deadline,
+    reason_deadline,
     reminder_at,
     tally,
     timing,
@@ -42,6 +43,13 @@ def test_the_window_is_twenty_minutes_either_side_and_after_the_start_is_late() 
 
 def test_leave_closes_two_hours_before_by_default() -> None:
     assert leave_deadline(START, RULES) == START - timedelta(hours=2)
+
+
+def test_a_leave_reason_is_taken_half_an_hour_after_the_tap_never_after_the_start() -> None:
+    """Tapped at the deadline (17:30): until 18:00; tapped 10 minutes before the start: until the start."""
+    deadline = leave_deadline(START, RULES)
+    assert reason_deadline(deadline, START) == deadline + timedelta(minutes=30)
+    assert reason_deadline(START - timedelta(minutes=10), START) == START
 
 
 def test_reminders_are_due_from_their_moment_until_the_start_never_after() -> None:

@@ -76,7 +76,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         nudges=NudgeService(db, clock, settings.nudge_rules),
         meetings=MeetingService(db, clock, access, translator, meeting_types),
         rsvp=RsvpService(db, clock, access, translator, meeting_types),
-        signin=SignInService(db, clock, access, meeting_types),
+        signin=SignInService(db, clock, access, meeting_types, translator),
         records=MeetingRecordService(db, clock, access, translator, meeting_types,
                                      timedelta(hours=settings.record_grace_hours)),
         record_reviews=RecordReviewService(db, clock, access, translator, meeting_types, settings.admin_chat_id),

@@ -7,6 +7,7 @@ import typer
 from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
 from lesson_bot.cli.demo import demo_command
+from lesson_bot.cli.flags import show_flags_as_flags
 from lesson_bot.cli.meetings import meetings_app
 from lesson_bot.cli.report import report_app
 from lesson_bot.cli.roster import branches_command, deliveries_command, roster_app
@@ -15,6 +16,7 @@ from lesson_bot.cli.sandbox import sandbox_command
 from lesson_bot.cli.schedule import schedule_app
 from lesson_bot.cli.surveys import survey_app
 
+show_flags_as_flags()
 app = typer.Typer(
     name="lesson-bot",
     help="Micro party lessons and the 三会一课 routine for party branches on Telegram.",

@@ -12,12 +12,13 @@ from rich.console import Console
 
 from lesson_bot.bootstrap.services import build_services
 from lesson_bot.bot.startup import bot_api_problem
+from lesson_bot.cli.words import cli_lang, failure
 from lesson_bot.config import ConfigError, Settings, load_settings
 from lesson_bot.db.problems import database_problem, missing_sqlite_folder
 from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.container import Services
-from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Refused, ServiceError
+from lesson_bot.services.errors import ServiceError
 
 console = Console(soft_wrap=True)  # one line stays one line, whatever the width
 err_console = Console(stderr=True, soft_wrap=True)
@@ -59,28 +60,8 @@ def one_line_failures(settings: Settings) -> Iterator[None]:
 
 
 T = TypeVar("T")
-# What a conflict means on the command line (the service names the problem; the bot has its own texts).
-CONFLICTS = {
-    "schedule_cancelled": "schedule {id} is already cancelled; nothing changed",
-    "series_stopped": "meeting series {id} is already stopped; nothing changed",
-    "already_registered": "this group is already registered as {title}",
-    "meeting_not_open": "the meeting is no longer open (closed or cancelled)",
-    "meeting_cancelled": "the meeting was cancelled",
-    "record_changed": "the record was changed meanwhile; show it again and retry",
-    "no_branches": "there is no active branch to survey",
-}
 
 
-def conflict_text(exc: Conflict) -> str:
-    """One line for a conflict: the known wording, else the problem with its details."""
-    known = CONFLICTS.get(exc.problem)
-    if known is not None:
-        try:
-            return known.format(**exc.params)
-        except KeyError:
-            pass
-    details = ", ".join(f"{key}={value}" for key, value in exc.params.items())
-    return exc.problem.replace("_", " ") + (f" ({details})" if details else "")
 AsOption = Annotated[int | None, typer.Option("--as", min=0, max=INT64_MAX,
                                              help="act as this Telegram user id (default: first admin)")]
 BranchOption = Annotated[int, typer.Option("--branch", min=0, max=INT64_MAX,
@@ -98,7 +79,7 @@ def acting_user(settings: Settings, as_user: int | None) -> int:
 
 
 def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) -> T:
-    """Run one service call and turn an expected failure into one clear line and exit status 1."""
+    """Run one service call and turn an expected failure into the bot's own words and exit status 1."""
 
     async def main() -> T:
         services = build_services(settings, SystemClock())
@@ -110,16 +91,6 @@ def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) ->
     try:
         with one_line_failures(settings):
             return asyncio.run(main())
-    except Refused as exc:
-        err_console.print(f"refused: {exc.action} requires {exc.grant}", highlight=False)
-    except NotFound as exc:
-        err_console.print(f"not found: {exc.what} {exc.key}", highlight=False)
-    except InvalidInput as exc:
-        details = repr(exc.params.get("value", "")) if "value" in exc.params or not exc.params else ", ".join(
-            f"{key}={value}" for key, value in exc.params.items() if value is not None)
-        err_console.print(f"{exc.field}: {exc.problem} ({details})", highlight=False)
-    except Conflict as exc:
-        err_console.print(f"not done: {conflict_text(exc)}", highlight=False)
     except ServiceError as exc:
-        err_console.print(f"error: {exc}", highlight=False)
+        err_console.print(failure(cli_lang(settings.default_locale), exc), highlight=False, markup=False)
     raise typer.Exit(1)

@@ -10,6 +10,7 @@ import typer
 from sqlalchemy.exc import SQLAlchemyError
 
 from lesson_bot.cli.common import err_console, settings_or_exit
+from lesson_bot.cli.content_import import import_command
 from lesson_bot.content.loader import LibraryLoad, display_path, load_library
 from lesson_bot.content.model import LessonDoc, Problem, utf16_len
 from lesson_bot.content.renderer import visible_text
@@ -19,6 +20,7 @@ from lesson_bot.db.uow import Database
 from lesson_bot.services.lessons.library import LibraryService, LibraryStatus
 
 content_app = typer.Typer(help="Check and synchronise the lesson library.", no_args_is_help=True)
+content_app.command("import")(import_command)
 
 PathArgument = Annotated[
     Path | None,

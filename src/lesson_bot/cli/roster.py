@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from lesson_bot.cli.common import (
@@ -23,6 +24,7 @@ from lesson_bot.cli.common import (
 )
 from lesson_bot.domain.enums import MembershipStatus
 from lesson_bot.domain.ids import parse_id
+from lesson_bot.services.meetings.notices import local
 
 roster_app = typer.Typer(help="Show and import branch rosters; appoint secretaries.", no_args_is_help=True)
 secretary_app = typer.Typer(help="Appoint or remove a branch's secretaries.", no_args_is_help=True)
@@ -57,9 +59,10 @@ def show_command(branch: BranchOption, as_user: AsOption = None) -> None:
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)
     view = call_service(settings, lambda s: s.roster.roster(actor, branch))
-    table = Table(title=f"{view.branch.title} ({len(view.active)} members)")
+    table = Table(title=f"{view.branch.title} ({len(view.active)} members)", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("name", "telegram", "role", "status", "party", "group", "committee", "reachable"):
-        table.add_column(column, no_wrap=column in {"name", "telegram"})
+        # A long name (or handle, group) wraps onto further lines, never cut; the name column keeps some width.
+        table.add_column(column, overflow="fold", min_width=16 if column == "name" else None)
     for e in view.entries:
         handle = f"@{e.username}" if e.username else str(e.telegram_user_id or "")
         table.add_row(e.name, handle, e.role, "active" if e.status is MembershipStatus.ACTIVE else "left",
@@ -107,7 +110,7 @@ def branches_command(as_user: AsOption = None) -> None:
     views = call_service(settings, lambda s: s.branches.list_for(actor))
     table = Table(title=f"{len(views)} branches")
     for column in ("id", "title", "status", "members", "secretaries", "timezone", "chat id"):
-        table.add_column(column, no_wrap=column in {"title", "chat id"})
+        table.add_column(column, no_wrap=column == "chat id", overflow="fold")
     for v in views:
         table.add_row(str(v.id), v.title, v.status, str(v.active_members), "、".join(v.secretaries), v.timezone,
                       str(v.chat_id))
@@ -127,12 +130,12 @@ def deliveries_command(
     console.print(f"{view.branch.title}, last {days} days: {outcomes} · waiting {view.waiting} · "
                   f"ambiguous {view.ambiguous} (sends with no answer after leaving: each may have arrived twice)",
                   highlight=False)
-    table = Table(title="problems and latest")
-    for column in ("due", "kind", "status", "attempts", "ambiguous", "detail"):
-        table.add_column(column, no_wrap=column == "due")
+    table = Table(title=f"problems and latest (due: {view.branch.timezone})")
+    for column in ("due", "lesson / meeting", "kind", "status", "attempts", "ambiguous", "detail"):
+        table.add_column(column, no_wrap=column == "due", overflow="fold")
     for line in (*view.problems, *view.recent):
         detail = line.detail or ("may have arrived twice" if line.ambiguous else "")
-        table.add_row(line.due_at.isoformat(timespec="minutes"), line.kind, line.status, str(line.attempts),
-                      str(line.ambiguous), detail)
+        table.add_row(local(line.due_at, view.branch.timezone), line.what, line.kind, line.status,
+                      str(line.attempts), str(line.ambiguous), detail)
     console.print(table)
 

@@ -17,8 +17,11 @@ from lesson_bot.cli.common import (
     err_console,
     settings_or_exit,
 )
+from lesson_bot.cli.words import cli_lang
 from lesson_bot.domain.ids import INT64_MAX
+from lesson_bot.i18n import Lang
 from lesson_bot.services.schedules.plans import LessonPlan
+from lesson_bot.services.schedules.views import SkippedDay
 
 schedule_app = typer.Typer(help="Preview, add, plan, list and cancel lesson schedules; holidays.", no_args_is_help=True)
 WhenArgument = Annotated[
@@ -76,8 +79,27 @@ def schedule_skip(
     settings = settings_or_exit()
     actor = acting_user(settings, as_user)
     parsed = _day(day, "day")
-    call_service(settings, lambda s: s.schedules.skip_date(actor, branch, parsed, reason))
-    console.print(f"no recurring delivery for branch {branch} on {parsed}", highlight=False)
+    done = call_service(settings, lambda s: s.schedules.skip_date(actor, branch, parsed, reason))
+    console.print(skipped_text(cli_lang(settings.default_locale), done), highlight=False, markup=False)
+
+
+def skipped_text(t: Lang, done: SkippedDay) -> str:
+    """What a holiday changed: nothing (set before), nothing that day (no firing), or the firings it holds back."""
+    shown = done.day.isoformat()
+    if done.already:
+        return t._("{date} was already a day off for this branch; nothing changed.", date=shown)
+    if not done.blocked:
+        return t._("{date} is now a day off, but no recurring lesson or meeting of this branch falls on it: nothing "
+                   "changes that day.", date=shown)
+    lines = [t._("{date} is now a day off: nothing recurring is sent that day. It holds back:", date=shown)]
+    for item in done.blocked:
+        if item.meeting:
+            lines.append(t._("  {time}  meeting “{topic}” (series #{id})", time=f"{item.local:%H:%M}",
+                             topic=item.what, id=item.schedule_id))
+        else:
+            lines.append(t._("  {time}  lesson “{title}” (schedule #{id})", time=f"{item.local:%H:%M}",
+                             title=item.what, id=item.schedule_id))
+    return "\n".join(lines)
 
 
 @schedule_app.command("plan")

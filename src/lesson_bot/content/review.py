@@ -26,6 +26,7 @@ from lesson_bot.content.review_data import (
     MIN_LEAK_LENGTH,
     MOJIBAKE,
     NAMED_AFTER,
+    PLACEHOLDERS,
     TITLES,
     TITLES_BEFORE,
     TONE_MARKS,
@@ -37,6 +38,7 @@ _DOCUMENT_EN = re.compile(r"《[^《》]+》|“[^”]+”|\"[^\"]+\"|\*[^*]+\*|
 _DATE = re.compile(r"(?:1[89]|20)\d\d|修订|修正|版|edition|version|revised", re.IGNORECASE)
 _QUESTION_MARKS = re.compile(rf"(?<=[{_CJK}])[?？]{{2,}}|[?？]{{2,}}(?=[{_CJK}])")
 _PINYIN = re.compile(rf"[{_CJK}]\s*[（(]\s*[a-zü{TONE_MARKS}]*[{TONE_MARKS}][a-zü{TONE_MARKS} ]*[)）]", re.IGNORECASE)
+_LATIN1_RUN = re.compile("[\u0080-\u00ff]{2,}")  # GBK read as Latin-1: 中国 -> ÖÐ¹ú; no real text has such runs
 _LEADER = re.compile("|".join(LEADERS))
 _SOURCE_SPLIT = re.compile(r"[；;]")
 _SEPARATORS = "".join(LIST_SEPARATORS)
@@ -177,6 +179,9 @@ def check_characters(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
         for piece in MOJIBAKE:
             if piece in line:
                 found.append((line.index(piece) + 1, f"'{piece}', a trace of text decoded with the wrong encoding"))
+        latin = _LATIN1_RUN.search(line)
+        if latin is not None and not any(piece in latin.group(0) for piece in MOJIBAKE):
+            found.append((latin.start() + 1, f"'{latin.group(0)}', Chinese text decoded as Latin-1"))
         if lesson.language == "zh-Hans":
             for match in _QUESTION_MARKS.finditer(line):
                 found.append((match.start() + 1, f"'{match.group(0)}' inside Chinese text (characters lost)"))
@@ -192,6 +197,17 @@ def check_characters(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
     return out
 
 
+def check_placeholders(lesson: LessonDoc, lines: list[str]) -> list[Problem]:
+    """Lines still holding the importer's placeholder (【待填写】): the quiz of a draft nobody has written yet."""
+    out: list[Problem] = []
+    for number, line in enumerate(lines, start=1):
+        for mark in PLACEHOLDERS:
+            if mark in line:
+                out.append(Problem(lesson.path, number, f"column {line.index(mark) + 1}: placeholder {mark} left by "
+                                   "the importer: write the real text here"))
+    return out
+
+
 def review_lesson(lesson: LessonDoc, text: str) -> list[Problem]:
     """Every editorial problem of one lesson whose file text is `text`, by line."""
     lines = normalize_newlines(text).split("\n")
@@ -200,6 +216,7 @@ def review_lesson(lesson: LessonDoc, text: str) -> list[Problem]:
         *check_quiz(lesson),
         *check_leaders(lesson, lines),
         *check_characters(lesson, lines),
+        *check_placeholders(lesson, lines),
     ]
     return sorted(problems, key=lambda problem: problem.line)
 

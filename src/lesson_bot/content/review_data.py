@@ -46,3 +46,7 @@ length pass (15 against 11, 57 against 45), and so do short ones (3 against 2)."
 
 MIN_LEAK_LENGTH = 2
 """Correct options shorter than this (after removing punctuation and spaces) are not looked for in explanations."""
+
+PLACEHOLDERS = ("【待填写】", "(to be written)")
+"""Marks the importer (content.importer.shape) puts where a person must write: the draft's quiz. `content check`
+reports every line that still holds one."""

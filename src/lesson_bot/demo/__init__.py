@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import logging
 import re
 import tempfile
 from datetime import timedelta
@@ -18,14 +20,18 @@ from pathlib import Path
 
 import uvicorn
 from rich.console import Console
+from rich.markup import escape
 
 from lesson_bot.bootstrap.app import Overrides, build_app
 from lesson_bot.bot.app import BotApplication
 from lesson_bot.config import load_settings
+from lesson_bot.demo.afterwards import afterwards
 from lesson_bot.demo.dashboard import local_web, open_dashboard
 from lesson_bot.demo.lesson import Branch, lesson_cycle
 from lesson_bot.demo.meeting import meeting
 from lesson_bot.demo.scene import Scene
+from lesson_bot.demo.stop import until_interrupted
+from lesson_bot.i18n import Lang, Translator
 from lesson_bot.services.clock import Clock
 from tgsandbox import ControlClient, run_sandbox
 from tgsandbox.limits import FloodConfig
@@ -45,43 +51,46 @@ async def onboarding(scene: Scene, admin: int) -> Branch:
     zhang = await scene.person("张伟", "zhangwei")
     wang = await scene.person("王芳", "wangfang")
     chen = await scene.person("陈静", "chenjing")
-    scene.step("1. The secretary adds the bot to the branch's group (as an administrator)")
+    t = scene.t
+    scene.step(t._("1. The secretary adds the bot to the branch's group (as an administrator)"))
     group = await scene.control.create_group("消防救援站党支部群", [secretary, zhang, wang, chen], bot_admin=True)
     chat, here = int(group["chat_id"]), "[群]"
     await scene.replies(chat, here, 0)
-    scene.step("2. /register: the group becomes a party branch")
+    scene.step(t._("2. /register: the group becomes a party branch"))
     [ask_zone] = await scene.say(chat, here, secretary, "/register 消防救援站第一党支部")
     _, _, [registered] = await scene.tap(chat, here, secretary, ask_zone, ZONE)
-    scene.step("3. Members join the roster")
+    scene.step(t._("3. Members join the roster"))
     await scene.say(chat, here, zhang, "/join")
     await scene.control.send(chat, wang, "收到，今晚学习。")
-    scene.line(here, "王芳", "收到，今晚学习。", "(recorded silently)")
+    scene.line(here, "王芳", "收到，今晚学习。", t._("(recorded silently)"))
     invite = re.search(r"\?start=([\w-]+)", registered["text"] or "")
     assert invite is not None, registered["text"]
-    scene.note("陈静 opens the invitation link from the bot's message: a private chat with the bot.")
+    scene.note(t._("陈静 opens the invitation link from the bot's message: a private chat with the bot."))
     await scene.control.start(chen, invite.group(1))
     await scene.replies(chen, "[私聊 陈静]", 0)
-    scene.step("4. The secretary imports the roster from a spreadsheet, in private")
+    scene.step(t._("4. The secretary imports the roster from a spreadsheet, in private"))
     await scene.control.start(secretary)
     await scene.replies(secretary, "[私聊 李明]", 0)
-    scene.line("[私聊 李明]", "李明", "(sends 名册.csv)")
+    scene.line("[私聊 李明]", "李明", t._("(sends 名册.csv)"))
     sent = await scene.control.send_document(secretary, secretary, "名册.csv", ROSTER_CSV.encode("gb18030"),
                                              mime_type="text/csv")
     await scene.replies(secretary, "[私聊 李明]", sent["message_id"])
-    scene.step("5. The secretary checks the roster")
+    scene.step(t._("5. The secretary checks the roster"))
     await scene.say(chat, here, secretary, "/roster")
-    scene.step("6. The admin sees every branch")
+    scene.step(t._("6. The admin sees every branch"))
     await scene.control.start(admin)
     await scene.replies(admin, "[私聊 管理员]", 0)
     await scene.say(admin, "[私聊 管理员]", admin, "/branches")
     return Branch(chat, ZONE, secretary, {"张伟": zhang, "王芳": wang, "陈静": chen})
 
 
-async def play(scene: Scene, admin: int, lessons_dir: Path, clock: Clock) -> None:
-    """The whole walk-through: onboarding, one lesson from /schedule to 补学, a meeting from /meeting to 请假."""
+async def play(scene: Scene, admin: int, lessons_dir: Path, clock: Clock) -> Branch:
+    """The whole walk-through: onboarding, one lesson from /schedule to 补学, a meeting from /meeting to 请假, and
+    签到 at a meeting about to start."""
     branch = await onboarding(scene, admin)
     await lesson_cycle(scene, branch, lessons_dir, clock)
-    await meeting(scene, branch)
+    await meeting(scene, branch, clock)
+    return branch
 
 
 def _content_dir() -> Path:
@@ -90,15 +99,57 @@ def _content_dir() -> Path:
     return here if (here / "lessons").is_dir() else Path(__file__).resolve().parents[2] / "content"
 
 
+class PortTaken(Exception):
+    """A port the demo needs is in use: `option` names the flag that chooses another."""
+
+    def __init__(self, option: str, port: int) -> None:
+        super().__init__(f"{option} {port}: address in use")
+        self.option = option
+        self.port = port
+
+
+def _taken(exc: OSError) -> bool:
+    return exc.errno == errno.EADDRINUSE
+
+
 async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | None,
-                   dashboard_port: int | None = None) -> None:
+                   dashboard_port: int | None = None, lang: str = "zh-Hans") -> bool:
     """Start the sandbox, the bot and the delivery engine, play the scene, then keep serving until interrupted
     (unless `once`). With `dashboard_port` (0: any free port) the web dashboard is served there too, and the scene
-    ends with the admin's sign-in link to it."""
+    ends with the admin's sign-in link to it. The narration speaks `lang`. False when Ctrl-C (or SIGTERM) ended it;
+    PortTaken when a port is in use."""
+    t = Translator(lang).lang(lang)
+
+    def stopping() -> None:
+        console.print(t._("Ctrl-C: stopping the demo…"), highlight=False, markup=False)
+        # The sandbox's answer to the wait the demo abandoned is cancelled as the process ends; uvicorn would print
+        # that expected cancellation as an error with a traceback.
+        logging.getLogger("uvicorn.error").setLevel(logging.CRITICAL)
+
+    stopped = not await until_interrupted(_demo(console, t, once=once, port=port, db_path=db_path,
+                                                dashboard_port=dashboard_port), stopping)
+    if stopped:
+        console.print(t._("The demo has stopped."), highlight=False, markup=False)
+    return not stopped
+
+
+async def _demo(console: Console, t: Lang, *, once: bool, port: int, db_path: Path | None,
+                dashboard_port: int | None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = db_path or Path(tmp) / "demo.db"
-        web = local_web(dashboard_port) if dashboard_port is not None else None
-        async with run_sandbox(port=port, flood=FloodConfig(enabled=True)) as sb:
+        try:
+            web = local_web(dashboard_port) if dashboard_port is not None else None
+        except OSError as exc:
+            if _taken(exc):
+                raise PortTaken("--dashboard-port", dashboard_port or 0) from None
+            raise
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                sb = await stack.enter_async_context(run_sandbox(port=port, flood=FloodConfig(enabled=True)))
+            except OSError as exc:
+                if _taken(exc):
+                    raise PortTaken("--port", port) from None
+                raise
             admin_user = await sb.control.create_user("管理员", username="admin", language_code="zh-hans")
             settings = load_settings(
                 database_url=f"sqlite+aiosqlite:///{path}",
@@ -117,20 +168,24 @@ async def run_demo(console: Console, *, once: bool, port: int, db_path: Path | N
                     server = app.web_server()
                     task = asyncio.create_task(server.serve(sockets=[web.socket]))
                     serving.push_async_callback(partial(_stop, server, task))
-                console.print(f"sandbox Bot API: {sb.base_url}   control API: {sb.control_url}   "
-                              f"database: {path}" + (f"   dashboard: {web.url}" if web else ""), highlight=False)
-                scene = Scene(sb.control, console, partial(_settle, sb.control, app.bot))
-                scene.names[int(admin_user["id"])] = "管理员"
-                await play(scene, int(admin_user["id"]), settings.lessons_dir, app.services.clock)
+                console.print(t._("sandbox Bot API: {base}   control API: {control}   database: {path}",
+                                  base=sb.base_url, control=sb.control_url, path=path)
+                              + (t._("   dashboard: {url}", url=web.url) if web else ""), highlight=False)
+                scene = Scene(sb.control, console, partial(_settle, sb.control, app.bot), t)
+                admin = int(admin_user["id"])
+                scene.names[admin] = "管理员"
+                branch = await play(scene, admin, settings.lessons_dir, app.services.clock)
                 if web is not None:
-                    link = await open_dashboard(scene, int(admin_user["id"]))
-                    console.print(f"Open the dashboard as the admin (the organization view of the branch above): "
-                                  f"{link}\nThe link works once, for 10 minutes; for a new one, send /dashboard as "
-                                  "管理员 through the control API.", highlight=False)
+                    link = await open_dashboard(scene, admin)
+                    console.print(t._("Open the dashboard as the admin (the organization view of the branch "
+                                      "above): {link}\nThe link works once, for 10 minutes; for a new one, send "
+                                      "/dashboard as 管理员 through the control API.", link=link), highlight=False)
+                afterwards(scene, branch, admin, sb.control_url)
                 if not once:
-                    console.rule("[bold]The bot, the engine and the sandbox keep running")
-                    console.print(f"Act as the people above through the control API at {sb.control_url} "
-                                  "(see docs/sandbox.md). Press Ctrl-C to stop.", highlight=False)
+                    console.rule(f"[bold]{escape(t._('The bot, the engine and the sandbox keep running'))}")
+                    console.print(t._("Act as the people above through the control API at {url} (see "
+                                      "docs/sandbox.md). Press Ctrl-C to stop.", url=sb.control_url),
+                                  highlight=False)
                     await asyncio.Event().wait()
 
 

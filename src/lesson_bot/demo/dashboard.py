@@ -32,7 +32,7 @@ def local_web(port: int) -> LocalWeb:
 
 async def open_dashboard(scene: Scene, admin: int) -> str | None:
     """The admin sends /dashboard in private; the link of the bot's answer (None if it sent none)."""
-    scene.step("13. The admin opens the web dashboard: /dashboard in private")
+    scene.step(scene.t._("14. The admin opens the web dashboard: /dashboard in private"))
     [answer] = await scene.say(admin, "[私聊 管理员]", admin, "/dashboard")
     links = [e.get("url") for e in answer.get("entities") or [] if e.get("type") == "text_link"]
     return next((str(link) for link in links if link), None)

@@ -47,13 +47,14 @@ def send_time(clock: Clock, zone: str) -> datetime:
 async def schedule(scene: Scene, branch: Branch, lesson: LessonDoc, clock: Clock) -> datetime:
     """7. The secretary taps through /schedule in the group and types a time; the moment it is due."""
     chat, here, sec = branch.chat, "[群]", branch.secretary
-    scene.step("7. /schedule in the group: the lesson by buttons, then a typed time")
+    scene.step(scene.t._("7. /schedule in the group: the lesson by buttons, then a typed time"))
     [wizard] = await scene.say(chat, here, sec, "/schedule")
     _, wizard, _ = await scene.tap(chat, here, sec, wizard, lesson.series)
     _, wizard, _ = await scene.tap(chat, here, sec, wizard, lesson.title.split("：")[0])
     due = send_time(clock, branch.zone)
     local_now = clock.now().astimezone(ZoneInfo(branch.zone))
-    scene.note(f"(It is {local_now:%H:%M:%S} in {branch.zone}; 李明 types a time a minute or two ahead.)")
+    scene.note(scene.t._("(It is {now} in {zone}; 李明 types a time a minute or two ahead.)",
+                          now=f"{local_now:%H:%M:%S}", zone=branch.zone))
     [preview] = await scene.say(chat, here, sec, f"{due:%Y-%m-%d %H:%M}")
     await scene.tap(chat, here, sec, preview, "确认")
     return due
@@ -63,8 +64,9 @@ async def delivered(scene: Scene, branch: Branch, lesson: LessonDoc, due: dateti
     """Wait (on the sandbox, no sleeping) until the engine has posted the lesson and all its quiz polls."""
     mark = await scene.last_id(branch.chat)
     wait_s = max(0.0, (due - clock.now()).total_seconds()) + DELIVERY_GRACE_S
-    scene.note(f"The delivery engine (planner every 5 s, then the rate-limited dispatcher) posts it at "
-               f"{due:%H:%M}. Waiting up to {wait_s:.0f} s for it to arrive…")
+    scene.note(scene.t._("The delivery engine (planner every 5 s, then the rate-limited dispatcher) posts it at "
+                         "{due}. Waiting up to {seconds} s for it to arrive (Ctrl-C stops the demo)…",
+                         due=f"{due:%H:%M}", seconds=f"{wait_s:.0f}"))
     count, timeout = 1, wait_s
     while True:
         ids = (await scene.control.wait_bot_messages(branch.chat, after=mark, count=count,
@@ -86,13 +88,15 @@ async def lesson_in_group(scene: Scene, branch: Branch, lesson: LessonDoc, due: 
     chat, here = branch.chat, "[群]"
     messages = await delivered(scene, branch, lesson, due, clock)
     arrived = clock.now().astimezone(ZoneInfo(branch.zone))
-    scene.step(f"8. The lesson arrives in the group ({arrived:%H:%M:%S}): text, ✅ button, quiz polls")
+    scene.step(scene.t._("8. The lesson arrives in the group ({time}): text, ✅ button, quiz polls",
+                          time=f"{arrived:%H:%M:%S}"))
     for message in messages:
-        scene.show(here, message, lines=None if "poll" in message else 6)
+        scene.show(here, message)
     [text] = [m for m in messages if m.get("buttons")]
     polls = [m for m in messages if "poll" in m]
     zhang, wang = branch.members["张伟"], branch.members["王芳"]
-    scene.note("张伟 and 王芳 read it, tap the button and answer the quiz (王芳 gets the first question wrong).")
+    scene.note(scene.t._("张伟 and 王芳 read it, tap the button and answer the quiz (王芳 gets the first question "
+                         "wrong)."))
     for member in (zhang, wang):
         await scene.tap(chat, here, member, text, "已学习")
     for number, poll in enumerate(polls):
@@ -105,7 +109,8 @@ async def lesson_in_group(scene: Scene, branch: Branch, lesson: LessonDoc, due: 
 
 async def live_count(scene: Scene, chat: int, text: Message, checked_in: int) -> None:
     """The engine edits the button to show the count (at most every 15 s per lesson): wait for that edit."""
-    scene.note("The engine's count job edits the button (at most one edit per 15 s, however many members tap)…")
+    scene.note(scene.t._("The engine's count job edits the button (at most one edit per 15 s, however many "
+                         "members tap)…"))
     edits = int((await scene.control.counters())["requests"].get("editMessageReplyMarkup", 0))
     while True:
         now = await scene.current(chat, text["message_id"])
@@ -115,16 +120,17 @@ async def live_count(scene: Scene, chat: int, text: Message, checked_in: int) ->
         edits += 1
         # The sandbox applies an edit in the same step as it counts the request, so the label is current now.
         await scene.control.wait_requests("editMessageReplyMarkup", count=edits, timeout=DELIVERY_GRACE_S)
-    scene.console.print(f"[dim]{escape('[群]')}[/dim] [bold]🤖 bot[/bold] edits the lesson's button: "
-                        f"[reverse] {escape(label)} [/reverse]", highlight=False)
+    scene.console.print(f"[dim]{escape('[群]')}[/dim] [bold]{escape(scene.t._('🤖 bot'))}[/bold] "
+                        f"{escape(scene.t._('edits the lesson button:'))} [reverse] {escape(label)} [/reverse]",
+                        highlight=False)
 
 
 async def progress_and_me(scene: Scene, branch: Branch) -> None:
     """9. /progress by the secretary in the group; a member's own record with /me in private."""
-    scene.step("9. The secretary's /progress in the group; 张伟's /me in private")
+    scene.step(scene.t._("9. The secretary's /progress in the group; 张伟's /me in private"))
     await scene.say(branch.chat, "[群]", branch.secretary, "/progress")
     zhang, where = branch.members["张伟"], "[私聊 张伟]"
-    scene.note("张伟 opens a private chat with the bot and asks for his own record.")
+    scene.note(scene.t._("张伟 opens a private chat with the bot and asks for his own record."))
     await scene.control.start(zhang)
     await scene.replies(zhang, where, 0)
     await scene.say(zhang, where, zhang, "/me")
@@ -133,9 +139,9 @@ async def progress_and_me(scene: Scene, branch: Branch) -> None:
 async def makeup(scene: Scene, branch: Branch) -> None:
     """10. A member who missed the lesson makes it up (补学) in private with /lessons."""
     chen, where = branch.members["陈静"], "[私聊 陈静]"
-    scene.step("10. 陈静 missed it: /lessons in private and 补学")
+    scene.step(scene.t._("10. 陈静 missed it: /lessons in private and 补学"))
     [listing] = await scene.say(chen, where, chen, "/lessons")
-    _, _, sent = await scene.tap(chen, where, chen, listing, "补学", lines=3)
+    _, _, sent = await scene.tap(chen, where, chen, listing, "补学")
     [text] = [m for m in sent if any("已学习" in b["text"] for row in m.get("buttons") or [] for b in row)]
     await scene.tap(chen, where, chen, text, "已学习")
     polls = [m for m in sent if "poll" in m]

@@ -6,7 +6,9 @@ Rules (the lead's where the issue is silent):
 - The window opens `sign_in_before` minutes before the start and closes `sign_in_after` minutes after it. A
   sign-in at or before the start is on time; after the start and until the window closes it is late; outside
   the window it is refused.
-- 请假 can be asked until `leave_closes` minutes before the start.
+- 请假 can be asked until `leave_closes` minutes before the start. The request counts from the tap: the reason,
+  asked in private, is taken for `REASON_GRACE` (30 minutes) after the tap, even past the leave deadline, but never
+  after the start (and always while the leave deadline has not passed). The prompt says until when.
 - A reminder `n` minutes before the start: a whole number of days is counted on the branch's wall clock (a
   meeting at 19:30 is reminded at 19:30 the day before, across a daylight-saving change too); anything else is
   exact minutes before the start instant.
@@ -29,6 +31,7 @@ from lesson_bot.domain.meeting_types import Expected
 from lesson_bot.domain.recurrence.clock import resolve_local
 
 DAY_MINUTES = 1440
+REASON_GRACE = timedelta(minutes=30)  # time to type a leave reason asked for, even right at the deadline
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,12 @@ def timing(at: datetime, starts_at: datetime, rules: MeetingRules) -> Timing:
 def leave_deadline(starts_at: datetime, rules: MeetingRules) -> datetime:
     """The last moment 请假 can be asked."""
     return starts_at - timedelta(minutes=rules.leave_closes)
+
+
+def reason_deadline(asked_at: datetime, starts_at: datetime, grace: timedelta = REASON_GRACE) -> datetime:
+    """Until when the reason for 请假 tapped (in time) at `asked_at` is taken: `grace` after the tap, never after the
+    start."""
+    return min(asked_at + grace, starts_at)
 
 
 def reminder_at(starts_at: datetime, minutes: int, zone: str) -> datetime:

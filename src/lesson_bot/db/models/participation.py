@@ -36,7 +36,10 @@ class LessonDelivery(Base):
     delivered_at: Mapped[datetime | None] = mapped_column(index=True)  # None while planned, not yet sent
     expected_count: Mapped[int | None]  # active roster members when delivered: the "/30" of the live count
     checkin_count: Mapped[int] = mapped_column(default=0, server_default="0")  # kept by the recorder
-    shown_count: Mapped[int] = mapped_column(default=0, server_default="0")  # what the button says (or will)
+    # a group delivery: 补学 check-ins of its lesson in its branch, kept by the recorder (they change the count)
+    makeup_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # checkin_count + makeup_count when the button was last relabelled: a difference means the label is due
+    shown_count: Mapped[int] = mapped_column(default=0, server_default="0")
     count_edited_at: Mapped[datetime | None]  # last live-count edit enqueued (rate bound per delivery)
 
 

@@ -187,17 +187,18 @@ class RsvpDecision(Callback):
     rsvp: int
 
 
-@kind("mt", "att", "px", "off")
+@kind("mt", "att", "px", "off", "rmd")
 @dataclass(frozen=True)
 class MeetingAttendance(Callback):
-    """/attendance: a meeting's attendance; a member signed in by proxy (代签) or as present offline."""
+    """/attendance: a meeting's attendance; a member signed in by proxy (代签) or as present offline; the members
+    not signed in reminded (rmd)."""
 
     verb: str
     meeting: int
     member: int | None = None
 
     def fits(self) -> bool:
-        return (self.member is None) == (self.verb == "att")
+        return (self.member is None) == (self.verb in ("att", "rmd"))
 
 
 @kind("mls", "br", "cx", "cxok", "rm", "rs")

@@ -1,7 +1,11 @@
-"""The live check-in count on a lesson's button ("✅ 已学习 12/30"), kept current by a periodic tick.
+"""The live count on a lesson's button ("✅ 已学习 12/30", with make-ups told apart: "✅ 已学习 14/30（补学 2）"), kept
+current by a periodic tick.
 
-The recorder only counts (lesson_deliveries.checkin_count); this tick turns a changed count into one outbox row of
-kind "count" (an editMessageReplyMarkup of the lesson message). Per delivery there is at most one such edit open
+The recorder only counts (lesson_deliveries.checkin_count, the delivery's check-ins, and makeup_count, the 补学
+check-ins of its lesson in the branch); this tick turns a changed count into one outbox row of kind "count" (an
+editMessageReplyMarkup of the lesson message). What the label says is services/lessons/audience.py's figures, the
+same as /progress's: who the lesson is for (the roster when it was delivered, plus whoever studied it anyway) and
+how many of them studied it, on time and as make-up. Per delivery there is at most one such edit open
 at a time and at most one every 15 seconds, so a busy group gets at most 4 edits a minute for its lesson, far
 under Telegram's 20 messages a minute per group, and a burst of taps costs one edit, not one per tap. The count
 being shown is stored with the enqueued edit (same transaction), so a restart or a second tick never edits twice
@@ -27,6 +31,7 @@ from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.lessons.audience import expected_members, study_count
 from lesson_bot.services.messages.lessons import checkin_edit, checkin_label
 
 KIND = "count"
@@ -70,7 +75,7 @@ class CountTicker:
                 select(LessonDelivery, Branch.locale).join(Branch, Branch.id == LessonDelivery.branch_id).where(
                     LessonDelivery.member_id.is_(None), LessonDelivery.message_id.is_not(None),
                     LessonDelivery.delivered_at >= now - self._window,
-                    LessonDelivery.checkin_count != LessonDelivery.shown_count,
+                    LessonDelivery.checkin_count + LessonDelivery.makeup_count != LessonDelivery.shown_count,
                     or_(LessonDelivery.count_edited_at.is_(None), LessonDelivery.count_edited_at <= now - self._every),
                     # not a button left behind in the group the branch was upgraded from
                     or_(Branch.migrated_from_chat_id.is_(None), LessonDelivery.chat_id != Branch.migrated_from_chat_id),
@@ -85,11 +90,9 @@ class CountTicker:
             for delivery, locale in rows:
                 if group_key(delivery.id) in open_groups or delivery.message_id is None:
                     continue  # the previous edit is still on its way; the next tick looks again
-                count = delivery.checkin_count
-                # The denominator is the active roster when the lesson was sent, plus people the taps added;
-                # max() keeps "31/30" from ever showing if someone joined by other means and checked in.
-                expected = max(delivery.expected_count or 0, count)
-                text = checkin_label(self._translator.lang(locale), count, expected)
+                count = delivery.checkin_count + delivery.makeup_count  # what changed; the label is /progress's
+                figures = study_count(await expected_members(s, delivery))
+                text = checkin_label(self._translator.lang(locale), figures.studied, figures.expected, figures.makeup)
                 edit = checkin_edit(text, delivery.id, delivery.message_id)
                 items.append(OutboxItem(f"count:{delivery.id}:{count}", delivery.chat_id, KIND, edit, now,
                                         group_key(delivery.id), count, branch_id=delivery.branch_id))

@@ -27,7 +27,7 @@ from lesson_bot.domain import nudge_rules
 from lesson_bot.domain.enums import BranchStatus, LeaveStatus, MembershipStatus, ParticipationMode, Role, RsvpAnswer
 from lesson_bot.domain.nudge_rules import Candidate, NudgeRules
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.lessons.progress import Expected, expected_members, is_reachable
+from lesson_bot.services.lessons.audience import Expected, expected_members, is_reachable
 
 KIND = "nudge"
 GROUP_PREFIX = "nudge:group:"

@@ -1,8 +1,7 @@
 """A member's own record (/me) and a lesson's progress for its secretaries (/progress), read from the events.
 
-Who is expected to study a group delivery: the branch's active members who were on the roster when it was
-delivered, plus any active member who checked in to it anyway (someone added on their tap). Tallies and points are
-the pure rules of domain/scoring.py over these facts.
+Who is expected to study a group delivery is services/lessons/audience.py's one definition (the group's live
+count uses it too). Tallies and points are the pure rules of domain/scoring.py over these facts.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, false, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import (
@@ -43,6 +42,7 @@ from lesson_bot.services.branches.membership import present_at
 from lesson_bot.services.branches.registration import branch_view
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import NotFound
+from lesson_bot.services.lessons.audience import expected_members, is_reachable, study_count
 from lesson_bot.services.meetings.facts import made_up_at
 from lesson_bot.services.views import BranchView
 
@@ -98,55 +98,6 @@ class LessonProgress:
     @property
     def studied(self) -> int:
         return self.on_time + self.makeup
-
-
-@dataclass(frozen=True)
-class Expected:
-    """A member expected to study a group delivery."""
-
-    member_id: int
-    name: str
-    telegram_user_id: int | None
-    username: str | None
-    locale: str | None
-    reachable: bool
-    mode: ParticipationMode | None  # how they studied it (on time beats make-up); None: not yet
-
-
-def display_name(membership: Membership, member: Member) -> str:
-    return membership.roster_name or member.full_name
-
-
-def is_reachable(member: Member) -> bool:
-    """The bot may message this member in private."""
-    return member.telegram_user_id is not None and member.started_bot_at is not None and member.blocked_bot_at is None
-
-
-async def expected_members(session: AsyncSession, delivery: LessonDelivery) -> list[Expected]:
-    """Who is expected to study a delivered group lesson, with how each studied it, in roster order."""
-    delivered_at = delivery.delivered_at
-    present = false() if delivered_at is None else present_at(delivered_at)
-    rows = (await session.execute(
-        select(Membership, Member, present).join(Member, Member.id == Membership.member_id)
-        .where(Membership.branch_id == delivery.branch_id, Membership.status == MembershipStatus.ACTIVE)
-        .order_by(Membership.id)
-    )).all()
-    checkins = (await session.execute(
-        select(ParticipationEvent.member_id, ParticipationEvent.mode)
-        .join(Membership, Membership.member_id == ParticipationEvent.member_id)
-        .where(Membership.branch_id == delivery.branch_id, ParticipationEvent.kind == ParticipationKind.LESSON_CHECKIN,
-               ParticipationEvent.lesson_version_id == delivery.lesson_version_id)
-    )).all()
-    modes: dict[int, ParticipationMode] = {}
-    for member_id, mode in checkins:
-        if mode in scoring.CREDITED and modes.get(member_id) is not ParticipationMode.ON_TIME:
-            modes[member_id] = mode
-    return [
-        Expected(member.id, display_name(membership, member), member.telegram_user_id, member.username, member.locale,
-                 is_reachable(member), modes.get(member.id))
-        for membership, member, was_there in rows
-        if was_there or modes.get(member.id) is not None
-    ]
 
 
 def _group_deliveries(branch_id: int) -> list[ColumnElement[bool]]:
@@ -258,10 +209,10 @@ class ProgressService:
             assert version is not None
             people = await expected_members(s, delivery)
             questions = await _questions(s, version, [p.member_id for p in people])
-            modes = [p.mode for p in people]
+            count = study_count(people)
             return LessonProgress(
-                view, DeliveryRef(delivery.id, version.title, delivery.delivered_at), len(people),
-                modes.count(ParticipationMode.ON_TIME), modes.count(ParticipationMode.MAKEUP), questions,
+                view, DeliveryRef(delivery.id, version.title, delivery.delivered_at), count.expected,
+                count.on_time, count.makeup, questions,
                 tuple(p.name for p in people if p.mode is None),
                 tuple(DeliveryRef(d.id, title, d.delivered_at) for d, title in recent
                       if d.id != delivery.id and d.delivered_at is not None)[:EARLIER],

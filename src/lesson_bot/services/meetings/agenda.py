@@ -19,7 +19,7 @@ from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.domain.enums import BranchStatus, LeaveStatus, OutboxStatus, RsvpAnswer
 from lesson_bot.domain.messages import Text
 from lesson_bot.i18n import Lang, Translator
-from lesson_bot.services.meetings.views import MeetingView
+from lesson_bot.services.meetings.views import MeetingView, presumed_attending
 from lesson_bot.services.messages import meetings as texts
 
 
@@ -28,7 +28,7 @@ class AgendaLine:
     """One upcoming meeting as /meetings lists it."""
 
     view: MeetingView
-    attending: int  # said 参加
+    attending: int  # said 参加, with the host and recorder who did not ask for leave
     on_leave: int  # asked 请假 (approved or pending)
     pending: int  # of which not decided yet
     recurring: bool  # called by a weekly or monthly schedule
@@ -65,12 +65,20 @@ async def agenda(s: AsyncSession, branch: Branch, meetings: Sequence[Meeting], v
             .where(Rsvp.meeting_id.in_([m.id for m in meetings]))
             .group_by(Rsvp.meeting_id, Rsvp.answer, Rsvp.leave_status))
         counts = {(meeting_id, answer, status): n for meeting_id, answer, status, n in rows.all()}
+        answered = {(meeting_id, member_id) for meeting_id, member_id in (await s.execute(
+            select(Rsvp.meeting_id, Rsvp.member_id).where(Rsvp.meeting_id.in_([m.id for m in meetings])))).all()}
+    else:
+        answered = set()
+
+    def named(meeting: Meeting) -> int:
+        """The host and recorder who gave no answer: taken as attending."""
+        return sum(1 for member in presumed_attending(meeting) if (meeting.id, member) not in answered)
 
     def count(meeting_id: int, answer: RsvpAnswer, *statuses: LeaveStatus | None) -> int:
         return sum(counts.get((meeting_id, answer, status), 0) for status in statuses)
 
     return Agenda(branch.id, branch.title, branch.timezone, tuple(
-        AgendaLine(view, count(m.id, RsvpAnswer.ATTEND, None),
+        AgendaLine(view, count(m.id, RsvpAnswer.ATTEND, None) + named(m),
                    count(m.id, RsvpAnswer.LEAVE, LeaveStatus.APPROVED, LeaveStatus.PENDING),
                    count(m.id, RsvpAnswer.LEAVE, LeaveStatus.PENDING), m.schedule_id is not None)
         for m, view in zip(meetings, views, strict=True)))

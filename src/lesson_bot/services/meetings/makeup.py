@@ -3,8 +3,10 @@
 The task (an outbox message, once per meeting and member: `mkmt:task:<meeting>:<chat>`) carries a 党课's lesson
 (through the lesson 补学 delivery of services/lessons/makeup.py) or, for any other meeting, its minutes; it is sent once
 the attendance is final (the sign-in window closed) and, for a meeting without a lesson, once the minutes are recorded
--- or when a secretary asks for it. "已学习" records a ParticipationEvent makeup_done (mode makeup, dedupe
-`mkmt:<meeting>:<member>`); the secretary sees who is still open.
+-- or when a secretary asks for it. The task tells approved leave ("您请假未参加…") from absence ("您未参加…").
+"已学习" records a ParticipationEvent makeup_done (mode makeup, dedupe `mkmt:<meeting>:<member>`); the secretary
+sees who still owes it once their task was sent, and for the others why it was not (waiting for the minutes, not
+reachable in private, about to be sent).
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db import outbox
-from lesson_bot.db.models import Branch, Lesson, LessonDelivery, LessonVersion, Meeting, Member, ParticipationEvent
+from lesson_bot.db.models import (
+    Branch,
+    Lesson,
+    LessonDelivery,
+    LessonVersion,
+    Meeting,
+    Member,
+    OutboxMessage,
+    ParticipationEvent,
+)
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
 from lesson_bot.domain.enums import MeetingStatus, ParticipationKind, ParticipationMode
@@ -60,8 +71,11 @@ class MeetingMakeups:
     topic: str
     starts_at: datetime
     timezone: str
-    open: tuple[Absentee, ...]
+    open: tuple[Absentee, ...]  # their task was sent and is not completed
     done: tuple[Absentee, ...]
+    # owed but no task sent, with why: "minutes" (a meeting without a lesson waits for its minutes), "unreachable"
+    # (they never started me in private, or blocked me), "queued" (the engine sends it shortly)
+    pending: tuple[tuple[Absentee, str], ...] = ()
 
 
 def _ready(meeting: Meeting) -> bool:
@@ -93,7 +107,8 @@ class MeetingMakeupService:
                 continue
             t = self._translator.lang(member.locale or view.locale)
             items += meeting_notices.makeup_task(t, self._types, view, member.telegram_user_id, now,
-                                                 lesson.title if lesson is not None else None)
+                                                 lesson.title if lesson is not None else None,
+                                                 excused=absentee.excused)
         return await outbox.enqueue(s, items)
 
     async def assign_due(self) -> int:
@@ -182,8 +197,34 @@ class MeetingMakeupService:
             for meeting in meetings:
                 view = await record_view(s, meeting)
                 if view.absentees:
+                    owed = [a for a in view.absentees if a.made_up is None]
+                    why = await _not_sent(s, meeting, owed)
                     result.append(MeetingMakeups(
                         meeting.id, view.type, meeting.topic, meeting.starts_at, branch.timezone,
-                        tuple(a for a in view.absentees if a.made_up is None),
-                        tuple(a for a in view.absentees if a.made_up is not None)))
+                        tuple(a for a in owed if a.person.member_id not in why),
+                        tuple(a for a in view.absentees if a.made_up is not None),
+                        tuple((a, why[a.person.member_id]) for a in owed if a.person.member_id in why)))
             return result
+
+
+async def _not_sent(s: AsyncSession, meeting: Meeting, owed: list[Absentee]) -> dict[int, str]:
+    """The owing members whose task was not sent, by member id, with why (see MeetingMakeups.pending)."""
+    if not owed:
+        return {}
+    sent = set((await s.execute(select(OutboxMessage.chat_id).where(
+        OutboxMessage.dedupe_key.like(f"mkmt:task:{meeting.id}:%")))).scalars().all())
+    members = {m.id: m for m in (await s.execute(select(Member).where(
+        Member.id.in_([a.person.member_id for a in owed])))).scalars().all()}
+    why = {}
+    for absentee in owed:
+        member = members.get(absentee.person.member_id)
+        if member is not None and member.telegram_user_id in sent:
+            continue
+        if not _ready(meeting):
+            why[absentee.person.member_id] = "minutes"
+        elif member is None or member.telegram_user_id is None or member.started_bot_at is None \
+                or member.blocked_bot_at is not None:
+            why[absentee.person.member_id] = "unreachable"
+        else:
+            why[absentee.person.member_id] = "queued"
+    return why

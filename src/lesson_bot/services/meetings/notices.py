@@ -83,6 +83,7 @@ def record_lines(t: Lang, types: MeetingTypes, view: RecordView) -> list[str]:
     head = t._("<b>Meeting record</b> · {type}", type=kind)
     if view.recorded_late and view.recorded_at is not None:
         head += " · " + t._("recorded late, {when}", when=local(view.recorded_at, zone))
+    head += " · " + t._("ID {id}", id=view.meeting_id)  # what `lesson-bot meetings record ID` takes
     lines = [head, t._("Branch: {title}", title=escape(view.branch_title)),
              t._("Topic: {topic}", topic=escape(view.topic)),
              t._("Time: {start} – {end} ({zone})", start=local(view.starts_at, zone),
@@ -164,12 +165,18 @@ def confirm_request(t: Lang, types: MeetingTypes, view: RecordView, chat_id: int
 
 
 def makeup_task(t: Lang, types: MeetingTypes, view: RecordView, chat_id: int, now: datetime,
-                lesson_title: str | None) -> list[OutboxItem]:
-    """A 补学 task for one absentee: the lesson of a 党课, otherwise the minutes, and a “studied” button."""
+                lesson_title: str | None, *, excused: bool = False) -> list[OutboxItem]:
+    """A 补学 task for one absentee (worded for approved leave or absence): the lesson of a 党课, otherwise the
+    minutes, and a “studied” button."""
     kind = escape(types.get(view.type).name(t.locale))
-    intro = t._("<b>Make-up</b>: you missed the {type} “{topic}” on {when}. Please study what it covered "
-                "and tap “Studied” when you are done.", type=kind, topic=escape(view.topic),
-                when=local(view.starts_at, view.timezone))
+    if excused:
+        intro = t._("<b>Make-up</b>: you were on approved leave from the {type} “{topic}” on {when}. Please study "
+                    "what it covered and tap “Studied” when you are done.", type=kind, topic=escape(view.topic),
+                    when=local(view.starts_at, view.timezone))
+    else:
+        intro = t._("<b>Make-up</b>: you missed the {type} “{topic}” on {when}. Please study what it covered "
+                    "and tap “Studied” when you are done.", type=kind, topic=escape(view.topic),
+                    when=local(view.starts_at, view.timezone))
     buttons = [(t._("Studied"), MeetingMakeupDone(view.meeting_id).encode())]
     if lesson_title is not None:
         texts = [intro + "\n\n" + t._("The lecture's lesson: “{title}”. Tap “Study the lesson” to receive it here.",

@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db import outbox
-from lesson_bot.db.models import Meeting, MeetingAttachment, Member
+from lesson_bot.db.models import Branch, Meeting, MeetingAttachment, Member
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action
@@ -27,6 +27,7 @@ from lesson_bot.services.errors import Conflict, InvalidInput, NotFound, Service
 from lesson_bot.services.meetings import notices as meeting_notices
 from lesson_bot.services.meetings import review_log
 from lesson_bot.services.meetings.facts import RecordView, record_view
+from lesson_bot.services.meetings.listing import ListedMeeting, branch_meetings
 
 DEFAULT_GRACE = timedelta(hours=24)
 RECENT = timedelta(days=60)
@@ -119,6 +120,18 @@ class MeetingRecordService:
                 lines.append(MeetingLine(meeting.id, view.branch_title, view.timezone, view.type, meeting.topic,
                                          meeting.starts_at, meeting.recorded_at is not None))
             return lines
+
+    async def listing(self, telegram_user_id: int, branch_id: int, *, past: bool,
+                      limit: int = 20) -> tuple[str, str, list[ListedMeeting]]:
+        """A branch's upcoming (or past) meetings with their ids and record state, for its secretaries and admins:
+        (branch title, its timezone, the meetings)."""
+        async with self._db.transaction() as s:
+            await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
+            branch = await s.get(Branch, branch_id)
+            if branch is None:
+                raise NotFound("branch", branch_id)
+            return branch.title, branch.timezone, await branch_meetings(s, branch_id, self._clock.now(), past=past,
+                                                                        limit=limit)
 
     async def view(self, telegram_user_id: int, meeting_id: int) -> RecordView:
         """The record as it stands: for the branch's secretaries and admins, and the meeting's host and recorder."""

@@ -3,10 +3,12 @@
     rsvp = RsvpService(db, clock, access, translator, types)
     outcome = await rsvp.attend(person, meeting_id, chat_id)         # 参加 in the group (or a private reminder)
     ask = await rsvp.ask_leave(person, meeting_id, chat_id)          # 请假 tapped: may they, can I ask in private?
-    req = await rsvp.request_leave(person, meeting_id, reason)       # the reason typed in private -> secretaries
+    req = await rsvp.request_leave(person, meeting_id, reason, ask.asked_at)  # the reason typed -> secretaries
     decision = await rsvp.decide(user_id, rsvp_id, approve=True)     # 批准 / 驳回 (secretary) -> the member is told
 
-Rules: 请假 closes `leave_closes` minutes before the start; only expected members may ask; a decided request is
+Rules: 请假 closes `leave_closes` minutes before the start, and counts from the tap: the reason asked after a tap
+in time is taken until `domain.attendance.reason_deadline` (30 minutes after the tap, never after the start) even
+past the deadline; only expected members may ask; a decided request is
 final (a new one cannot replace it); an approved request excuses the member and cancels their pending private
 reminders. 参加 is accepted until the start and replaces a pending or rejected request.
 """
@@ -14,6 +16,7 @@ reminders. 参加 is accepted until the start and replaces a pending or rejected
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lesson_bot.db import outbox
 from lesson_bot.db.models import Meeting, Member, OutboxMessage, Rsvp
 from lesson_bot.db.uow import Database
-from lesson_bot.domain.attendance import MeetingRules, leave_deadline
+from lesson_bot.domain.attendance import MeetingRules, leave_deadline, reason_deadline
 from lesson_bot.domain.enums import LeaveStatus, MeetingStatus, OutboxStatus, RsvpAnswer
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action
@@ -63,6 +66,8 @@ class LeaveAsk:
     meeting: MeetingView
     reachable: bool
     leave_status: LeaveStatus | None = None
+    asked_at: datetime | None = None  # the tap: the request counts from it
+    reason_by: datetime | None = None  # the reason is taken until then (UTC)
 
 
 @dataclass(frozen=True)
@@ -120,16 +125,20 @@ class RsvpService:
             reachable = member.started_bot_at is not None and member.blocked_bot_at is None
             status = await self._leave_state(s, meeting, member.id)
             rsvp = await _rsvp(s, meeting.id, member.id)
-            return LeaveAsk(status, view, reachable, None if rsvp is None else rsvp.leave_status)
+            now = self._clock.now()
+            by = reason_deadline(now, meeting.starts_at)
+            return LeaveAsk(status, view, reachable, None if rsvp is None else rsvp.leave_status, now, by)
 
-    async def request_leave(self, person: Person, meeting_id: int, reason: str) -> LeaveRequested:
-        """The reason arrived: the request is recorded (pending) and goes to the branch's secretaries."""
+    async def request_leave(self, person: Person, meeting_id: int, reason: str,
+                            asked_at: datetime | None = None) -> LeaveRequested:
+        """The reason arrived: the request is recorded (pending) and goes to the branch's secretaries. With
+        `asked_at` (when 请假 was tapped) it counts from the tap, within the reason's grace."""
         reason = " ".join(reason.split())[:REASON_MAX]
         async with self._db.transaction() as s:
             meeting, branch = await load_meeting(s, meeting_id)
             member = await lookup.upsert_person(s, person)
             await s.flush()
-            status = await self._leave_state(s, meeting, member.id)
+            status = await self._leave_state(s, meeting, member.id, asked_at)
             if status != "ask" and status != "pending":
                 raise Conflict(f"leave_{status}")
             rsvp = await _rsvp(s, meeting.id, member.id)
@@ -184,10 +193,14 @@ class RsvpService:
                                 {"rsvp_id": rsvp.id, "member_id": member.id, "approved": approve})
             return LeaveDecision(view, name, approve)
 
-    async def _leave_state(self, s: AsyncSession, meeting: Meeting, member_id: int) -> str:
+    async def _leave_state(self, s: AsyncSession, meeting: Meeting, member_id: int,
+                           asked_at: datetime | None = None) -> str:
         now = self._clock.now()
-        if meeting.status is not MeetingStatus.SCHEDULED or now > leave_deadline(
-                meeting.starts_at, MeetingRules.from_settings(meeting.settings)):
+        rules = MeetingRules.from_settings(meeting.settings)
+        deadline = leave_deadline(meeting.starts_at, rules)
+        if asked_at is not None and asked_at <= deadline and now <= reason_deadline(asked_at, meeting.starts_at):
+            now = asked_at  # asked in time: the reason is late only past its grace
+        if meeting.status is not MeetingStatus.SCHEDULED or now > deadline:
             return "closed"
         if member_id not in {a.member_id for a in await expected_attendees(s, meeting)}:
             return "not_expected"

@@ -1,11 +1,12 @@
 """签到: the group button, the code typed in private, offline attendance and 代签 by a secretary, and the
 attendance a secretary reads.
 
-    signin = SignInService(db, clock, access, types)
+    signin = SignInService(db, clock, access, types, translator)
     outcome = await signin.tap(person, meeting_id, chat_id)          # the 签到 button
     outcome = await signin.with_code(person, "123456")               # /signin 123456 or the code as a message
     result = await signin.record(user_id, meeting_id, [member_id], SignInMethod.PROXY)   # secretary
     view = await signin.attendance(user_id, meeting_id)              # 应到/实到/请假/缺席 so far (secretary)
+    sent = await signin.remind_missing(user_id, meeting_id)          # a nudge to those not signed in (secretary)
 
 Every sign-in is a SignIn row (once per member: a replay changes nothing) and a meeting_signin participation event
 (dedupe `mt:in:<meeting>:<member>`, mode on_time, detail late/method). Taps and codes count only inside the
@@ -22,18 +23,23 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.db import outbox
 from lesson_bot.db.models import Branch, Meeting, Member, Membership, ParticipationEvent, SignIn
+from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.db.upsert import insert_new
-from lesson_bot.domain.attendance import MeetingRules, Tally, Timing, timing
+from lesson_bot.domain.attendance import MeetingRules, Status, Tally, Timing, timing, window
 from lesson_bot.domain.enums import MeetingStatus, MembershipStatus, ParticipationKind, ParticipationMode, SignInMethod
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.permissions import Action
+from lesson_bot.i18n import Translator
 from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
+from lesson_bot.services.meetings.calls import outbox_prefix
 from lesson_bot.services.meetings.views import MeetingView, load_meeting, meeting_tally, meeting_view, tapper
+from lesson_bot.services.messages import meetings as texts
 from lesson_bot.services.views import Person
 
 
@@ -52,6 +58,16 @@ class Recorded:
     meeting: MeetingView
     recorded: tuple[str, ...]
     already: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """A secretary's reminder to the members not signed in: "sent", or why not ("early", "closed", "none": nobody
+    is missing); who was reminded in private and who was mentioned in the group (they never started me)."""
+
+    status: str
+    private: tuple[str, ...] = ()
+    group: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,8 +98,10 @@ async def sign_in(s: AsyncSession, meeting: Meeting, member_id: int, at: datetim
 class SignInService:
     """签到 and the attendance record of a meeting."""
 
-    def __init__(self, db: Database, clock: Clock, access: AccessControl, types: MeetingTypes) -> None:
+    def __init__(self, db: Database, clock: Clock, access: AccessControl, types: MeetingTypes,
+                 translator: Translator | None = None) -> None:
         self._db = db
+        self._translator = translator or Translator()
         self._clock = clock
         self._access = access
         self._types = types
@@ -163,6 +181,44 @@ class SignInService:
             await self._access.require(s, telegram_user_id, Action.RECORD_ATTENDANCE, meeting.branch_id)
             return AttendanceView(await meeting_view(s, meeting, branch, self._types), await meeting_tally(s, meeting),
                                   meeting.attendance_closed_at is not None)
+
+    async def remind_missing(self, telegram_user_id: int, meeting_id: int) -> Reminded:
+        """While the window is open, remind everyone expected who has neither signed in nor approved leave: in
+        private (with the 签到 button) those I can reach, the others mentioned in one group message. Audited."""
+        async with self._db.transaction() as s:
+            meeting, branch = await load_meeting(s, meeting_id)
+            actor = await self._access.require(s, telegram_user_id, Action.RECORD_ATTENDANCE, meeting.branch_id)
+            refused = self._when(meeting)
+            if refused is not None:
+                return Reminded(refused)
+            missing = [line.attendee for line in (await meeting_tally(s, meeting)).of(Status.ABSENT)]
+            if not missing:
+                return Reminded("none")
+            now = self._clock.now()
+            view = await meeting_view(s, meeting, branch, self._types)
+            closes = view.local_start + (window(meeting.starts_at, view.rules)[1] - meeting.starts_at)
+            stamp = f"{outbox_prefix(meeting.id)}nudge:{int(now.timestamp()) // 60}:"  # a double tap adds nothing
+            items, private, group = [], [], []
+            for person in missing:
+                member = await s.get(Member, person.member_id)
+                if member is not None and member.telegram_user_id is not None and member.started_bot_at is not None \
+                        and member.blocked_bot_at is None:
+                    t = self._translator.lang(member.locale or branch.locale)
+                    items.append(OutboxItem(stamp + str(member.id), member.telegram_user_id, "meeting",
+                                            texts.sign_in_nudge(t, view, closes), now, stamp + str(member.id),
+                                            not_after=window(meeting.starts_at, view.rules)[1], branch_id=branch.id))
+                    private.append(person.name)
+                else:
+                    group.append((person.name, None if member is None else member.telegram_user_id))
+            if group:
+                t = self._translator.lang(branch.locale)
+                items.append(OutboxItem(stamp + "group", branch.chat_id, "meeting",
+                                        texts.sign_in_mentions(t, view, closes, group), now, stamp + "group",
+                                        not_after=window(meeting.starts_at, view.rules)[1], branch_id=branch.id))
+            await outbox.enqueue(s, items)
+            self._access.record(s, actor, Action.RECORD_ATTENDANCE, branch.id, {
+                "meeting_id": meeting.id, "method": "remind", "members": [p.member_id for p in missing]})
+            return Reminded("sent", tuple(private), tuple(name for name, _uid in group))
 
     def _when(self, meeting: Meeting) -> str | None:
         """None while the window is open; otherwise why not ("early", "closed")."""

@@ -5,7 +5,8 @@ summary sent). Runs on the leader with the planner.
 Each step is recorded in the meeting's settings ("done": ["rem:1440", "open"]) so a tick does not redo it, and
 every outbox row has a dedupe key `mt:<meeting>:...`, so a second tick or a second replica adds nothing.
 Reminders go to the group and, in private, to expected members I can reach who have neither said 参加 nor had
-leave approved or asked (a rejected request is reminded); they are never sent after the start (not_after).
+leave approved or asked (a rejected request is reminded), never to the meeting's host or recorder (taken as
+attending unless they ask for leave); they are never sent after the start (not_after).
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.meetings import repeat as meetings_repeat
 from lesson_bot.services.meetings.calls import outbox_prefix
-from lesson_bot.services.meetings.views import MeetingView, expected_attendees, meeting_tally, meeting_view, secretaries
+from lesson_bot.services.meetings.views import (
+    MeetingView,
+    expected_attendees,
+    meeting_tally,
+    meeting_view,
+    presumed_attending,
+    secretaries,
+)
 from lesson_bot.services.messages import meetings as texts
 from lesson_bot.services.schedules import broken
 
@@ -143,7 +151,10 @@ class MeetingTicker:
         answered = dict((await s.execute(
             select(Rsvp.member_id, Rsvp.leave_status).where(Rsvp.meeting_id == meeting.id)
         )).all())
+        named = presumed_attending(meeting)
         for person in await expected_attendees(s, meeting):
+            if person.member_id in named:
+                continue
             if person.member_id in answered and answered[person.member_id] is not LeaveStatus.REJECTED:
                 continue
             member = await s.get(Member, person.member_id)

@@ -167,6 +167,12 @@ async def meeting_tally(session: AsyncSession, meeting: Meeting) -> Tally:
     return tally(expected(roster, rules.expected, meeting.party_group), signed, excused, reasons, roster)
 
 
+def presumed_attending(meeting: Meeting) -> set[int]:
+    """The members a meeting names as host or recorder: taken as attending unless they ask for leave, so they are
+    neither reminded to answer nor counted as not having answered."""
+    return {m for m in (meeting.host_member_id, meeting.recorder_member_id) if m is not None}
+
+
 async def party_groups(session: AsyncSession, branch_id: int) -> list[str]:
     """The 党小组 names on the branch's roster."""
     rows = await session.execute(

@@ -30,10 +30,13 @@ async def lesson_for(session: AsyncSession, schedule: Schedule, seq: int) -> Les
     return await session.get(LessonVersion, lesson.current_version_id)
 
 
-def checkin_label(t: Lang, count: int | None = None, expected: int | None = None) -> str:
-    """The check-in button's label: plain before the first check-in, then with the count."""
+def checkin_label(t: Lang, count: int | None = None, expected: int | None = None, makeup: int = 0) -> str:
+    """The check-in button's label: plain before the first check-in, then with the count (everyone who studied
+    it) and, once any, how many of them as make-up (补学)."""
     if count is None:
         return t._("✅ Studied")
+    if makeup:
+        return t._("✅ Studied {count}/{expected} (make-up {makeup})", count=count, expected=expected, makeup=makeup)
     return t._("✅ Studied {count}/{expected}", count=count, expected=expected)
 
 

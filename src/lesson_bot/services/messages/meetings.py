@@ -5,7 +5,7 @@ Messages are the typed values of domain/messages.py; callback data follows `mt:<
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from html import escape
 from zoneinfo import ZoneInfo
@@ -114,6 +114,23 @@ def sign_in_open(t: Lang, view: MeetingView, closes: datetime) -> Text:
     if view.sign_in_code:
         lines.append(t._("This meeting uses a code: tap “Sign in”, then send me the code shown at the meeting."))
     return message("\n".join(lines), buttons([(t._("Sign in"), SignIn(view.id).encode())]))
+
+
+def sign_in_nudge(t: Lang, view: MeetingView, closes: datetime) -> Text:
+    """A secretary's reminder, in private, to a member not signed in while the window is open."""
+    lines = [t._("⏰ Sign-in is open and you have not signed in yet. It closes at {closes}.",
+                 closes=closes.strftime("%H:%M")), card(t, view)]
+    if view.sign_in_code:
+        lines.append(t._("This meeting uses a code: tap “Sign in”, then send me the code shown at the meeting."))
+    return message("\n".join(lines), buttons([(t._("Sign in"), SignIn(view.id).encode())]))
+
+
+def sign_in_mentions(t: Lang, view: MeetingView, closes: datetime, people: Sequence[tuple[str, int | None]]) -> Text:
+    """The same reminder in the group, naming the members I cannot write to (name, Telegram id when known)."""
+    names = listing(t, (f'<a href="tg://user?id={uid}">{escape(name)}</a>' if uid is not None else escape(name)
+                        for name, uid in people))
+    return message(t._("⏰ Not signed in yet: {names}. Please tap “Sign in” above before {closes}.", names=names,
+                       closes=closes.strftime("%H:%M")))
 
 
 def leave_request(t: Lang, view: MeetingView, rsvp_id: int, name: str, reason: str) -> Text:

@@ -150,6 +150,11 @@ async def write_batch(s: AsyncSession, caches: Caches, requests: Sequence[Reques
                               joined=came)
     added = Counter(delivery_id for delivery_id, _member in newcomers)
     counts = await _bump_counts(s, new_checkins, added, {d.id for _i, d, p in accepted if p is None})
+    makeups: Counter[tuple[int, int]] = Counter()
+    for d in deliveries.values():
+        if d.member_id is not None and new_checkins[d.id]:
+            makeups[(d.branch_id, d.lesson_version_id)] += new_checkins[d.id]
+    await _bump_groups(s, makeups)
     done: list[Outcome] = []
     for outcome in outcomes:
         assert outcome is not None
@@ -276,6 +281,19 @@ async def _ensure_memberships(s: AsyncSession, pairs: set[tuple[int, int]], now:
     back = {(b, m): i for b, m, status, i in rows if status is MembershipStatus.LEFT}
     await come_back(s, back.values(), now)
     return added | back.keys()
+
+
+async def _bump_groups(s: AsyncSession, makeups: Counter[tuple[int, int]]) -> None:
+    """A 补学 check-in changes the group's count of that lesson (everyone who studied it, make-ups told apart):
+    bump its group deliveries' make-up counts, so the count tick relabels their buttons."""
+    if not makeups:
+        return
+    table = cast(Table, LessonDelivery.__table__)
+    await s.execute(
+        update(table).where(table.c.branch_id == bindparam("b_branch"),
+                            table.c.lesson_version_id == bindparam("b_version"), table.c.member_id.is_(None))
+        .values(makeup_count=table.c.makeup_count + bindparam("b_new")),
+        [{"b_branch": b, "b_version": v, "b_new": n} for (b, v), n in sorted(makeups.items())])
 
 
 async def _bump_counts(s: AsyncSession, new: Counter[int], added: Counter[int],

@@ -41,6 +41,7 @@ from lesson_bot.services.schedules.views import (
     ScheduleView,
     SeriesChoice,
     SeriesStopped,
+    SkippedDay,
     TimePreset,
     Upcoming,
     time_presets,
@@ -279,15 +280,22 @@ class ScheduleService:
                             {"cancelled_schedule": schedule.id, "rows": cancelled})
         return cancelled
 
-    async def skip_date(self, telegram_user_id: int, branch_id: int, day: date, reason: str | None = None) -> None:
-        """A holiday: the branch's recurring schedules do not fire on this local date."""
+    async def skip_date(self, telegram_user_id: int, branch_id: int, day: date,
+                        reason: str | None = None) -> SkippedDay:
+        """A holiday: the branch's recurring schedules do not fire on this local date. Says whether the day was
+        set already and what it holds back."""
         async with self._db.transaction() as s:
             actor = await self._access.require(s, telegram_user_id, Action.MANAGE_SCHEDULES, branch_id)
-            exists = (await s.execute(select(SkipDate.id).where(SkipDate.branch_id == branch_id,
-                                                                 SkipDate.day == day))).scalar_one_or_none()
-            if exists is None:
+            branch = await s.get(Branch, branch_id)
+            if branch is None:
+                raise NotFound("branch", branch_id)
+            skips = frozenset((await s.execute(select(SkipDate.day).where(SkipDate.branch_id == branch_id)))
+                              .scalars().all())
+            blocked = await reads.fired_on(s, branch_id, skips, day, branch.timezone)
+            if day not in skips:
                 s.add(SkipDate(branch_id=branch_id, day=day, reason=reason))
                 self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id, {"skip_date": day.isoformat()})
+            return SkippedDay(day, day in skips, tuple(blocked))
 
 
 async def _resolve_plan(s: AsyncSession, plan: LessonPlan) -> tuple[int | None, str]:

@@ -4,7 +4,7 @@ schedules and series that cannot be computed, shown as broken with the reason (s
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,11 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from lesson_bot.db.models import Lesson, Meeting, Schedule
 from lesson_bot.domain.enums import MeetingStatus, RecurrenceType, ScheduleKind, ScheduleStatus
 from lesson_bot.domain.meeting_types import MeetingTypes
-from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, describe, preview
+from lesson_bot.domain.recurrence import Recurrence, RecurrenceError, describe, occurrences, preview
+from lesson_bot.domain.recurrence.clock import resolve_local
 from lesson_bot.domain.translation import Translation
 from lesson_bot.services import lookup
 from lesson_bot.services.schedules.broken import reason_of, reason_text
 from lesson_bot.services.schedules.views import (
+    Blocked,
     BrokenSchedule,
     CalledMeeting,
     MeetingSeries,
@@ -154,3 +156,26 @@ async def _titles(s: AsyncSession, schedule: Schedule) -> tuple[list[str], str]:
         title = lesson.title if lesson is not None else "?"
         return [title], title
     return [lesson.title for lesson in await lookup.series_lessons(s, schedule.series or "")], schedule.series or ""
+
+
+async def fired_on(s: AsyncSession, branch_id: int, skip: frozenset[date], day: date,
+                   timezone: str) -> list[Blocked]:
+    """What the branch's active recurring lesson schedules and meeting series would send on the local `day`
+    (a skipped day stops them), in order of time."""
+    first = resolve_local(datetime.combine(day, time()), timezone)
+    last = resolve_local(datetime.combine(day + timedelta(days=1), time()), timezone)
+    found: list[Blocked] = []
+    for schedule in await _active(s, branch_id, ScheduleKind.LESSON) + await _active(s, branch_id,
+                                                                                      ScheduleKind.MEETING):
+        rec = recurrence(schedule, skip - {day})
+        if rec is None or rec.kind is RecurrenceType.ONCE:
+            continue
+        for firing in occurrences(rec, after=first - timedelta(microseconds=1), until=last - timedelta(microseconds=1)):
+            if schedule.kind is ScheduleKind.MEETING:
+                what = str(dict(schedule.meeting_template or {}).get("topic", ""))
+            else:
+                titles, name = await _titles(s, schedule)
+                what = titles[0] if schedule.lesson_id is not None else (
+                    titles[firing.seq - 1] if firing.seq <= len(titles) else name)
+            found.append(Blocked(schedule.id, firing.local, what, schedule.kind is ScheduleKind.MEETING))
+    return sorted(found, key=lambda b: (b.local, b.schedule_id))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from lesson_bot.domain.enums import ScheduleStatus
 from lesson_bot.domain.meeting_types import MeetingTypeDef
@@ -101,6 +101,25 @@ class UpcomingLesson:
     schedule_id: int
     local: datetime
     title: str
+
+
+@dataclass(frozen=True)
+class Blocked:
+    """What a skipped day holds back: one firing of a recurring schedule or meeting series."""
+
+    schedule_id: int
+    local: datetime
+    what: str  # the lesson's title, or the meeting's topic
+    meeting: bool
+
+
+@dataclass(frozen=True)
+class SkippedDay:
+    """A holiday set: whether it was set already, and what it holds back that day."""
+
+    day: date
+    already: bool
+    blocked: tuple[Blocked, ...]
 
 
 @dataclass(frozen=True)

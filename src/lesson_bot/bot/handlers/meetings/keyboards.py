@@ -106,4 +106,8 @@ def attendance(t: Lang, meeting_id: int, result: Tally) -> InlineKeyboardMarkup 
              _b(t._("Offline: {name}", name=line.attendee.name),
                 MeetingAttendance("off", meeting_id, line.attendee.member_id))]
             for line in result.of(Status.ABSENT)[:MAX_PEOPLE]]
+    if rows:
+        rows.append([_b(t.ngettext("🔔 Remind the {n} not signed in", "🔔 Remind the {n} not signed in",
+                                   len(result.of(Status.ABSENT))),
+                        MeetingAttendance("rmd", meeting_id))])
     return InlineKeyboardMarkup(rows) if rows else None

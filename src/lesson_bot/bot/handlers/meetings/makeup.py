@@ -79,7 +79,7 @@ async def _show(message: Message, context: Context, t: Lang, user_id: int, branc
     parts = texts.makeups(t, types, branch.title, items)
     buttons = [[InlineKeyboardButton(
         texts.send_tasks_button(t, f"{local(i.starts_at, i.timezone, '%m-%d')} {texts.type_name(t, types, i.type)}"),
-        callback_data=MakeupTasksSend(i.meeting_id).encode())] for i in items if i.open]
+        callback_data=MakeupTasksSend(i.meeting_id).encode())] for i in items if i.open or i.pending]
     for part in parts[:-1]:
         await message.reply_text(part)
     await message.reply_text(parts[-1], reply_markup=InlineKeyboardMarkup(buttons) if buttons else None)

@@ -75,7 +75,7 @@ async def cmd_record(update: Update, context: Context) -> None:
     types = context.services.meetings.types
     rows = [[_button(texts.meeting_button(t, types, line)[:60], RecordPick(line.meeting_id)),
              *([_button(t._("View"), RecordShow(line.meeting_id))] if line.recorded else [])] for line in lines]
-    await message.reply_text(texts.choose_meeting(t), reply_markup=InlineKeyboardMarkup(rows))
+    await message.reply_text(texts.record_menu(t), reply_markup=InlineKeyboardMarkup(rows))
 
 
 async def on_pick(update: Update, context: Context) -> None:

@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
@@ -11,11 +14,13 @@ from telegram.helpers import create_deep_linked_url
 
 from lesson_bot.bot.context import Context, person
 from lesson_bot.bot.texts.meetings import calls as texts
+from lesson_bot.domain.attendance import REASON_GRACE
 from lesson_bot.domain.callbacks import Rsvp, RsvpDecision, RsvpLeave
 from lesson_bot.domain.ids import parse_prefixed_id
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import Conflict, NotFound
+from lesson_bot.services.meetings.rsvp import LeaveAsk
 from lesson_bot.services.meetings.views import MeetingView
 
 KIND = "mt_leave"
@@ -58,27 +63,38 @@ async def on_leave(update: Update, context: Context) -> None:
         link = create_deep_linked_url(context.bot.username, f"{START_PREFIX}{meeting_id}")
         await query.answer(texts.leave_start_first(t), show_alert=True, url=link)
     else:
-        await _ask_reason(update, context, meeting_id, None)
+        await _ask_reason(update, context, ask, None)
         await query.answer(texts.leave_answer(t, ask.status, ask.meeting), show_alert=True)
 
 
 async def ask_in_private(update: Update, context: Context, meeting_id: int, kind: str, step: str,
-                         question: Callable[[Lang, MeetingView], str], reply_to: Message | None) -> None:
+                         question: Callable[[Lang, MeetingView], str], reply_to: Message | None,
+                         data: dict[str, Any] | None = None, ttl: timedelta | None = None) -> None:
     """Open a private dialog step about a meeting (the leave reason, a sign-in code) and ask its question: as a
     reply to the member's /start, or as a new private message after a tap in the group."""
     user = update.effective_user
     assert user is not None
     t = await private_lang(update, context)
     view = await context.services.meetings.get(meeting_id)
-    await context.services.dialogs.begin(user.id, user.id, kind, step, {"meeting_id": meeting_id})
+    await context.services.dialogs.begin(user.id, user.id, kind, step, {"meeting_id": meeting_id, **(data or {})},
+                                         **({} if ttl is None else {"ttl": ttl}))
     if reply_to is not None:
         await reply_to.reply_text(question(t, view))
     else:
         await context.bot.send_message(user.id, question(t, view))
 
 
-async def _ask_reason(update: Update, context: Context, meeting_id: int, reply_to: Message | None) -> None:
-    await ask_in_private(update, context, meeting_id, KIND, "reason", texts.leave_ask_reason, reply_to)
+async def _ask_reason(update: Update, context: Context, ask: LeaveAsk, reply_to: Message | None) -> None:
+    """Ask the reason, saying until when it is taken; the request counts from `ask.asked_at` (the tap)."""
+    by = ask.reason_by
+
+    def question(t: Lang, view: MeetingView) -> str:
+        return texts.leave_ask_reason(t, view, None if by is None else by.astimezone(ZoneInfo(view.timezone)))
+
+    data = {} if ask.asked_at is None else {"asked_at": ask.asked_at.isoformat()}
+    # The dialog outlives the reason's time a little, so that a reason sent too late is told so, not ignored.
+    await ask_in_private(update, context, ask.meeting.id, KIND, "reason", question, reply_to, data,
+                         REASON_GRACE + timedelta(minutes=10))
 
 
 async def cmd_start_leave(update: Update, context: Context) -> None:
@@ -91,7 +107,7 @@ async def cmd_start_leave(update: Update, context: Context) -> None:
         raise NotFound("meeting", context.args[0])
     ask = await context.services.rsvp.ask_leave(person(update), meeting_id)
     if ask.status in ("ask", "pending"):
-        await _ask_reason(update, context, meeting_id, message)
+        await _ask_reason(update, context, ask, message)
     else:
         await message.reply_text(texts.leave_answer(await private_lang(update, context), ask.status, ask.meeting))
 
@@ -102,8 +118,10 @@ async def on_reason(update: Update, context: Context, dialog: DialogState) -> No
     assert message is not None and message.text is not None
     t = await private_lang(update, context)
     meeting_id = int(dialog.data["meeting_id"])
+    asked = dialog.data.get("asked_at")
     try:
-        request = await context.services.rsvp.request_leave(person(update), meeting_id, message.text)
+        request = await context.services.rsvp.request_leave(person(update), meeting_id, message.text,
+                                                            None if asked is None else datetime.fromisoformat(asked))
     except Conflict:
         await context.services.dialogs.end(dialog.id)
         view = await context.services.meetings.get(meeting_id)

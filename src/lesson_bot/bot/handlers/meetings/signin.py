@@ -110,7 +110,8 @@ async def _show(message: Message, context: Context, t: Lang, user_id: int, meeti
 
 
 async def on_attendance_button(update: Update, context: Context) -> None:
-    """mt:att:<meeting> (show) and mt:px|off:<meeting>:<member> (代签 / offline)."""
+    """mt:att:<meeting> (show), mt:rmd:<meeting> (remind those not signed in) and mt:px|off:<meeting>:<member>
+    (代签 / offline)."""
     query = update.callback_query
     assert query is not None and query.data is not None and isinstance(query.message, Message)
     tap = MeetingAttendance.parse(query.data)
@@ -119,6 +120,10 @@ async def on_attendance_button(update: Update, context: Context) -> None:
     if verb == "att":
         await query.answer()
         await _show(query.message, context, t, query.from_user.id, int(meeting_id), edit=True)
+        return
+    if verb == "rmd":
+        sent = await context.services.signin.remind_missing(query.from_user.id, int(meeting_id))
+        await query.answer(texts.reminded(t, sent.status, sent.private, sent.group), show_alert=True)
         return
     method = SignInMethod.PROXY if verb == "px" else SignInMethod.OFFLINE
     result = await context.services.signin.record(query.from_user.id, int(meeting_id), member, method)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from lesson_bot.bot.texts import common
@@ -11,7 +12,14 @@ from lesson_bot.domain.attendance import Status, Tally
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import InvalidInput, NotFound, ServiceError
 from lesson_bot.services.meetings.views import MeetingView
-from lesson_bot.services.messages.meetings import card, format_duration_text, listing, reminders_text, when
+from lesson_bot.services.messages.meetings import (
+    aside,
+    card,
+    format_duration_text,
+    listing,
+    reminders_text,
+    when,
+)
 
 SHORT = 60  # characters of a topic shown on a button or in an alert
 
@@ -157,9 +165,12 @@ def leave_start_first(t: Lang) -> str:
     return t._("To ask for leave, open our private chat: I will ask you the reason there.")
 
 
-def leave_ask_reason(t: Lang, view: MeetingView) -> str:
-    return "\n".join([t._("You are asking for leave from:"), card(t, view), "",
-                      t._("Please type the reason in one message.")])
+def leave_ask_reason(t: Lang, view: MeetingView, by: datetime | None = None) -> str:
+    """The reason asked in private; `by` (local) is until when it is taken: the request counts from the tap."""
+    ask = t._("Please type the reason in one message.")
+    if by is not None:
+        ask = t._("Please type the reason in one message by {by}: your request counts from your tap.", by=when(by))
+    return "\n".join([t._("You are asking for leave from:"), card(t, view), "", ask])
 
 
 def leave_sent(t: Lang, told: int) -> str:
@@ -224,17 +235,47 @@ def no_meetings(t: Lang) -> str:
 
 
 def attendance(t: Lang, view: MeetingView, result: Tally, closed: bool) -> str:
-    """The secretary's view: figures and names so far; buttons record 代签 or offline attendance."""
+    """The secretary's view: figures and names so far (signed in, on leave, not signed in); buttons record 代签 or
+    offline attendance and remind those not signed in."""
     lines = [t._("<b>Attendance</b> (final)") if closed else t._("<b>Attendance so far</b>"), card(t, view), "",
              t._("Expected {expected} · Present {present} (late {late}) · On leave {excused} · Not signed in {absent}",
                  expected=result.expected, present=result.present, late=result.late, excused=result.excused,
                  absent=result.absent)]
+    if closed:
+        return "\n".join(lines)
+    signed = result.of(Status.PRESENT, Status.LATE)
+    if signed:
+        lines.append(t._("Signed in: {names}", names=listing(t, (
+            aside(t, escape(m.attendee.name), t._("late") if m.status is Status.LATE else None) for m in signed))))
+    excused = result.of(Status.EXCUSED)
+    if excused:
+        lines.append(t._("On leave: {names}", names=listing(t, (
+            aside(t, escape(m.attendee.name), escape(m.reason) if m.reason else None) for m in excused))))
     missing = result.of(Status.ABSENT)
-    if missing and not closed:
+    if missing:
         lines.append(t._("Not signed in: {names}", names=listing(t, (escape(m.attendee.name) for m in missing))))
         lines.append(t._("Tap “Proxy” to sign someone in on their behalf (代签), or “Offline” for attendance taken "
                          "on paper; both are marked as such."))
+        lines.append(t._("“Remind” writes to those not signed in (in private, or by name in the group if they "
+                         "never started me)."))
     return "\n".join(lines)
+
+
+def reminded(t: Lang, status: str, private: tuple[str, ...], group: tuple[str, ...]) -> str:
+    """The answer to “Remind” (an alert: at most 200 characters)."""
+    match status:
+        case "early":
+            return t._("Sign-in has not opened yet: there is no one to remind.")
+        case "closed":
+            return t._("Sign-in for this meeting is closed.")
+        case "none":
+            return t._("Everyone expected has signed in or is on leave.")
+    parts = []
+    if private:
+        parts.append(t._("Reminded in private: {names}", names=listing(t, private)))
+    if group:
+        parts.append(t._("Named in the group: {names}", names=listing(t, group)))
+    return "\n".join(parts)[:200]
 
 
 def recorded(t: Lang, names: tuple[str, ...], already: tuple[str, ...]) -> str:

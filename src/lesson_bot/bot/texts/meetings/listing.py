@@ -28,6 +28,7 @@ def listing(t: Lang, agenda: Agenda, notice: str | None = None) -> str:
     if not agenda.lines:
         out.append(t._("No meeting is coming up for “{branch}”. Call one with /meeting.",
                        branch=escape(agenda.branch_title)))
+        out.append(to_record(t))
         return "\n".join(out)
     out.append(t._("<b>Upcoming meetings of {branch}</b> (time in {zone})", branch=escape(agenda.branch_title),
                    zone=escape(agenda.timezone)))
@@ -42,7 +43,13 @@ def listing(t: Lang, agenda: Agenda, notice: str | None = None) -> str:
         out.append(t._("Reminders: {reminders}", reminders=reminders(t, view.rules.reminders)))
         if line.recurring:
             out.append(t._("🔁 one meeting of a recurring series"))
+    out += ["", to_record(t)]
     return "\n".join(out)
+
+
+def to_record(t: Lang) -> str:
+    """The way from the coming meetings (/meetings) to the past ones and their records (/record)."""
+    return t._("Meetings held, and their records: /record (in private)")
 
 
 def confirm_cancel(t: Lang, line: AgendaLine) -> str:

@@ -28,8 +28,19 @@ def private_only(t: Lang) -> str:
 
 
 def nothing_to_record(t: Lang) -> str:
-    return t._("There is no meeting of the last 60 days that you can record (secretaries and a meeting's recorder "
-               "can).")
+    return "\n".join((t._("There is no meeting of the last 60 days that you can record (secretaries and a meeting's "
+                           "recorder can)."), to_meetings(t)))
+
+
+def to_meetings(t: Lang) -> str:
+    """The way from the past meetings (/record) to the coming ones (/meetings)."""
+    return t._("Meetings still to come: /meetings")
+
+
+def record_menu(t: Lang) -> str:
+    """/record's question above the meetings: each button starts with the meeting's ID."""
+    return "\n".join((choose_meeting(t), t._("#N is the meeting's ID (for the command line's “lesson-bot meetings "
+                                              "record N”)."), to_meetings(t)))
 
 
 def choose_meeting(t: Lang) -> str:
@@ -39,7 +50,7 @@ def choose_meeting(t: Lang) -> str:
 def meeting_button(t: Lang, types: MeetingTypes, line: MeetingLine) -> str:
     mark = "✓ " if line.recorded else ""
     when = local(line.starts_at, line.timezone, "%m-%d %H:%M")
-    return f"{mark}{when} {type_name(t, types, line.type)} · {line.topic}"
+    return f"#{line.meeting_id} {mark}{when} {type_name(t, types, line.type)} · {line.topic}"
 
 
 def minutes_prompt(t: Lang, types: MeetingTypes, view: RecordView) -> str:
@@ -133,6 +144,12 @@ def makeups(t: Lang, types: MeetingTypes, title: str, meetings: Sequence[Meeting
                      f"{escape(type_name(t, types, item.type))}</b> · {escape(item.topic)}")
         if item.open:
             lines.append(t._("Still open: {names}", names=listing(t, (escape(a.person.name) for a in item.open))))
+        for why, label in (("minutes", t._("Make-up waits for the minutes (sent once /record has them): {names}")),
+                           ("unreachable", t._("Make-up not sent (they never started me in private): {names}")),
+                           ("queued", t._("Make-up being sent: {names}"))):
+            names = [escape(a.person.name) for a, reason in item.pending if reason == why]
+            if names:
+                lines.append(label.replace("{names}", listing(t, names)))
         if item.done:
             lines.append(t._("Completed: {names}", names=listing(t, (escape(a.person.name) for a in item.done))))
     return chunks(lines)
