@@ -27,6 +27,19 @@ if { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; } && [ "$(id 
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# tests/deploy checks the systemd unit with systemd-analyze and the nginx snippet with `nginx -t` (Debian's systemd,
+# nginx-light and openssl; a container may lack them). nginx is only run as `nginx -t`, never as a server.
+deploy_tools=()
+command -v systemd-analyze >/dev/null 2>&1 || deploy_tools+=(systemd)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || deploy_tools+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || deploy_tools+=(openssl)
+if [ "${#deploy_tools[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing ${deploy_tools[*]} (for tests/deploy)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${deploy_tools[@]}" >/dev/null
+    # Where no policy-rc.d holds services back, the package starts nginx: the tests need only its binary.
+    if [ -s /run/nginx.pid ]; then nginx -s quit || true; fi
+fi
+
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks
 echo "== mypy"

@@ -123,6 +123,15 @@ class Settings(BaseSettings):
             raise ValueError("must be an http:// or https:// URL")
         return value.rstrip("/") if value else value
 
+    @field_validator("bot_api_base_url")
+    @classmethod
+    def _api_root(cls, value: str) -> str:
+        # The sandbox prints its base_url for python-telegram-bot, which ends in /bot; the bot adds /bot<token>
+        # itself, so that URL here becomes .../bot/bot<token> and every call fails as if the token were wrong.
+        if value.endswith("/bot"):
+            raise ValueError(f"ends in /bot, which the bot adds itself: drop it and use {value.removesuffix('/bot')}")
+        return value
+
     @field_validator("admin_ids", mode="before")
     @classmethod
     def _split_ids(cls, value: object) -> object:

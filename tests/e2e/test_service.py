@@ -75,11 +75,15 @@ def _stop(proc: subprocess.Popen[str]) -> str:
 
 
 def test_run_in_polling_mode_answers_and_stops_cleanly_on_sigterm(sandbox: dict[str, Any], tmp_path: Path) -> None:
-    """The service migrates its database, loads the lessons, answers in polling mode, and exits 0 on SIGTERM."""
-    proc = _service(sandbox, tmp_path)
+    """The service migrates its database, loads the lessons, answers in polling mode, says so on /healthz (the bot
+    is up), and exits 0 on SIGTERM."""
+    port = _free_port()
+    proc = _service(sandbox, tmp_path, web_port=str(port))
     control = SyncControlClient(sandbox["control_url"])
     try:
         assert _conversation(control).startswith("我能为你做什么")
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz").json()
+        assert health == {"ok": True, "database": "ok", "bot": True}
     finally:
         control.close()
         out = _stop(proc)

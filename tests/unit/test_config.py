@@ -74,6 +74,10 @@ def test_secrets_never_show_in_the_settings_repr(monkeypatch: pytest.MonkeyPatch
         ("BOT_TOKEN", "not-a-token", "LESSON_BOT_BOT_TOKEN: does not look like a bot token"),
         ("WEBHOOK_SECRET", "has space", "LESSON_BOT_WEBHOOK_SECRET: has characters Telegram does not allow"),
         ("BOT_API_BASE_URL", "ftp://x", "LESSON_BOT_BOT_API_BASE_URL: must be an http:// or https:// URL"),
+        ("BOT_API_BASE_URL", "http://127.0.0.1:8081/bot", "LESSON_BOT_BOT_API_BASE_URL: ends in /bot, which the "
+         "bot adds itself: drop it and use http://127.0.0.1:8081;"),
+        ("BOT_API_BASE_URL", "http://127.0.0.1:8081/bot/", "LESSON_BOT_BOT_API_BASE_URL: ends in /bot, which the "
+         "bot adds itself: drop it and use http://127.0.0.1:8081;"),
         ("PUBLIC_URL", "party.example.org", "LESSON_BOT_PUBLIC_URL: must be an http:// or https:// URL"),
         ("SESSION_SECRET", "short", "LESSON_BOT_SESSION_SECRET: is shorter than 32 characters"),
     ],

@@ -97,14 +97,15 @@ class App:
     _running: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack, init=False, repr=False)
 
     async def start(self) -> None:
-        """Bring the schema up to date, then start the engine and (in polling mode) the bot. What was started is
-        stopped again if a later step fails."""
+        """Reach the Bot API, bring the schema up to date, then start the engine and (in polling mode) the bot.
+        What was started is stopped again if a later step fails."""
         running = contextlib.AsyncExitStack()
         try:
             running.push_async_callback(self.services.aclose)  # write what is queued, then disconnect
-            await prepare_database(self.services)
+            # The Bot API first (one getMe): a wrong URL or token then fails before the migrations log anything.
             await self.engine_bot.initialize()
             running.push_async_callback(self.engine_bot.shutdown)
+            await prepare_database(self.services)
             if self.overrides.start_engine:
                 self.engine.start()
                 running.push_async_callback(self.engine.stop)  # lets the sends under way finish
@@ -175,5 +176,6 @@ def build_app(settings: Settings, overrides: Overrides) -> App:
                             time_scale=overrides.time_scale)
     polling = None if webhook else PollingRunner(bot, overrides.poll_timeout, overrides.poll_interval)
     web = build_web_app(services, WebhookRunner(bot, settings) if webhook else None,
-                        dashboard_deps(services) if settings.dashboard_enabled else None)
+                        dashboard_deps(services) if settings.dashboard_enabled else None,
+                        bot_running=None if polling is None else polling.running)
     return App(settings, overrides, services, engine, engine_bot, bot, polling, web)

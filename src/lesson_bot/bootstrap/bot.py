@@ -43,6 +43,11 @@ class PollingRunner:
             raise
         log.info("polling as @%s", application.bot.username)
 
+    def running(self) -> bool:
+        """Whether the bot is started and fetching updates (what /healthz reports in polling mode)."""
+        updater = self.application.updater
+        return self.application.running and updater is not None and updater.running
+
     async def stop(self) -> None:
         """Stop fetching, let the updates in hand finish, close the bot's connections."""
         application = self.application

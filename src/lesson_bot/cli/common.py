@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
 from lesson_bot.bootstrap.services import build_services
+from lesson_bot.bot.startup import bot_api_problem
 from lesson_bot.cli.words import cli_lang, failure
 from lesson_bot.config import ConfigError, Settings, load_settings
+from lesson_bot.db.problems import database_problem, missing_sqlite_folder
 from lesson_bot.domain.ids import INT64_MAX
 from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.container import Services
@@ -28,6 +31,32 @@ def settings_or_exit(**overrides: object) -> Settings:
     except ConfigError as exc:
         err_console.print(f"[red]configuration error:[/red] {exc}", highlight=False)
         raise typer.Exit(2) from None
+
+
+def failure_line(exc: BaseException, settings: Settings) -> str | None:
+    """One line for a failure the operator can fix (database unreachable or missing, Bot API unreachable or
+    refusing the token), never with a secret; None for anything else (a bug: its traceback is wanted)."""
+    line = database_problem(exc, settings.database_url)
+    if line is None and settings.bot_token is not None:
+        line = bot_api_problem(exc, settings.bot_api_base_url, settings.bot_token.get_secret_value())
+    return line
+
+
+@contextmanager
+def one_line_failures(settings: Settings) -> Iterator[None]:
+    """Turn a failure the operator can fix into its one line on stderr and exit status 1, without a traceback."""
+    missing = missing_sqlite_folder(settings.database_url)
+    if missing is not None:
+        err_console.print(f"error: {missing}", highlight=False)
+        raise typer.Exit(1)
+    try:
+        yield
+    except Exception as exc:
+        line = failure_line(exc, settings)
+        if line is None:
+            raise
+        err_console.print(f"error: {line}", highlight=False)
+        raise typer.Exit(1) from None
 
 
 T = TypeVar("T")
@@ -60,7 +89,8 @@ def call_service(settings: Settings, use: Callable[[Services], Awaitable[T]]) ->
             await services.aclose()
 
     try:
-        return asyncio.run(main())
+        with one_line_failures(settings):
+            return asyncio.run(main())
     except ServiceError as exc:
         err_console.print(failure(cli_lang(settings.default_locale), exc), highlight=False, markup=False)
     raise typer.Exit(1)

@@ -9,11 +9,14 @@ from pathlib import Path
 import typer
 from alembic import command
 
-from lesson_bot.cli.common import console, settings_or_exit
+from lesson_bot.cli.common import console, one_line_failures, settings_or_exit
+from lesson_bot.cli.db_backup import backup_command, restore_command
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 
-db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
+db_app = typer.Typer(help="Create, migrate, back up and restore the database.", no_args_is_help=True)
+db_app.command("backup")(backup_command)
+db_app.command("restore")(restore_command)
 
 
 async def _upgrade(url: str, revision: str) -> tuple[str | None, str | None]:
@@ -47,7 +50,8 @@ async def _current(url: str) -> str | None:
 def upgrade(revision: str = typer.Argument("head", help="target revision")) -> None:
     """Create or migrate the schema of LESSON_BOT_DATABASE_URL up to REVISION (default: head)."""
     settings = settings_or_exit()
-    before, after = asyncio.run(_upgrade(settings.database_url, revision))
+    with one_line_failures(settings):
+        before, after = asyncio.run(_upgrade(settings.database_url, revision))
     if before == after:
         console.print(f"database already at {after}")
     else:
@@ -58,7 +62,8 @@ def upgrade(revision: str = typer.Argument("head", help="target revision")) -> N
 def downgrade(revision: str = typer.Argument(..., help="target revision, or 'base' to drop everything")) -> None:
     """Migrate the schema down to REVISION."""
     settings = settings_or_exit()
-    after = asyncio.run(_downgrade(settings.database_url, revision))
+    with one_line_failures(settings):
+        after = asyncio.run(_downgrade(settings.database_url, revision))
     console.print(f"database now at {after or 'base (empty)'}")
 
 
@@ -66,7 +71,8 @@ def downgrade(revision: str = typer.Argument(..., help="target revision, or 'bas
 def current() -> None:
     """Show the schema revision of the database and the newest one this version ships."""
     settings = settings_or_exit()
-    rev = asyncio.run(_current(settings.database_url))
+    with one_line_failures(settings):
+        rev = asyncio.run(_current(settings.database_url))
     head = migrate.head_revision()
     state = "up to date" if rev == head else "behind: run `lesson-bot db upgrade`"
     console.print(f"database at {rev or 'empty'}; newest is {head} ({state})")

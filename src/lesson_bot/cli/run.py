@@ -9,7 +9,7 @@ import typer
 
 from lesson_bot.bootstrap import runtime
 from lesson_bot.bootstrap.app import Overrides, build_app
-from lesson_bot.cli.common import err_console, settings_or_exit
+from lesson_bot.cli.common import err_console, one_line_failures, settings_or_exit
 from lesson_bot.config import Settings
 
 
@@ -40,7 +40,8 @@ def run_command(
         )
         raise typer.Exit(2)
     configure_logging(settings.log_level)
-    runtime.run(serve(settings, Overrides(polling=polling)))
+    with one_line_failures(settings):
+        runtime.run(serve(settings, Overrides(polling=polling)))
 
 
 def deliver_command(
@@ -52,4 +53,5 @@ def deliver_command(
         err_console.print("configuration error: LESSON_BOT_BOT_TOKEN is not set", highlight=False)
         raise typer.Exit(2)
     configure_logging(settings.log_level)
-    runtime.run(serve(settings, Overrides(bot=False, time_scale=time_scale)))
+    with one_line_failures(settings):
+        runtime.run(serve(settings, Overrides(bot=False, time_scale=time_scale)))

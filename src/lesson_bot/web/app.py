@@ -10,7 +10,7 @@ docs/ingest.md); everything else goes through Starlette.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -63,9 +63,13 @@ class WebhookFirst:
             await self.app(scope, receive, send)
 
 
-def build_web_app(services: Services, bot: WebhookBot | None, dashboard: DashboardDeps | None = None) -> ASGIApp:
+def build_web_app(services: Services, bot: WebhookBot | None, dashboard: DashboardDeps | None = None, *,
+                  bot_running: Callable[[], bool] | None = None) -> ASGIApp:
     """The web app; with a bot it also serves the webhook and runs the bot in its lifespan; with the dashboard's
-    dependencies (bootstrap/dashboard.py builds them when it is enabled) it serves the dashboard too."""
+    dependencies (bootstrap/dashboard.py builds them when it is enabled) it serves the dashboard too.
+    `bot_running` tells /healthz whether a bot run elsewhere (polling) is up; in webhook mode the bot says so."""
+    if bot_running is None:
+        bot_running = (lambda: bot.running) if bot is not None else (lambda: False)
     settings = services.settings
     secret = settings.webhook_secret.get_secret_value().encode() if settings.webhook_secret else None
 
@@ -75,7 +79,7 @@ def build_web_app(services: Services, bot: WebhookBot | None, dashboard: Dashboa
                 await conn.execute(text("SELECT 1"))
         except Exception as exc:  # any database failure means unhealthy
             return JSONResponse({"ok": False, "database": type(exc).__name__}, status_code=503)
-        return JSONResponse({"ok": True, "database": "ok", "bot": bot is not None and bot.running})
+        return JSONResponse({"ok": True, "database": "ok", "bot": bot_running()})
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
