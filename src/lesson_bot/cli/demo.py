@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from lesson_bot.cli.run import configure_logging
+from lesson_bot.bootstrap.logs import configure_logging
 from lesson_bot.demo import run_demo
 
 
