@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disable_created_metrics, generate_latest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -40,6 +40,7 @@ class Metrics:
     """Every lesson_bot_* metric of one process, on a registry of its own."""
 
     def __init__(self) -> None:
+        disable_created_metrics()  # no *_created series: a start-up timestamp per label set, noise on a dashboard
         self.registry = CollectorRegistry()
         r = self.registry
         self.updates = Counter("lesson_bot_updates", "Telegram updates handled, by kind and outcome (ok, refused: "
