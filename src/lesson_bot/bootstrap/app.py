@@ -150,8 +150,9 @@ class App:
 
 
 def _server(app: ASGIApp, host: str, port: int, *, lifespan: Literal["on", "off"]) -> WebServer:
+    # log_config=None: uvicorn's own lines go through the service's handler (JSON when asked), not a format of its own.
     return WebServer(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan=lifespan,
-                                    timeout_graceful_shutdown=WEB_DRAIN_S))
+                                    log_config=None, timeout_graceful_shutdown=WEB_DRAIN_S))
 
 
 def build_app(settings: Settings, overrides: Overrides) -> App:

@@ -15,7 +15,9 @@ from typing import Any
 # Fields of a record that every record has; anything else on it was passed as `extra` and goes into the JSON.
 _STANDARD = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 QUIET = ("httpx", "httpcore", "apscheduler", "telegram.ext.ExtBot", "aiohttp")  # their chatter: WARNING and up
-NO_DEBUG = ("telegram",)  # DEBUG lines with whole updates in them (private messages' text)
+# DEBUG lines that quote what members wrote: whole updates (python-telegram-bot), SQL with its parameters (the
+# database drivers; a meeting's minutes, a typed answer).
+NO_DEBUG = ("telegram", "aiosqlite", "asyncpg", "sqlalchemy.engine")
 
 
 class JsonFormatter(logging.Formatter):

@@ -40,7 +40,8 @@ class Metrics:
     """Every lesson_bot_* metric of one process, on a registry of its own."""
 
     def __init__(self) -> None:
-        disable_created_metrics()  # no *_created series: a start-up timestamp per label set, noise on a dashboard
+        # No *_created series (a start-up timestamp per label set): noise on a dashboard.
+        disable_created_metrics()  # type: ignore[no-untyped-call]
         self.registry = CollectorRegistry()
         r = self.registry
         self.updates = Counter("lesson_bot_updates", "Telegram updates handled, by kind and outcome (ok, refused: "
