@@ -71,18 +71,18 @@ def _updates_counted(metrics_url: str, token: str) -> dict[tuple[str, str], floa
 
 
 def _conversation(control: SyncControlClient) -> int:
-    """A member starts the bot, opens /lang, taps a language, taps a stale button, writes something private and
-    asks for /help; the member's id once the bot has answered the last."""
+    """A member starts the bot, twice opens /lang and taps a language, writes something private and asks for
+    /help; the member's id once the bot has answered the last."""
     user = int(control.create_user("Zhou", username="zhou", language_code="zh-hans")["id"])
     control.start(user)
     control.wait_bot_messages(user, after=0, timeout=TIMEOUT)
-    sent = control.send(user, user, "/lang")
-    [menu] = control.wait_bot_messages(user, after=sent["message_id"], timeout=TIMEOUT)["message_ids"]
-    message = next(m for m in control.transcript(user)["messages"] if m["message_id"] == menu)
-    data = message["buttons"][0][0]["callback_data"]
-    control.wait_callback_answered(control.press(user, menu, user, data=data)["callback_query_id"], timeout=TIMEOUT)
-    control.wait_callback_answered(control.press(user, menu, user, data="nothing:we:know")["callback_query_id"],
-                                   timeout=TIMEOUT)
+    for _ in range(2):
+        sent = control.send(user, user, "/lang")
+        [menu] = control.wait_bot_messages(user, after=sent["message_id"], timeout=TIMEOUT)["message_ids"]
+        message = next(m for m in control.transcript(user)["messages"] if m["message_id"] == menu)
+        data = message["buttons"][0][0]["callback_data"]
+        query = control.press(user, menu, user, data=data)["callback_query_id"]
+        control.wait_callback_answered(query, timeout=TIMEOUT)
     control.send(user, user, PRIVATE_TEXT)
     sent = control.send(user, user, "/help")
     control.wait_bot_messages(user, after=sent["message_id"], timeout=TIMEOUT)
@@ -122,7 +122,7 @@ def test_readiness_metrics_and_logs_of_a_webhook_run(sandbox: dict[str, Any], tm
                 "stopping": False}
             user = _conversation(control)
             assert httpx.get(f"{base}/metrics").status_code == 401
-            expected = {("command", "ok"): 3.0, ("callback_query", "ok"): 2.0, ("message", "ok"): 1.0}
+            expected = {("command", "ok"): 4.0, ("callback_query", "ok"): 2.0, ("message", "ok"): 1.0}
             _wait_until(lambda: _updates_counted(f"{base}/metrics", metrics_token) == expected,
                         f"/metrics to count {expected}")
         finally:
@@ -135,9 +135,9 @@ def test_readiness_metrics_and_logs_of_a_webhook_run(sandbox: dict[str, Any], tm
         assert secret not in out
     lines = [json.loads(line) for line in out.splitlines()]  # every line is one JSON object
     handled = [line for line in lines if line["logger"] == "lesson_bot.updates"]
-    assert [(u["kind"], u["user_id"], u["chat_id"]) for u in handled] == [
-        ("command", user, user), ("command", user, user), ("callback_query", user, user),
-        ("callback_query", user, user), ("message", user, user), ("command", user, user)]
+    assert [u["kind"] for u in handled] == ["command", "command", "callback_query", "command", "callback_query",
+                                            "message", "command"]
+    assert {(u["user_id"], u["chat_id"], u["outcome"]) for u in handled} == {(user, user, "ok")}
     assert handled[0]["handler"] == "private.cmd_start" and handled[2]["handler"] == "private.on_lang_button"
-    assert len({u["update_id"] for u in handled}) == 6
+    assert len({u["update_id"] for u in handled}) == 7
     assert any("SIGTERM: stopping" in line["message"] for line in lines)
