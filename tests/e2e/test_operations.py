@@ -141,3 +141,48 @@ def test_readiness_metrics_and_logs_of_a_webhook_run(sandbox: dict[str, Any], tm
     assert handled[0]["handler"] == "private.cmd_start" and handled[2]["handler"] == "private.on_lang_button"
     assert len({u["update_id"] for u in handled}) == 7
     assert any("SIGTERM: stopping" in line["message"] for line in lines)
+
+
+# A process whose orderly stop never finishes (what a hung send or handler would look like), stopped the way
+# `lesson-bot run` is (bootstrap/shutdown.py).
+HANGING_STOP = """
+import asyncio, logging, sys
+from lesson_bot.bootstrap.shutdown import Shutdown
+logging.basicConfig(level="INFO")
+async def main():
+    shutdown = Shutdown(bound_s=float(sys.argv[1]))
+    with shutdown.signals():
+        print("running", flush=True)
+        await shutdown.requested.wait()
+        print("stopping", flush=True)
+        await asyncio.Event().wait()
+asyncio.run(main())
+"""
+
+
+def _hanging(bound_s: float) -> subprocess.Popen[str]:
+    proc = subprocess.Popen([sys.executable, "-c", HANGING_STOP, str(bound_s)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stdout.readline() == "running\n"
+    return proc
+
+
+def test_a_second_sigterm_ends_a_stop_that_hangs_at_once() -> None:
+    """The first SIGTERM begins the orderly stop; a second one, while it is still under way, exits at once."""
+    proc = _hanging(bound_s=3600)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.stdout is not None and proc.stdout.readline() == "stopping\n"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 128 + signal.SIGTERM
+    assert "SIGTERM: stopping (at most 3600 s; send it again to exit at once)" in err
+    assert "SIGTERM again: exiting now" in err
+
+
+def test_a_stop_that_outlasts_its_bound_ends_the_process() -> None:
+    """A stop still under way when the bound runs out ends the process with status 1, saying so."""
+    proc = _hanging(bound_s=0.1)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=TIMEOUT)
+    assert proc.returncode == 1
+    assert "the stop took longer than 0.1 s: exiting now" in err

@@ -56,14 +56,14 @@ class Shutdown:
         if self.stopping:
             log.warning("%s again: exiting now, without waiting for the stop to finish", name)
             _exit_now(128 + (sig or signal.SIGTERM))
-        log.info("%s: stopping (at most %.0f s; send it again to exit at once)", name, self.bound_s)
+        log.info("%s: stopping (at most %g s; send it again to exit at once)", name, self.bound_s)
         self.requested.set()
         self._overdue_timer = asyncio.get_running_loop().call_later(self.bound_s, self._overdue)
         for callback in self._callbacks:
             callback()
 
     def _overdue(self) -> None:
-        log.error("the stop took longer than %.0f s: exiting now", self.bound_s)
+        log.error("the stop took longer than %g s: exiting now", self.bound_s)
         _exit_now(OVERDUE_EXIT)
 
     @contextlib.contextmanager
