@@ -133,20 +133,27 @@ class App:
     async def serve(self) -> None:
         """Run until SIGINT/SIGTERM, then stop in order within a bound (bootstrap/shutdown.py): everything started,
         the web app served (when there is one), /metrics on its own port (when it has one)."""
-        signals = self.shutdown.signals() if self.overrides.signals else contextlib.nullcontext()
-        with signals:
+        servers = [self.web_server()] if self.web is not None else []
+        if self.metrics_web is not None and self.settings.metrics_port:
+            servers.append(_server(self.metrics_web, self.settings.web_host, self.settings.metrics_port,
+                                   lifespan="off"))
+        with self.shutdown.signals() if self.overrides.signals else contextlib.nullcontext():
             async with self:
-                servers = [s for s in (self.web_server() if self.web is not None else None,
-                                       _server(self.metrics_web, self.settings.web_host, self.settings.metrics_port,
-                                               lifespan="off")
-                                       if self.metrics_web is not None and self.settings.metrics_port else None)
-                           if s is not None]
                 for server in servers:
                     self.shutdown.on_request(server.exit_soon)
                 if servers:
-                    await asyncio.gather(*(server.serve() for server in servers))
+                    await _serve_together(servers)
                 else:
                     await self.shutdown.requested.wait()
+
+
+async def _serve_together(servers: list[WebServer]) -> None:
+    """Serve until one of the servers stops (a stop request stops them all), then stop the others."""
+    serving = [asyncio.create_task(server.serve()) for server in servers]
+    await asyncio.wait(serving, return_when=asyncio.FIRST_COMPLETED)
+    for server in servers:
+        server.exit_soon()
+    await asyncio.gather(*serving)
 
 
 def _server(app: ASGIApp, host: str, port: int, *, lifespan: Literal["on", "off"]) -> WebServer:
