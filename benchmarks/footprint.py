@@ -57,6 +57,9 @@ CHECKINS = "SELECT count(*) FROM participation_events WHERE kind = 'lesson_check
 READY_TIMEOUT_S = 300.0
 POLL_S = 0.02
 GOAL_IDLE_MB, GOAL_READY_S = 150.0, 3.0
+# Another readiness path (FOOTPRINT_READY_PATH=/healthz) measures a lesson_bot without /readyz, for a before/after
+# comparison: run this script with that version's interpreter.
+READY_PATH = os.environ.get("FOOTPRINT_READY_PATH", "/readyz")
 
 
 def rss_mb(pid: int) -> float:
@@ -89,10 +92,10 @@ async def _until_ready(port: int, pid: int) -> None:
             if not Path(f"/proc/{pid}").exists():
                 raise RuntimeError("the bot exited before it was ready")
             with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
+                if (await http.get(f"http://127.0.0.1:{port}{READY_PATH}")).status_code == 200:
                     return
             await asyncio.sleep(POLL_S)
-    raise RuntimeError(f"/readyz did not answer 200 within {READY_TIMEOUT_S:.0f} s")
+    raise RuntimeError(f"{READY_PATH} did not answer 200 within {READY_TIMEOUT_S:.0f} s")
 
 
 def _taps(actions: Actions) -> Actions:
