@@ -101,6 +101,16 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="DEBUG, INFO, WARNING or ERROR"
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="text (one readable line per event) or json (one JSON object per line)"
+    )
+    metrics_port: int | None = Field(
+        default=None, ge=1, le=65535, description="a TCP port, 1-65535, to serve /metrics on instead of the web port "
+        "(bound to LESSON_BOT_WEB_HOST); unset: /metrics is on the web port"
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None, description="a bearer token /metrics requires (Authorization: Bearer TOKEN); unset: none"
+    )
 
     @field_validator("database_url")
     @classmethod

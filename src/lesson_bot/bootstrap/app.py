@@ -10,11 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import signal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 from types import TracebackType
+from typing import Literal
 
 import uvicorn
 from starlette.types import ASGIApp
@@ -24,12 +24,14 @@ from lesson_bot.bootstrap.dashboard import dashboard_deps
 from lesson_bot.bootstrap.engine import build_engine
 from lesson_bot.bootstrap.redaction import redact_secrets
 from lesson_bot.bootstrap.services import build_services, configure_ptb, prepare_database
+from lesson_bot.bootstrap.shutdown import Shutdown
 from lesson_bot.bot.app import BotApplication, SendingBot, build_application
 from lesson_bot.config import Settings
 from lesson_bot.delivery.engine import Engine
 from lesson_bot.services.clock import Clock, SystemClock
 from lesson_bot.services.container import Services
 from lesson_bot.web.app import build_web_app
+from lesson_bot.web.ops import Ops, Probes
 
 log = logging.getLogger("lesson_bot")
 
@@ -50,34 +52,26 @@ class Overrides:
     poll_interval: float = 0.0
     # False: the engine is built and its Bot initialised, but the caller drives it (engine.run_once(), start()).
     start_engine: bool = True
-    # The web server stops on SIGINT/SIGTERM (off where a test stops it by `should_exit`).
+    # serve() stops on SIGINT/SIGTERM (off where a test stops the web server by `should_exit`).
     signals: bool = True
 
 
+# How long the web server waits for open requests (a webhook update being handled) once it stops taking new ones.
+WEB_DRAIN_S = 10
+
+
 class WebServer(uvicorn.Server):
-    """uvicorn that stops on SIGINT/SIGTERM and returns, so the bot and the database are shut down cleanly.
-
-    (uvicorn's own handling re-raises the signal after serving, which would end the process before the bot
-    confirms the updates it fetched.)
-    """
-
-    def __init__(self, config: uvicorn.Config, *, signals: bool) -> None:
-        super().__init__(config)
-        self._signals = signals
+    """uvicorn that leaves the signals to App.serve (bootstrap/shutdown.py) and returns when told to exit, so the
+    bot, the engine and the database are shut down in order. (uvicorn's own handling re-raises the signal after
+    serving, which would end the process before the bot confirms the updates it fetched.)"""
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
-        if not self._signals:
-            yield
-            return
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, self.handle_exit, sig, None)
-        try:
-            yield
-        finally:
-            for sig in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(sig)
+        yield
+
+    def exit_soon(self) -> None:
+        """Take no new connection, finish the open requests (WEB_DRAIN_S at most), run the lifespan's end."""
+        self.should_exit = True
 
 
 @dataclass
@@ -93,6 +87,8 @@ class App:
     bot: BotApplication | None  # None: the delivery engine alone
     polling: PollingRunner | None  # the bot in polling mode (None in webhook mode: the web app runs it)
     web: ASGIApp | None
+    metrics_web: ASGIApp | None  # /metrics on a port of its own (LESSON_BOT_METRICS_PORT), else None
+    shutdown: Shutdown
 
     _running: contextlib.AsyncExitStack = field(default_factory=contextlib.AsyncExitStack, init=False, repr=False)
 
@@ -133,30 +129,38 @@ class App:
     def web_server(self) -> WebServer:
         """A uvicorn server for the web app on the configured host and port (or on the sockets given to serve())."""
         assert self.web is not None, "the delivery engine alone has no web app"
-        config = uvicorn.Config(self.web, host=self.settings.web_host, port=self.settings.web_port,
-                                log_level="warning", lifespan="on")
-        return WebServer(config, signals=self.overrides.signals)
+        return _server(self.web, self.settings.web_host, self.settings.web_port, lifespan="on")
 
     async def serve(self) -> None:
-        """Run until SIGINT/SIGTERM: everything started, the web app served (when there is one)."""
-        async with self:
-            if self.web is not None:
-                await self.web_server().serve()
-            else:
-                await _signalled()
+        """Run until SIGINT/SIGTERM, then stop in order within a bound (bootstrap/shutdown.py): everything started,
+        the web app served (when there is one), /metrics on its own port (when it has one)."""
+        servers = [self.web_server()] if self.web is not None else []
+        if self.metrics_web is not None and self.settings.metrics_port:
+            servers.append(_server(self.metrics_web, self.settings.web_host, self.settings.metrics_port,
+                                   lifespan="off"))
+        with self.shutdown.signals() if self.overrides.signals else contextlib.nullcontext():
+            async with self:
+                for server in servers:
+                    self.shutdown.on_request(server.exit_soon)
+                if servers:
+                    await _serve_together(servers)
+                else:
+                    await self.shutdown.requested.wait()
 
 
-async def _signalled() -> None:
-    """Return on SIGINT or SIGTERM."""
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    try:
-        await stop.wait()
-    finally:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
+async def _serve_together(servers: list[WebServer]) -> None:
+    """Serve until one of the servers stops (a stop request stops them all), then stop the others."""
+    serving = [asyncio.create_task(server.serve()) for server in servers]
+    await asyncio.wait(serving, return_when=asyncio.FIRST_COMPLETED)
+    for server in servers:
+        server.exit_soon()
+    await asyncio.gather(*serving)
+
+
+def _server(app: ASGIApp, host: str, port: int, *, lifespan: Literal["on", "off"]) -> WebServer:
+    # log_config=None: uvicorn's own lines go through the service's handler (JSON when asked), not a format of its own.
+    return WebServer(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan=lifespan,
+                                    log_config=None, timeout_graceful_shutdown=WEB_DRAIN_S))
 
 
 def build_app(settings: Settings, overrides: Overrides) -> App:
@@ -165,17 +169,24 @@ def build_app(settings: Settings, overrides: Overrides) -> App:
     if settings.bot_token is None:
         raise ValueError("LESSON_BOT_BOT_TOKEN is not set")
     token = settings.bot_token.get_secret_value()
-    redact_secrets([token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else None])
+    redact_secrets([token, *(s.get_secret_value() for s in (settings.webhook_secret, settings.metrics_token) if s)])
     configure_ptb()
     services = build_services(settings, overrides.clock)
     engine, engine_bot = build_engine(services, token, settings.bot_api_base_url, time_scale=overrides.time_scale)
+    shutdown = Shutdown()
     if not overrides.bot:
-        return App(settings, overrides, services, engine, engine_bot, None, None, None)
+        ops = Ops(services, Probes(lambda: True, lambda: engine.leading, lambda: shutdown.stopping))
+        return App(settings, overrides, services, engine, engine_bot, None, None, None,
+                   ops.metrics_app() if settings.metrics_port else None, shutdown)
     webhook = bool(settings.webhook_url) and not overrides.polling
     bot = build_application(services, token, settings.bot_api_base_url, updater=not webhook,
                             time_scale=overrides.time_scale)
     polling = None if webhook else PollingRunner(bot, overrides.poll_timeout, overrides.poll_interval)
-    web = build_web_app(services, WebhookRunner(bot, settings) if webhook else None,
-                        dashboard_deps(services) if settings.dashboard_enabled else None,
+    runner = WebhookRunner(bot, settings) if webhook else None
+    # Polling: the bot takes updates while its polling loop runs; webhook: while the application runs.
+    taking_updates = polling.running if polling is not None else (lambda: bot.running)
+    ops = Ops(services, Probes(taking_updates, lambda: engine.leading, lambda: shutdown.stopping))
+    web = build_web_app(services, runner, dashboard_deps(services) if settings.dashboard_enabled else None, ops,
                         bot_running=None if polling is None else polling.running)
-    return App(settings, overrides, services, engine, engine_bot, bot, polling, web)
+    return App(settings, overrides, services, engine, engine_bot, bot, polling, web,
+               ops.metrics_app() if settings.metrics_port else None, shutdown)

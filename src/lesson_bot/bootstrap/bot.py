@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from typing import Any
 
-from lesson_bot.bot import webhook
+from lesson_bot.bot import webhook, webhook_reply
 from lesson_bot.bot.app import ALLOWED_UPDATES, BotApplication, prepare
 from lesson_bot.config import Settings
 from lesson_bot.web.webhook_endpoint import NotAnUpdate
@@ -84,6 +84,7 @@ class WebhookRunner:
                 )
             log.info("webhook mode")
             yield
+            await webhook_reply.drain()  # the updates whose handlers outlived their request
             await application.stop()
 
     async def feed(self, body: bytes) -> dict[str, Any] | None:

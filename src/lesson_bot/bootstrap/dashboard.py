@@ -12,7 +12,6 @@ import asyncio
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.reports import charts
 from lesson_bot.reports.csv import csv_zip
-from lesson_bot.reports.record_docx import MeetingRecordDoc, record_docx
 from lesson_bot.reports.tables import Workbook
 from lesson_bot.reports.workbook import workbook_of
 from lesson_bot.reports.xlsx import xlsx_bytes
@@ -75,6 +74,9 @@ class ReportFilesForWeb:
         return await asyncio.to_thread(charts.quiz_accuracy, items, labels)
 
     async def record_docx(self, actor_tg: int, meeting_id: int, locale: str) -> bytes:
+        # Imported here: python-docx (with lxml) is about 17 MB of memory a service that writes no record never needs.
+        from lesson_bot.reports.record_docx import MeetingRecordDoc, record_docx
+
         view = await self._s.records.view(actor_tg, meeting_id)
         doc = MeetingRecordDoc.from_record(view, self._types, locale)
         t = self._s.translator.lang(locale)

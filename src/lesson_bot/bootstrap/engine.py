@@ -30,7 +30,8 @@ def build_engine(services: Services, token: str, api_root: str, *,
     dispatcher = Dispatcher(services.db, TelegramSender(bot, services.settings.media_dir),
                             DeliveryLimiter(Limits(time_scale=time_scale)), services.clock,
                             BranchChatEvents(services, bot), config,
-                            on_sent={"lesson": lesson_sent(services.clock), "survey": survey_sent(services.clock)})
+                            on_sent={"lesson": lesson_sent(services.clock), "survey": survey_sent(services.clock)},
+                            metrics=services.metrics)
     planner = Planner(services.db, services.clock, PlannerConfig(), services.translator,
                       admin_chat_id=services.settings.admin_chat_id)
     counts = CountTicker(services.db, services.clock, services.translator)

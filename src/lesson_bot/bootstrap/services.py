@@ -33,6 +33,7 @@ from lesson_bot.services.meetings.records import MeetingRecordService
 from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.metrics import Metrics
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.reports.config import read_assessment_rules
 from lesson_bot.services.reports.service import ReportService
@@ -57,6 +58,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
     translator = Translator(settings.default_locale)
     meeting_types = read_meeting_types(settings.meeting_types_file)
     progress = ProgressService(db, clock, access, ScoringRules())
+    metrics = Metrics()
     return Services(
         settings=settings,
         db=db,
@@ -69,7 +71,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         library=LibraryService(db),
         deliveries=DeliveryService(db, clock, access),
         schedules=ScheduleService(db, clock, access, translator, meeting_types),
-        participation=ParticipationRecorder(db, clock),
+        participation=ParticipationRecorder(db, clock, metrics=metrics),
         makeup=MakeupService(db, clock),
         reviews=ReviewService(db, clock),
         progress=progress,
@@ -90,6 +92,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         web_sessions=WebSessionService(db, clock, settings.public_url,
                                        settings.bot_token.get_secret_value() if settings.bot_token else None),
         dashboard=DashboardReads(db, clock, access, progress),
+        metrics=metrics,
     )
 
 

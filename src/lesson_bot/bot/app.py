@@ -9,7 +9,7 @@ from telegram import Bot, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from lesson_bot.bot import commands, errors
+from lesson_bot.bot import commands, errors, observe
 from lesson_bot.bot.context import BotData, Context
 from lesson_bot.bot.edits import IdempotentEditBot
 from lesson_bot.bot.handlers import dashboard, dialog_taps, fallbacks, private, replies
@@ -94,7 +94,7 @@ def build_application(
         ApplicationBuilder()
         .bot(bot)
         .context_types(ContextTypes(context=Context, bot_data=BotData))
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(PerChatUpdateProcessor(metrics=services.metrics))
     )
     if not updater:
         builder = builder.updater(None)
@@ -125,6 +125,7 @@ def _register(application: BotApplication) -> None:
                               *fallbacks.unknown_handlers()])  # after every command handler
     application.add_handlers(meetings.text_handlers(), group=1)  # typed answers to meeting dialogs, beside others
     application.add_error_handler(errors.on_error)
+    observe.name_callbacks(h for group in application.handlers.values() for h in group)  # for the log lines
 
 
 async def prepare(application: BotApplication) -> None:

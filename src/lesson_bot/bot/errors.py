@@ -4,13 +4,13 @@ told something useful, and the admin chat hears about it. The service keeps runn
 from __future__ import annotations
 
 import html
-import json
 import logging
 
 from telegram import Update
 from telegram.error import TelegramError
 
 from lesson_bot.bot.context import Context
+from lesson_bot.bot.observe import mark_failed, update_kind
 from lesson_bot.bot.texts import common
 from lesson_bot.i18n import Lang
 from lesson_bot.services.errors import ServiceError
@@ -56,21 +56,28 @@ def _first_report(update: object, context: Context) -> bool:
     return True
 
 
+def _described(update: object) -> str:
+    """The update's id, kind, chat and user: never its text (a private message may say anything)."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    chat, user = update.effective_chat, update.effective_user
+    return (f"{update.update_id} {update_kind(update)} chat={chat.id if chat else None} "
+            f"user={user.id if user else None}")
+
+
 async def on_error(update: object, context: Context) -> None:
     """Answer the user, and log and report anything that is not an expected service failure; the user and the
     admin chat hear of a failing update once, however many of its handlers failed."""
     error = context.error
     first = _first_report(update, context)
+    mark_failed(refused=isinstance(error, ServiceError))
     t = await _lang(update, context)
     if isinstance(error, ServiceError):
         log.info("refused or invalid: %s", error)
         if isinstance(update, Update) and first:
             await _tell(update, context, common.service_error(t, error))
         return
-    payload = update.to_dict() if isinstance(update, Update) else repr(update)
-    log.error(
-        "unhandled error while handling update %s", json.dumps(payload, ensure_ascii=False, default=str), exc_info=error
-    )
+    log.error("unhandled error while handling update %s", _described(update), exc_info=error)
     if not first:
         return
     if isinstance(update, Update):

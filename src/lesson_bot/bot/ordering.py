@@ -13,8 +13,10 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from lesson_bot.bot.observe import observed
 from lesson_bot.domain import callbacks
 from lesson_bot.domain.callbacks import LessonDone, Rsvp, SignIn
+from lesson_bot.services.metrics import Metrics
 
 MAX_CONCURRENT_UPDATES = 256
 
@@ -38,10 +40,12 @@ def ordering_key(update: object) -> int:
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """One lock per chat; python-telegram-bot starts updates in arrival order, so each chat's stay ordered."""
+    """One lock per chat; python-telegram-bot starts updates in arrival order, so each chat's stay ordered.
+    Every update is counted, timed and logged as it is handled (bot/observe.py)."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES) -> None:
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT_UPDATES, metrics: Metrics | None = None) -> None:
         super().__init__(max_concurrent_updates)
+        self._metrics = metrics
         self._locks: dict[int, asyncio.Lock] = {}
         self._users: dict[int, int] = {}
 
@@ -51,7 +55,7 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._users[key] = self._users.get(key, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await observed(update, coroutine, self._metrics)
         finally:
             # Forget a chat's lock once nobody holds or waits for it, so the table stays small.
             self._users[key] -= 1

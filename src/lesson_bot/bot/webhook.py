@@ -106,6 +106,7 @@ async def feed(bot: BotApplication, body: bytes) -> dict[str, Any] | None:
     try:
         update = parse_update(body, bot)
     except NotAnUpdate as exc:
-        log.warning("webhook body dropped, not an update (%s): %r", exc, body[:200])
+        # Not the body itself: it may hold a private message's text (docs/operations.md, logs).
+        log.warning("webhook body dropped, not an update (%s, %d bytes)", exc, len(body))
         raise
     return await run_with_slot(bot.update_processor.process_update(update, bot.process_update(update)))

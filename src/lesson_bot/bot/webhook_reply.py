@@ -69,6 +69,12 @@ async def run_with_slot(work: Awaitable[Any], wait_s: float = REPLY_WAIT_S) -> d
     return slot.call
 
 
+async def drain() -> None:
+    """Wait for the webhook updates still being handled (on shutdown, after the web server took its last one)."""
+    while _running:
+        await asyncio.gather(*list(_running), return_exceptions=True)
+
+
 async def answer_callback(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
     """Answer a tap: in the webhook's reply when there is room, else with a request."""
     call: dict[str, Any] = {"method": "answerCallbackQuery", "callback_query_id": query.id}

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from lesson_bot.bootstrap.logs import configure_logging
 from lesson_bot.cli.common import err_console
-from lesson_bot.cli.run import configure_logging
 from lesson_bot.demo import PortTaken, run_demo
 from lesson_bot.i18n import SUPPORTED, Translator
 

@@ -3,21 +3,13 @@ alone. Both are assembled by bootstrap.build_app."""
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
 from lesson_bot.bootstrap import runtime
 from lesson_bot.bootstrap.app import Overrides, build_app
+from lesson_bot.bootstrap.logs import configure_logging
 from lesson_bot.cli.common import err_console, one_line_failures, settings_or_exit
 from lesson_bot.config import Settings
-
-
-def configure_logging(level: str) -> None:
-    """Plain timestamped lines on stderr; the libraries' chatter stays at WARNING."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext.ExtBot"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 async def serve(settings: Settings, overrides: Overrides) -> None:
@@ -39,7 +31,7 @@ def run_command(
             highlight=False,
         )
         raise typer.Exit(2)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     with one_line_failures(settings):
         runtime.run(serve(settings, Overrides(polling=polling)))
 
@@ -52,6 +44,6 @@ def deliver_command(
     if settings.bot_token is None:
         err_console.print("configuration error: LESSON_BOT_BOT_TOKEN is not set", highlight=False)
         raise typer.Exit(2)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     with one_line_failures(settings):
         runtime.run(serve(settings, Overrides(bot=False, time_scale=time_scale)))

@@ -40,6 +40,7 @@ from lesson_bot.domain.messages import (
     UnknownMessage,
     from_payload,
 )
+from lesson_bot.services import metrics as m
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.lessons import counts
 
@@ -78,8 +79,10 @@ class Dispatcher:
 
     def __init__(self, db: Database, sender: Sender, limiter: DeliveryLimiter, clock: Clock,
                  events: ChatEvents, config: DispatcherConfig, worker: str | None = None,
-                 on_sent: Mapping[str, SentHook] | None = None) -> None:
+                 on_sent: Mapping[str, SentHook] | None = None, metrics: m.Metrics | None = None) -> None:
         self._db = db
+        self._metrics = metrics
+        self._count = metrics.send if metrics is not None else m.not_counted
         self._sender = sender
         self._limiter = limiter
         self._clock = clock
@@ -268,6 +271,7 @@ class Dispatcher:
                 return
             paused = self._limiter.pause_remaining(row.chat_id)
             if paused > 0:  # a 429 arrived while this row waited: sending now would only draw another
+                self._count(m.DEFERRED)
                 await self._again(row, paused, DeliveryOutcome.DEFERRED, "paused by Telegram's retry_after",
                                   count_attempt=False)
                 return
@@ -280,17 +284,23 @@ class Dispatcher:
                 # Telegram has the message: record it before giving up the slot, so that at most max_sending
                 # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
                 # the record may be retried, never the send. sent_at is when Telegram answered, not the commit.
-                await self._recorder.record(row, sent, self._clock.now())
+                at = self._clock.now()
+                await self._recorder.record(row, sent, at)
+                if self._metrics is not None:
+                    self._metrics.sent(row.due_at, at)
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
             self._limiter.throttled(cuts)
+            self._count(m.THROTTLED)
             await self._again(row, exc.retry_after, DeliveryOutcome.DEFERRED, exc.reason, count_attempt=False)
         except Transient as exc:
             await self._retry(row, exc.reason, ambiguous=exc.ambiguous)
         except ChatMoved as exc:
+            self._count(m.MIGRATED)
             await self._events.chat_moved(row.chat_id, exc.new_chat_id)
             await self._moved(row, exc.new_chat_id)
         except ChatGone as exc:
+            self._count(m.FAILED)
             async with self._fence.transaction() as s:
                 await outbox.close_chat(s, row.chat_id, self._clock.now(), exc.reason, self.worker)
             await self._events.chat_gone(row.chat_id, exc.reason)
@@ -320,6 +330,7 @@ class Dispatcher:
                               ambiguous=ambiguous)
             return
         wait = min(self.config.backoff_max_s, self.config.backoff_s * 2 ** row.attempts)
+        self._count(m.RETRIED)
         await self._again(row, wait, DeliveryOutcome.RETRIED, reason, ambiguous=ambiguous)
 
     async def _again(self, row: Claimed, wait_s: float, outcome: DeliveryOutcome, reason: str,
@@ -331,6 +342,7 @@ class Dispatcher:
 
     async def _final(self, row: Claimed, status: OutboxStatus, outcome: DeliveryOutcome, reason: str,
                      ambiguous: bool = False) -> None:
+        self._count(m.MISSED if status is OutboxStatus.MISSED else m.FAILED)
         async with self._fence.transaction() as s:
             await outbox.mark_final(s, row.id, self._clock.now(), status, outcome, reason, self.worker,
                                     ambiguous=ambiguous)

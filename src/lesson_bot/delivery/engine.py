@@ -41,6 +41,7 @@ class Engine:
         self._ticks = list(ticks)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.leading = False  # whether this replica is the delivery leader now (readiness, metrics)
 
     async def _tick(self) -> None:
         report = await self._planner.tick()
@@ -60,10 +61,12 @@ class Engine:
         scheduler = AsyncIOScheduler()
         scheduler.add_job(self._tick, "interval", seconds=self._tick_s, max_instances=1, coalesce=True)
         scheduler.start()
+        self.leading = True
         try:
             await self._tick()
             await self._dispatcher.run(lost, epoch=await self._leadership.new_epoch())
         finally:
+            self.leading = False
             scheduler.shutdown(wait=False)
 
     async def run_once(self) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 log = logging.getLogger(__name__)
+STEPPED_DOWN = "stepped down as the delivery leader"
 LOCK_KEY = 0x1E55_0B07  # "lesson bot"; any constant shared by the replicas
 
 
@@ -80,12 +81,13 @@ class Leadership:
         return int(epoch)
 
     async def release(self) -> None:
-        """Step down (on shutdown)."""
+        """Step down (on shutdown): another replica takes the lock at its next try."""
         if self._conn is not None:
             with contextlib.suppress(Exception):
                 await self._conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
                 await self._conn.commit()
             await self._drop()
+            log.info(STEPPED_DOWN)
 
     async def _drop(self) -> None:
         if self._conn is not None:
@@ -95,7 +97,7 @@ class Leadership:
 
 
 async def lead(leadership: Leadership, stop: asyncio.Event, work: Callable[[asyncio.Event], Coroutine[Any, Any, None]],
-               *, retry_s: float = 5.0, check_s: float = 5.0) -> None:
+               *, retry_s: float = 2.0, check_s: float = 5.0) -> None:
     """Run `work(lost)` whenever this replica is the leader, until `stop`; `lost` is set when leadership goes."""
     try:
         while not stop.is_set():

@@ -12,12 +12,13 @@ import math
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
-from lesson_bot.reports.fonts import chart_style
+# matplotlib (and numpy, and the font lookup) is imported when the first chart is drawn, not with this module: it
+# is about 50 MB of a running service's memory, most of which never draws a chart (docs/operations.md, footprint).
 
 DPI = 150
 WIDTH = 8.0  # inches: 1200 pixels at 150 dpi, comfortable in a Telegram photo
@@ -56,6 +57,10 @@ class Bar:
 
 
 def _png(height: float, draw: Callable[[Axes], None]) -> bytes:
+    from matplotlib.figure import Figure
+
+    from lesson_bot.reports.fonts import chart_style
+
     with chart_style():
         figure = Figure(figsize=(WIDTH, min(height, HEIGHT_MAX)), dpi=DPI, layout="constrained")
         draw(figure.add_subplot())
@@ -89,6 +94,8 @@ def participation_over_time(periods: Sequence[str], branches: Sequence[Series], 
             raise ValueError(f"{series.label!r}: {len(series.values)} values for {len(periods)} periods")
 
     def draw(ax: Axes) -> None:
+        from matplotlib.ticker import PercentFormatter
+
         positions = list(range(len(periods)))
         for index, series in enumerate(branches):
             values = [math.nan if v is None else v for v in series.values]
@@ -116,6 +123,8 @@ def branch_ranking(scores: Sequence[Bar], labels: Labels, *, percent: bool = Fal
     order = ranked(scores)
 
     def draw(ax: Axes) -> None:
+        from matplotlib.ticker import PercentFormatter
+
         names = [_short(bar.label) for bar in order]
         bars = ax.barh(range(len(order)), [bar.value for bar in order], color=PALETTE[0])
         ax.set_yticks(range(len(order)), names)
@@ -137,6 +146,8 @@ def quiz_accuracy(items: Sequence[Bar], labels: Labels) -> bytes:
     """Bars on a percent axis, in the order given: accuracy (0..1) per lesson, or per question of one lesson."""
 
     def draw(ax: Axes) -> None:
+        from matplotlib.ticker import PercentFormatter
+
         bars = ax.barh(range(len(items)), [item.value for item in items],
                        color=[GOOD if item.value >= 0.8 else LATE if item.value >= 0.6 else BAD for item in items])
         ax.set_yticks(range(len(items)), [_short(item.label) for item in items])
@@ -162,6 +173,8 @@ def cadence_compliance(groups: Sequence[str], statuses: Sequence[Series], labels
     colors = (GOOD, LATE, BAD, PENDING, *PALETTE)
 
     def draw(ax: Axes) -> None:
+        from matplotlib.ticker import MaxNLocator
+
         positions = list(range(len(groups)))
         bottom = [0.0] * len(groups)
         for index, series in enumerate(statuses):

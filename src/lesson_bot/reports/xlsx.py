@@ -13,15 +13,17 @@ import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-
-from openpyxl import Workbook as XlsxBook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from lesson_bot.reports.safe import safe_cell
 from lesson_bot.reports.tables import Cell, Kind, Table, Workbook, cell_text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# openpyxl is imported when a workbook is written, not with this module: with numpy it is about 30 MB of a running
+# service's memory (docs/operations.md, footprint). Its ILLEGAL_CHARACTERS_RE, the control characters a cell refuses:
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 FORMATS = {
     Kind.INTEGER: "0",
@@ -74,6 +76,9 @@ def _value(value: Cell) -> Cell:
 
 
 def _fill(sheet: Worksheet, table: Table) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     bold = Font(bold=True)
     widths = [display_width(column.title) for column in table.columns]
     for index, column in enumerate(table.columns, start=1):
@@ -92,6 +97,8 @@ def _fill(sheet: Worksheet, table: Table) -> None:
 
 def xlsx_bytes(workbook: Workbook) -> bytes:
     """The workbook as the bytes of an .xlsx file."""
+    from openpyxl import Workbook as XlsxBook
+
     book = XlsxBook()
     book.remove(book.active)  # type: ignore[arg-type]  # the default empty sheet
     for table, name in zip(workbook.tables, sheet_names([t.title for t in workbook.tables]), strict=True):

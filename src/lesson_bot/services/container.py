@@ -29,6 +29,7 @@ from lesson_bot.services.meetings.records import MeetingRecordService
 from lesson_bot.services.meetings.review import RecordReviewService
 from lesson_bot.services.meetings.rsvp import RsvpService
 from lesson_bot.services.meetings.signin import SignInService
+from lesson_bot.services.metrics import Metrics
 from lesson_bot.services.participation.recorder import ParticipationRecorder
 from lesson_bot.services.reports.files import ReportFiles
 from lesson_bot.services.reports.service import ReportService
@@ -71,6 +72,7 @@ class Services:
     web_sessions: WebSessionService
     dashboard: DashboardReads
     report_files: ReportFiles
+    metrics: Metrics  # the process's Prometheus metrics (services/metrics.py)
 
     async def aclose(self) -> None:
         """On shutdown: write the check-ins and answers still queued, then close the database."""

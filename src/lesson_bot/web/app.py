@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from lesson_bot.services.container import Services
 from lesson_bot.web.dashboard.deps import DashboardDeps
 from lesson_bot.web.dashboard.routes import routes as dashboard_routes
+from lesson_bot.web.ops import Ops
 from lesson_bot.web.webhook_endpoint import WebhookEndpoint
 
 log = logging.getLogger(__name__)
@@ -63,10 +64,11 @@ class WebhookFirst:
             await self.app(scope, receive, send)
 
 
-def build_web_app(services: Services, bot: WebhookBot | None, dashboard: DashboardDeps | None = None, *,
-                  bot_running: Callable[[], bool] | None = None) -> ASGIApp:
+def build_web_app(services: Services, bot: WebhookBot | None, dashboard: DashboardDeps | None = None,
+                  ops: Ops | None = None, *, bot_running: Callable[[], bool] | None = None) -> ASGIApp:
     """The web app; with a bot it also serves the webhook and runs the bot in its lifespan; with the dashboard's
-    dependencies (bootstrap/dashboard.py builds them when it is enabled) it serves the dashboard too.
+    dependencies (bootstrap/dashboard.py builds them when it is enabled) it serves the dashboard too; with `ops`,
+    /readyz and (unless it has a port of its own) /metrics (web/ops.py).
     `bot_running` tells /healthz whether a bot run elsewhere (polling) is up; in webhook mode the bot says so."""
     if bot_running is None:
         bot_running = (lambda: bot.running) if bot is not None else (lambda: False)
@@ -90,6 +92,8 @@ def build_web_app(services: Services, bot: WebhookBot | None, dashboard: Dashboa
             yield
 
     pages = dashboard_routes(dashboard) if dashboard is not None else []
+    if ops is not None:
+        pages += ops.routes(with_metrics=settings.metrics_port is None)
     app = Starlette(routes=[Route("/healthz", health, methods=["GET"]), *pages], lifespan=lifespan)
     if bot is not None and settings.webhook_url:
         return WebhookFirst(app, webhook_path(settings.webhook_url), WebhookEndpoint(bot.feed, secret))

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 from lesson_bot.db.uow import Database
 from lesson_bot.services.clock import Clock
+from lesson_bot.services.metrics import Metrics
 from lesson_bot.services.participation.batch import Caches, Outcome, Request, write_batch
 from lesson_bot.services.views import Person
 
@@ -45,8 +46,10 @@ class RecordFailed(Exception):
 class ParticipationRecorder:
     """Records check-ins and quiz answers, many callers per transaction."""
 
-    def __init__(self, db: Database, clock: Clock, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, db: Database, clock: Clock, max_batch: int = MAX_BATCH, *,
+                 metrics: Metrics | None = None) -> None:
         self._db = db
+        self._batch_sizes = metrics.recorder_batch if metrics is not None else None
         self._clock = clock
         self._max_batch = max_batch
         self._queue: list[tuple[Request, asyncio.Future[Outcome]]] = []
@@ -100,6 +103,8 @@ class ParticipationRecorder:
                 _settle(batch[0][1], exception=RecordFailed(str(exc)))
             return
         self.batches += 1
+        if self._batch_sizes is not None:
+            self._batch_sizes.observe(len(batch))
         for (_request, future), outcome in zip(batch, outcomes, strict=True):
             _settle(future, outcome)
 
