@@ -9,8 +9,14 @@ from pathlib import Path
 
 import asyncpg
 import pytest
+from hypothesis import settings
 
 pytest.register_assert_rewrite("tests.support")
+
+# Hypothesis's per-example deadline (200 ms) is a timing threshold: on a loaded 2-core machine an openpyxl round trip
+# or a callback decode can take longer without anything being wrong. Properties check behaviour, never speed.
+settings.register_profile("lesson_bot", deadline=None)
+settings.load_profile("lesson_bot")
 
 from tests.support.db import (  # noqa: E402  (after the assert rewrite is registered)
     IN_CI,
