@@ -132,8 +132,10 @@ class App:
     def web_server(self) -> WebServer:
         """A uvicorn server for the web app on the configured host and port (or on the sockets given to serve())."""
         assert self.web is not None, "the delivery engine alone has no web app"
+        # No access log: at log level warning it would print nothing, yet uvicorn prepares an entry per request
+        # (each webhook update is one).
         config = uvicorn.Config(self.web, host=self.settings.web_host, port=self.settings.web_port,
-                                log_level="warning", lifespan="on")
+                                log_level="warning", access_log=False, lifespan="on")
         return WebServer(config, signals=self.overrides.signals)
 
     async def serve(self) -> None:
