@@ -159,8 +159,10 @@ async def _serve_together(servers: list[WebServer]) -> None:
 
 def _server(app: ASGIApp, host: str, port: int, *, lifespan: Literal["on", "off"]) -> WebServer:
     # log_config=None: uvicorn's own lines go through the service's handler (JSON when asked), not a format of its own.
-    return WebServer(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan=lifespan,
-                                    log_config=None, timeout_graceful_shutdown=WEB_DRAIN_S))
+    # No access log: at log level warning it would print nothing, yet uvicorn prepares an entry per request (each
+    # webhook update is one).
+    return WebServer(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                                    lifespan=lifespan, log_config=None, timeout_graceful_shutdown=WEB_DRAIN_S))
 
 
 def build_app(settings: Settings, overrides: Overrides) -> App:

@@ -108,10 +108,13 @@ def _register(application: BotApplication) -> None:
     """Every handler, in order. Group -1 records who is in the group and never blocks group 0."""
     application.add_handlers(membership.handlers(), group=-1)
     application.add_handlers(records.input_handlers(), group=-2)  # an open /record draft takes its messages
-    # meetings first: its /start deep links (mtl…, mti…) must be taken before the invite-code /start.
-    application.add_handlers([*fallbacks.cancel_handlers(), *register.handlers(), *meetings.handlers(),
+    # The lesson's check-in taps and quiz answers first: they are nearly every update of a burst, and
+    # python-telegram-bot asks each handler of the group in turn (no other handler takes `ls:done` taps or poll
+    # answers). Meetings before private: its /start deep links (mtl…, mti…) must be taken before the invite-code
+    # /start.
+    application.add_handlers([*lessons.handlers(), *fallbacks.cancel_handlers(),
+                              *register.handlers(), *meetings.handlers(),
                               *private.handlers(), *roster.handlers(), *deliveries.handlers(),
-                              *lessons.handlers(),
                               *makeup.handlers(),
                               *progress.handlers(),
                               *schedule.handlers(),

@@ -19,10 +19,15 @@ async def insert_new(
     returning: InstrumentedAttribute[Any] | Column[Any],
 ) -> list[Any]:
     """Insert the rows that do not clash with an existing one on `conflict`; the `returning` values of those
-    actually inserted."""
+    actually inserted.
+
+    One fixed statement executed with the rows as parameters: SQLAlchemy compiles it once and caches it, then
+    batches the rows itself ("insertmanyvalues"). A multi-VALUES statement (`.values(rows)`) has no cache key and
+    was compiled anew on every call: the delivery engine's outbox enqueues paid that for each live-count edit.
+    """
     if not rows:
         return []
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).values(list(rows)).on_conflict_do_nothing(index_elements=list(conflict))
-    return list((await session.execute(statement.returning(returning))).scalars().all())
+    statement = insert(model).on_conflict_do_nothing(index_elements=list(conflict)).returning(returning)
+    return list((await session.execute(statement, list(rows))).scalars().all())

@@ -7,11 +7,11 @@ the body is read straight from `receive`, the answer written straight to `send`.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import orjson
 from starlette.types import Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ async def _body(receive: Receive) -> bytes | None:
 
 
 async def _answer(send: Send, status: int, payload: dict[str, Any] | None) -> None:
-    body = b"" if payload is None else json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    body = b"" if payload is None else orjson.dumps(payload)
     headers = [(b"content-length", str(len(body)).encode())]
     if payload is not None:
         headers.append(_JSON)

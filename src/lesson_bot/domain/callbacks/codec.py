@@ -9,6 +9,7 @@ off when None. `fits` states what one kind's parts must agree on (which verbs ca
 
 from __future__ import annotations
 
+import functools
 import re
 import types
 from collections.abc import Callable, Sequence
@@ -130,6 +131,8 @@ def kind(prefix: str, *verbs: str) -> Callable[[type[C]], type[C]]:
     def register(cls: type[C]) -> type[C]:
         hints = get_type_hints(cls)
         declared = [f.name for f in fields(cls)]  # type: ignore[arg-type]  # checked: a dataclass or TypeError
+        if not getattr(cls, "__dataclass_params__").frozen:  # noqa: B009 (decode() shares its values)
+            raise TypeError(f"{cls.__name__}: a kind must be a frozen dataclass")
         has_verb = declared[:1] == ["verb"]
         if has_verb != (len(verbs) > 1) or not verbs:
             raise TypeError(f"{cls.__name__}: a kind of several verbs, and only that, has `verb` as its first field")
@@ -151,6 +154,9 @@ def kind(prefix: str, *verbs: str) -> Callable[[type[C]], type[C]]:
     return register
 
 
+# A tap's data is decoded three times on its way (the handler group's ordering key, the handler's pattern, the
+# handler), and a group's members all tap the same button: decoded values are frozen, so one decoding serves all.
+@functools.lru_cache(maxsize=4096)
 def decode(data: str) -> Callback | None:
     """The tap `data` as whichever kind it is; None for anything malformed, unknown or over 64 bytes."""
     if len(data.encode()) > CALLBACK_DATA_MAX_BYTES:
