@@ -163,7 +163,7 @@ async def record_meeting(m: Month, who: str, item: str, minutes: list[str], deci
     """`who` records a meeting in private through /record (in Chinese); the record as reviewed before submitting,
     with what the bot said on submitting under "saved"."""
     [menu] = await m.say(who, "/record")
-    assert menu["text"] == "要记录哪一次会议？"
+    assert menu["text"].splitlines()[0] == "要记录哪一次会议？", menu["text"]
     [prompt] = await m.tap_next(who, menu, item)
     assert "请发送会议纪要" in prompt["text"], prompt["text"]
     for number, line in enumerate(minutes, start=1):
