@@ -47,8 +47,11 @@ def catalog_path(locale: str) -> Path:
     return LOCALE_DIR / _DIRS[locale] / "LC_MESSAGES" / "messages.po"
 
 
-def _cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lesson_bot"
+def _cache_dir() -> Path | None:
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lesson_bot"
+    except RuntimeError:  # no home directory to be found (HOME unset, no passwd entry)
+        return None
 
 
 def _load(locale: str) -> Translations:
@@ -57,16 +60,19 @@ def _load(locale: str) -> Translations:
     reading the cached .mo a few ms. Without a writable cache it is compiled in memory every time, as before."""
     source = catalog_path(locale).read_bytes()
     key = hashlib.sha256(source + babel.__version__.encode()).hexdigest()[:16]
-    cached = _cache_dir() / f"messages-{_DIRS[locale]}-{key}.mo"
-    with contextlib.suppress(OSError):
-        return Translations(io.BytesIO(cached.read_bytes()))
+    folder = _cache_dir()
+    cached = folder / f"messages-{_DIRS[locale]}-{key}.mo" if folder is not None else None
+    if cached is not None and cached.is_file():
+        with contextlib.suppress(Exception):  # unreadable or damaged: compiled again below, and rewritten
+            return Translations(io.BytesIO(cached.read_bytes()))
     buffer = io.BytesIO()
     write_mo(buffer, read_po(io.BytesIO(source), locale=_DIRS[locale]), use_fuzzy=False)
-    with contextlib.suppress(OSError):
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(buffer.getvalue())
-        partial.replace(cached)  # atomic: a process starting alongside reads the old state or the whole file
+    if cached is not None:
+        with contextlib.suppress(OSError):  # a read-only or full disk: compiled in memory next time too
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(buffer.getvalue())
+            partial.replace(cached)  # atomic: a process starting alongside reads no half-written file
     buffer.seek(0)
     return Translations(buffer)
 
