@@ -1,7 +1,8 @@
 """UI translations with gettext catalogs (Babel): zh-Hans by default, en complete.
 
 Message ids are the English source text. The catalogs ship as .po files inside the package and are compiled in
-memory when a Translator is built (never at import time), so there is no generated file to keep in step.
+memory when a Translator is built (never at import time), so there is no generated file to keep in step (a
+compiled copy is cached under the .po's hash, see _load).
 Extraction keywords: `_` (t._("...")), `ngettext` (t.ngettext("one", "many", n)), `pgettext`
 (t.pgettext("context", "...") where one English text needs two translations), and `N_` / `NP_` (mark now,
 translate later; defined in lesson_bot.domain.translation, so that the domain can use them too).
@@ -9,9 +10,13 @@ translate later; defined in lesson_bot.domain.translation, so that the domain ca
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import os
 from pathlib import Path
 
+import babel
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -42,11 +47,32 @@ def catalog_path(locale: str) -> Path:
     return LOCALE_DIR / _DIRS[locale] / "LC_MESSAGES" / "messages.po"
 
 
+def _cache_dir() -> Path | None:
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "lesson_bot"
+    except RuntimeError:  # no home directory to be found (HOME unset, no passwd entry)
+        return None
+
+
 def _load(locale: str) -> Translations:
-    with catalog_path(locale).open("rb") as fp:
-        catalog = read_po(fp, locale=_DIRS[locale])
+    """The catalog compiled from its .po file. The compiled form is kept in the user's cache under the .po's hash
+    (so it can never be stale): parsing and compiling both catalogs was about 0.1 s of CPU at every start-up,
+    reading the cached .mo a few ms. Without a writable cache it is compiled in memory every time, as before."""
+    source = catalog_path(locale).read_bytes()
+    key = hashlib.sha256(source + babel.__version__.encode()).hexdigest()[:16]
+    folder = _cache_dir()
+    cached = folder / f"messages-{_DIRS[locale]}-{key}.mo" if folder is not None else None
+    if cached is not None and cached.is_file():
+        with contextlib.suppress(Exception):  # unreadable or damaged: compiled again below, and rewritten
+            return Translations(io.BytesIO(cached.read_bytes()))
     buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
+    write_mo(buffer, read_po(io.BytesIO(source), locale=_DIRS[locale]), use_fuzzy=False)
+    if cached is not None:
+        with contextlib.suppress(OSError):  # a read-only or full disk: compiled in memory next time too
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(buffer.getvalue())
+            partial.replace(cached)  # atomic: a process starting alongside reads no half-written file
     buffer.seek(0)
     return Translations(buffer)
 

@@ -60,8 +60,11 @@ def build_sending_bot(token: str, api_root: str, connections: int) -> SendingBot
     base_url, base_file_url = api_urls(api_root)
     # aiohttp, as for the Application: a send costs httpx about a millisecond of CPU, which a burst of taps pays
     # for every live-count edit it causes (docs/ingest.md).
+    # Its getUpdates request is never used, but python-telegram-bot would build an httpx client for it, whose TLS
+    # context (the CA bundle read and parsed) was 5 % of the start-up's CPU: an idle aiohttp one costs nothing.
     return Bot(token, base_url=base_url, base_file_url=base_file_url,
-               request=AiohttpRequest(connection_pool_size=connections))
+               request=AiohttpRequest(connection_pool_size=connections),
+               get_updates_request=AiohttpRequest(connection_pool_size=1))
 
 
 def build_application(
@@ -137,9 +140,12 @@ async def prepare(application: BotApplication) -> None:
     (Called by every way of running the bot; python-telegram-bot's post_init runs only under run_polling.)
     """
     services = application.bot_data.services
-    await commands.set_commands(application.bot, services.translator)
-    await commands.set_menu_button(application.bot, services.translator, services.web_sessions.app_url)
-    status = await services.library.sync(services.settings.lessons_dir)
+    # The menus' round trips and the library's load (in a thread) overlap: start-up waits for the longest alone.
+    *_, status = await commands.together(
+        commands.set_commands(application.bot, services.translator),
+        commands.set_menu_button(application.bot, services.translator, services.web_sessions.app_url),
+        services.library.sync(services.settings.lessons_dir),
+    )
     log.info("lesson library: %d lessons loaded, %s", status.lessons, status.report.summary())
     if status.problems and services.settings.admin_chat_id is not None:
         t = services.translator.lang(None)

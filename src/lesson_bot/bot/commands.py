@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
 from telegram import (
     Bot,
     BotCommand,
@@ -75,6 +79,19 @@ def _group_admins(t: Lang) -> list[BotCommand]:
     ]
 
 
+async def together(*calls: Awaitable[Any]) -> list[Any]:
+    """Await the calls concurrently; if one fails, cancel the others (none is left running) and raise its error
+    as it is (not in an ExceptionGroup: start-up failures are reported by their type, cli/common.py)."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+
+
 async def set_commands(bot: Bot, translator: Translator) -> None:
     """Publish every menu: the default locale without a language code, and each locale under its code."""
     scopes: list[tuple[BotCommandScope, object]] = [
@@ -82,11 +99,13 @@ async def set_commands(bot: Bot, translator: Translator) -> None:
         (BotCommandScopeAllGroupChats(), _group),
         (BotCommandScopeAllChatAdministrators(), _group_admins),
     ]
+    calls: list[Awaitable[Any]] = []
     for scope, build in scopes:
         assert callable(build)
-        await bot.set_my_commands(build(translator.lang(None)), scope=scope)
+        calls.append(bot.set_my_commands(build(translator.lang(None)), scope=scope))
         for locale, code in TELEGRAM_LANGUAGE.items():
-            await bot.set_my_commands(build(translator.lang(locale)), scope=scope, language_code=code)
+            calls.append(bot.set_my_commands(build(translator.lang(locale)), scope=scope, language_code=code))
+    await together(*calls)  # nine round trips at once: one round trip's time at start-up, not nine
 
 
 async def set_menu_button(bot: Bot, translator: Translator, app_url: str | None) -> None:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 import typer
 
+from lesson_bot.cli import _gc_pause  # noqa: F401  (first: no collection during the imports below)
 from lesson_bot.cli.content import content_app
 from lesson_bot.cli.db import db_app
 from lesson_bot.cli.demo import demo_command
@@ -16,6 +19,7 @@ from lesson_bot.cli.sandbox import sandbox_command
 from lesson_bot.cli.schedule import schedule_app
 from lesson_bot.cli.surveys import survey_app
 
+gc.enable()  # the imports are done (cli/_gc_pause.py)
 show_flags_as_flags()
 app = typer.Typer(
     name="lesson-bot",

@@ -14,7 +14,6 @@ from lesson_bot.cli.content_import import import_command
 from lesson_bot.content.loader import LibraryLoad, display_path, load_library
 from lesson_bot.content.model import LessonDoc, Problem, utf16_len
 from lesson_bot.content.renderer import visible_text
-from lesson_bot.content.review import review_library
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
 from lesson_bot.services.lessons.library import LibraryService, LibraryStatus
@@ -54,6 +53,8 @@ def _report(load: LibraryLoad) -> None:
 @content_app.command("check")
 def check_command(path: PathArgument = None) -> None:
     """Validate lesson files (format and editorial checks); print every problem as file:line: message; exit 1 if any."""
+    from lesson_bot.content.review import review_library  # opencc's dictionaries: not at start-up
+
     load = review_library(_load(path))
     _report(load)
     raise typer.Exit(1 if load.problems else 0)

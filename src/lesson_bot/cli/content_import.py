@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lesson_bot.cli.common import err_console
 from lesson_bot.content.importer.errors import ImportFailure
 from lesson_bot.content.importer.fetch import FetchLimits
-from lesson_bot.content.importer.pipeline import LESSON_ID, Draft, ImportOptions, draft_id, import_source
 from lesson_bot.content.loader import display_path, load_library
-from lesson_bot.content.review import review_library
 from lesson_bot.content.review_data import PLACEHOLDERS
+
+if TYPE_CHECKING:
+    from lesson_bot.content.importer.pipeline import Draft
 
 
 def _fail(message: str) -> typer.Exit:
@@ -40,6 +41,8 @@ def _report(draft: Draft, path: Path) -> None:
     typer.echo(f"kept {len(shaped.kept)} of {shaped.paragraphs} paragraphs word for word and {len(shaped.points)} "
                f"points from the rest; about {shaped.minutes} min")
     typer.echo(f"wrote {display_path(path)}")
+    from lesson_bot.content.review import review_library  # opencc's dictionaries: not at start-up
+
     load = review_library(load_library(path))
     placeholders = [problem for problem in load.problems if any(mark in problem.message for mark in PLACEHOLDERS)]
     for problem in load.problems:
@@ -61,6 +64,9 @@ def import_command(
     max_bytes: Annotated[int, typer.Option(help="the largest page or file taken")] = FetchLimits.max_bytes,
 ) -> None:
     """Turn an article into a lesson draft; print each removed or flagged artefact with its line:column."""
+    # trafilatura, lxml and friends: imported when a draft is made, not by every `lesson-bot` start.
+    from lesson_bot.content.importer.pipeline import LESSON_ID, ImportOptions, draft_id, import_source
+
     lesson_id = out.stem if out is not None and out.suffix == ".md" and not out.is_dir() else None
     if lesson_id is not None and not LESSON_ID.match(lesson_id):
         raise _fail(f"--out {out}: the file name must be the lesson id (3-64 of a-z 0-9 -), e.g. "

@@ -11,7 +11,6 @@ from rich.console import Console
 
 from lesson_bot.bootstrap.logs import configure_logging
 from lesson_bot.cli.common import err_console
-from lesson_bot.demo import PortTaken, run_demo
 from lesson_bot.i18n import SUPPORTED, Translator
 
 INTERRUPTED = 130  # the shell's status for a program ended by Ctrl-C
@@ -32,6 +31,8 @@ def demo_command(
         err_console.print(f"--lang: {lang!r} is not one of {', '.join(SUPPORTED)}", highlight=False)
         raise typer.Exit(2)
     configure_logging("WARNING")
+    from lesson_bot.demo import PortTaken, run_demo  # the sandbox and the scenes: not for `lesson-bot run`
+
     try:
         finished = asyncio.run(run_demo(Console(), once=once, port=port, db_path=db,
                                         dashboard_port=dashboard_port if dashboard else None, lang=lang))

@@ -6,16 +6,19 @@ import asyncio
 import contextlib
 import json
 import re
+from typing import TYPE_CHECKING
 
 import typer
 
-from tgsandbox.app import run_sandbox
-from tgsandbox.limits import FloodConfig
+if TYPE_CHECKING:
+    from tgsandbox.limits import FloodConfig
 
 _TOKEN = re.compile(r"[0-9]+:[A-Za-z0-9_-]+")
 
 
 async def _serve(port: int, token: str | None, flood: FloodConfig, as_json: bool) -> None:
+    from tgsandbox.app import run_sandbox  # imported when the sandbox runs, not by every `lesson-bot` start
+
     async with run_sandbox(port=port, token=token, flood=flood) as sandbox:
         if as_json:
             typer.echo(json.dumps(sandbox.announcement()))
@@ -38,6 +41,8 @@ def sandbox_command(
     as_json: bool = typer.Option(False, "--json", help="Print one JSON line instead of text."),
 ) -> None:
     """Run the local Telegram Bot API sandbox on 127.0.0.1 and print its base URL and a token."""
+    from tgsandbox.limits import FloodConfig
+
     try:
         flood = FloodConfig(enabled=not no_flood, time_scale=time_scale)
     except ValueError as exc:

@@ -15,6 +15,10 @@ import yaml
 from lesson_bot.content.model import Problem
 
 _FENCE = re.compile(r"---[ \t]*")
+# libyaml's parser where PyYAML was built with it: the same node tree and marks, about ten times faster than the
+# pure-Python one, which was most of the library's load at start-up (docs/operations.md). A file it refuses is
+# parsed again by the pure-Python parser, whose error messages the problems quote.
+_FAST_LOADER: type[yaml.SafeLoader] | None = getattr(yaml, "CSafeLoader", None)
 
 
 @dataclass(frozen=True)
@@ -168,11 +172,20 @@ class _Converter:
         return YMap(self.line(node), values, key_lines)
 
 
+def _compose(text: str) -> yaml.Node | None:
+    if _FAST_LOADER is not None:
+        try:
+            return yaml.compose(text, Loader=_FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # the pure-Python parser says why, in the words the problems use
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
 def compose_front_matter(split: Split, path: Path) -> tuple[YMap | None, list[Problem]]:
     """Parse the YAML between the fences into a YMap; YAML errors come back as problems with their line."""
     where = path
     try:
-        root = yaml.compose(split.yaml_text, Loader=yaml.SafeLoader)
+        root = _compose(split.yaml_text)
     except yaml.YAMLError as exc:
         line = split.yaml_line + _mark_line(exc, split.yaml_text)
         return None, [Problem(where, line, _yaml_error_message(exc))]
