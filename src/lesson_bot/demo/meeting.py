@@ -28,7 +28,8 @@ def _default(message: Message) -> str:
 
 async def _call(scene: Scene, branch: Branch, topic: str, start: str | None) -> int:
     """The /meeting wizard in the secretary's private chat: the type, `topic`, the latest start preset (or the
-    typed `start`), the place, host and recorder, the default duration, confirm. The group's last message id
+    typed `start`), then (the first time this type is called) the place, host and recorder and the default duration,
+    confirm. The group's last message id
     before the confirmation."""
     sec = branch.secretary
     chat, here = sec, "[私聊 李明]"
@@ -36,13 +37,21 @@ async def _call(scene: Scene, branch: Branch, topic: str, start: str | None) -> 
     await scene.tap(chat, here, sec, ask_type, MEETING_TYPE)
     [ask_start] = await scene.say(chat, here, sec, topic)
     if start is None:
-        await scene.tap(chat, here, sec, ask_start, _last_button(ask_start))
+        _, now, new = await scene.tap(chat, here, sec, ask_start, _last_button(ask_start))
+        asked = new[-1] if new else now
     else:
-        await scene.say(chat, here, sec, start)
-    [ask_host] = await scene.say(chat, here, sec, "站三楼党员活动室")
-    _, _, [ask_recorder] = await scene.tap(chat, here, sec, ask_host, "李明")
-    _, _, [ask_duration] = await scene.tap(chat, here, sec, ask_recorder, "王芳")
-    _, _, [summary] = await scene.tap(chat, here, sec, ask_duration, _default(ask_duration))
+        [asked] = await scene.say(chat, here, sec, start)
+    if any("确认" in b["text"] for row in asked.get("buttons") or [] for b in row):
+        # A routine meeting: the type was called before, so the wizard went straight to the summary.
+        scene.note(scene.t._("李明 called a meeting of this type before: the wizard takes the place, host, recorder "
+                             "and duration from last time (each can be changed on the summary) and asks only for "
+                             "the topic and the start."))
+        summary = asked
+    else:
+        [ask_host] = await scene.say(chat, here, sec, "站三楼党员活动室")
+        _, _, [ask_recorder] = await scene.tap(chat, here, sec, ask_host, "李明")
+        _, _, [ask_duration] = await scene.tap(chat, here, sec, ask_recorder, "王芳")
+        _, _, [summary] = await scene.tap(chat, here, sec, ask_duration, _default(ask_duration))
     mark = await scene.last_id(branch.chat)
     await scene.tap(chat, here, sec, summary, "确认")
     return mark
