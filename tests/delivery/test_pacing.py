@@ -9,6 +9,7 @@ from lesson_bot.delivery.pacing import AdaptiveRate, PacingConfig
 from lesson_bot.delivery.ratelimit import DeliveryLimiter, Limits
 from tests.support.clock import ManualClock
 from tests.support.pacing_sim import FanOut
+from tgsandbox.limits import FloodConfig, FloodLimiter
 
 
 def test_a_429_cuts_the_rate_once_per_pace_and_never_below_the_floor() -> None:
@@ -92,3 +93,40 @@ def test_at_the_configured_budget_pacing_changes_nothing() -> None:
     fan_out = FanOut(30.0).run()
     assert fan_out.refused == 0
     assert fan_out.rate >= 0.99 * 30
+
+
+def test_a_send_late_by_less_than_the_jitter_reserve_keeps_its_slot() -> None:
+    """Waking a little late (here 0.1 s, under the 0.2 s reserve) is ordinary: the booking stands."""
+    clock = ManualClock(0.0)
+    limiter = DeliveryLimiter(Limits(), clock=clock)
+    delay = limiter.reserve(1, False)
+    clock.now = delay + 0.1
+    assert limiter.rebook(1, False) is None
+    assert limiter.stalls == 0
+
+
+def test_after_a_stall_what_fell_due_meanwhile_is_paced_and_telegram_refuses_none_of_it() -> None:
+    """Three seconds of sends are booked (a burst, then 30/s), then the process stalls for 1.5 s. Sent as
+    booked, everything due by then would reach Telegram at once and its bucket (one second's worth) would refuse
+    some; booked again (the first late send goes now, the rest one interval apart), the sandbox's own flood rules
+    accept every one."""
+    clock = ManualClock(0.0)
+    limiter = DeliveryLimiter(Limits(), clock=clock)
+    flood = FloodLimiter(FloodConfig(), clock=clock)
+    chats = range(1, 91)
+    booked = {chat: limiter.reserve(chat, False) for chat in chats}
+    clock.now = 1.5
+    due = [chat for chat in chats if booked[chat] <= 1.5]
+    assert len(due) > 30
+    naive = FloodLimiter(FloodConfig(), clock=clock)
+    assert sum(naive.check(chat, False) is not None for chat in due) > 0  # all at once: refused in part
+
+    again = {chat: limiter.rebook(chat, False) for chat in due}
+    assert limiter.stalls == 1
+    waits = sorted(delay or 0.0 for delay in again.values())
+    assert waits == pytest.approx([k / 30 for k in range(len(due))])
+    refused = []
+    for chat, delay in sorted(again.items(), key=lambda item: item[1] or 0.0):
+        clock.now = 1.5 + (delay or 0.0)
+        refused += [chat] if flood.check(chat, False) is not None else []
+    assert refused == []

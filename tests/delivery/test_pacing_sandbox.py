@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +24,7 @@ from tests.support.delivery import Events, groups, lesson_parts, statuses
 from tgsandbox import Sandbox, run_sandbox
 from tgsandbox.limits import FloodConfig
 
-Make = Callable[[float], Dispatcher]
+Make = Callable[[float, DeliveryLimiter | None], Dispatcher]
 
 
 @pytest.fixture
@@ -40,8 +41,9 @@ async def dispatchers(sb: Sandbox, db: Database) -> AsyncIterator[Make]:
     """A factory of dispatchers sending through one Bot, each with a limiter of its own (as each leader has)."""
     request = telegram.request.HTTPXRequest(connection_pool_size=16, read_timeout=5.0)
     async with telegram.Bot(sb.token, base_url=sb.base_url, base_file_url=sb.base_file_url, request=request) as bot:
-        def make(time_scale: float) -> Dispatcher:
-            return Dispatcher(db, TelegramSender(bot), DeliveryLimiter(Limits(time_scale=time_scale)), SystemClock(),
+        def make(time_scale: float, limiter: DeliveryLimiter | None = None) -> Dispatcher:
+            limiter = limiter or DeliveryLimiter(Limits(time_scale=time_scale))
+            return Dispatcher(db, TelegramSender(bot), limiter, SystemClock(),
                               Events(), DispatcherConfig(backoff_s=0.05, backoff_max_s=0.5, max_attempts=20))
         yield make
 
@@ -71,7 +73,7 @@ async def test_a_budget_ten_percent_under_the_configured_one_draws_under_one_per
             chats = await groups(sb, 200)
             async with db.transaction() as s:
                 await outbox.enqueue(s, [i for chat in chats for i in lesson_parts(chat, "b", datetime.now(UTC))])
-            await run_until_sent(make(scale), db, 800)
+            await run_until_sent(make(scale, None), db, 800)
             flood = (await sb.control.counters())["flood"]
     assert await statuses(db) == {"sent": 800}
     assert flood["accepted"] == 800  # each message once
@@ -88,9 +90,34 @@ async def test_a_new_leader_right_after_the_old_one_draws_no_429(db: Database) -
             now = datetime.now(UTC)
             async with db.transaction() as s:
                 await outbox.enqueue(s, [lesson_parts(chat, "old", now)[0] for chat in chats])
-            await make(1.0).settle()  # the old leader: a burst of 24, then 30/s
+            await make(1.0, None).settle()  # the old leader: a burst of 24, then 30/s
             assert await refused(sb) == 0
             async with db.transaction() as s:
                 await outbox.enqueue(s, [lesson_parts(chat, "new", now)[0] for chat in chats])
-            await run_until_sent(make(1.0), db, 80)
+            await run_until_sent(make(1.0, None), db, 80)
             assert await refused(sb) == 0
+
+
+async def test_a_stalled_process_paces_what_fell_due_during_the_stall_and_draws_no_429(db: Database) -> None:
+    """Mid-broadcast the whole process stops for 0.6 s (a long GC pause, a starved CPU): the messages due meanwhile
+    do not all go at once when it resumes, which Telegram's bucket would refuse in part; they are paced again."""
+    scale = 3.0
+    async with run_sandbox(flood=FloodConfig(time_scale=scale)) as sb:
+        async for make in dispatchers(sb, db):
+            chats = await groups(sb, 150)
+            async with db.transaction() as s:
+                await outbox.enqueue(s, [lesson_parts(chat, "b", datetime.now(UTC))[0] for chat in chats])
+            limiter = DeliveryLimiter(Limits(time_scale=scale))
+
+            async def stall() -> None:
+                while (await sb.control.counters())["flood"]["accepted"] < 40:
+                    await asyncio.sleep(0.01)
+                time.sleep(0.6)  # the stall itself: the event loop (and the in-process sandbox) stop
+
+            stalling = asyncio.create_task(stall())
+            await run_until_sent(make(scale, limiter), db, 150)
+            await stalling
+            flood = (await sb.control.counters())["flood"]
+    assert flood["accepted"] == 150
+    assert flood["total"] == 0, flood
+    assert limiter.stalls >= 1  # the stall was seen (a broadcast finished before it would prove nothing)

@@ -260,22 +260,31 @@ class Dispatcher:
 
     async def _deliver(self, row: Claimed) -> None:
         cuts = self._limiter.pace.cuts  # the pace's cuts when the request left (a 429 to it cuts only once)
+        group = is_group(row.chat_id)
         try:
-            delay = self._limiter.reserve(row.chat_id, is_group(row.chat_id))
-            while delay > 0:
-                await asyncio.sleep(delay)
-                # The pace changed during the sleep (a 429 cut it): the slot was booked at the old pace.
-                delay = self._limiter.rebook(row.chat_id, is_group(row.chat_id)) or 0.0
-            if row.not_after is not None and self._clock.now() > row.not_after:
-                await self._final(row, OutboxStatus.MISSED, DeliveryOutcome.MISSED, "past its grace window")
-                return
-            paused = self._limiter.pause_remaining(row.chat_id)
-            if paused > 0:  # a 429 arrived while this row waited: sending now would only draw another
-                self._count(m.DEFERRED)
-                await self._again(row, paused, DeliveryOutcome.DEFERRED, "paused by Telegram's retry_after",
-                                  count_attempt=False)
-                return
-            async with self._sending:
+            delay = self._limiter.reserve(row.chat_id, group)
+            while True:
+                while delay > 0:
+                    await asyncio.sleep(delay)
+                    # The pace changed during the sleep (a 429 cut it), or the process stalled: book again.
+                    delay = self._limiter.rebook(row.chat_id, group) or 0.0
+                if row.not_after is not None and self._clock.now() > row.not_after:
+                    await self._final(row, OutboxStatus.MISSED, DeliveryOutcome.MISSED, "past its grace window")
+                    return
+                paused = self._limiter.pause_remaining(row.chat_id)
+                if paused > 0:  # a 429 arrived while this row waited: sending now would only draw another
+                    self._count(m.DEFERRED)
+                    await self._again(row, paused, DeliveryOutcome.DEFERRED, "paused by Telegram's retry_after",
+                                      count_attempt=False)
+                    return
+                await self._sending.acquire()
+                # Every sender may have been busy past this row's slot (a slow write): then it would go out
+                # bunched with the others that waited; it waits for a slot again, without holding a sender.
+                delay = self._limiter.rebook(row.chat_id, group) or 0.0
+                if delay <= 0:
+                    break
+                self._sending.release()
+            try:
                 if not await self._fence.may_send():
                     return  # not started: the row stays claimed until the next leader (or run) releases it
                 cuts = self._limiter.pace.cuts
@@ -288,6 +297,8 @@ class Dispatcher:
                 await self._recorder.record(row, sent, at)
                 if self._metrics is not None:
                     self._metrics.sent(row.due_at, at)
+            finally:
+                self._sending.release()
         except RetryLater as exc:
             self._limiter.penalize(exc.retry_after, None if exc.whole_bot else row.chat_id)
             self._limiter.throttled(cuts)

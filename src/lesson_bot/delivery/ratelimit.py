@@ -14,6 +14,8 @@ rates (1 by default) and with every window and interval divided by ``time_scale`
   strictly increasing send times in the order they were made, so its messages keep their order.
 * **Per group**: at most ``group_per_minute`` messages in any sliding window of ``60 s + jitter_s``.
 * **Pauses**: after a 429, ``penalize`` keeps new reservations for that chat (or every chat) past the pause.
+* **Stalls**: a send more than the reserve past its slot (the process stalled, so everything due meanwhile
+  would go at once) is booked again on a new calendar without a burst (``rebook``).
 * **Adaptive pace**: a 429 although every rule was kept means Telegram's real budget is lower: ``throttled`` cuts
   the overall rate (delivery/pacing.py, AIMD) and ``accepted`` probes it back up after a quiet period. Each change
   of pace, and ``drained`` (a new leader, whose predecessor may have emptied Telegram's bucket), starts a new
@@ -72,6 +74,8 @@ _DEFAULT_CHAT_BURST: Final = 3
 # timeout (200 ms) while the next goes through. The reserve costs the same 0.2 s of lateness, once (docs/delivery.md).
 _DEFAULT_JITTER_S: Final = 0.2
 _MIN_SWEEP: Final = 1024
+# With no jitter reserve (a simulation), a send this late past its slot still counts as on time, not as a stall.
+_MIN_STALL_S: Final = 0.02
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,9 @@ class DeliveryLimiter:
         self._chats: dict[int, _Chat] = {}
         self._paused_until = -math.inf
         self._sweep_at = _MIN_SWEEP
+        # Later than this past its slot, a send is bunched with others beyond what the jitter reserve absorbs.
+        self._stall_s = max(jitter, _MIN_STALL_S)
+        self.stalls = 0  # how often a send found itself that late (rebook)
 
     @property
     def tracked_chats(self) -> int:
@@ -187,13 +194,24 @@ class DeliveryLimiter:
             raise
 
     def rebook(self, chat_id: int, is_group: bool) -> float | None:
-        """None if this chat's newest booking stands; if the pace changed since it was made, book again: the delay.
+        """None if this chat's newest booking stands; else book again and return the delay.
 
-        Call it when the sleep for a slot ends (the dispatcher has one row per chat in flight, so the newest
-        booking is the caller's): a slot booked at the old pace would send above a pace just cut."""
+        Call it when the sleep for a slot ends, and again just before the send (the dispatcher has one row per
+        chat in flight, so the newest booking is the caller's). A booking no longer stands when the pace changed
+        since it was made (a slot booked at the old pace would send above a pace just cut), or when it is more
+        than the jitter reserve past its time: the process stalled (a long GC pause, a starved CPU, every sender
+        busy behind a slow write), so every message due during the stall goes out at once, more than Telegram's
+        bucket holds. The first caller to see a stall starts a new calendar without a burst (as ``drained``) and
+        sends now; the others are paced behind it."""
         chat = self._chats.get(chat_id)
-        if chat is None or not chat.bookings or chat.bookings[-1].generation == self._generation:
+        if chat is None or not chat.bookings:
             return None
+        booking = chat.bookings[-1]
+        if booking.generation == self._generation:
+            if self._clock() - booking.at <= self._stall_s:
+                return None
+            self.stalls += 1
+            self.drained()
         self._undo(chat)
         return self.reserve(chat_id, is_group)
 
