@@ -31,7 +31,7 @@ from lesson_bot.db.outbox import OutboxItem
 from lesson_bot.db.uow import Database
 from lesson_bot.i18n import Translator
 from lesson_bot.services.clock import Clock
-from lesson_bot.services.lessons.audience import expected_members, study_count
+from lesson_bot.services.lessons.audience import study_counts
 from lesson_bot.services.messages.lessons import checkin_edit, checkin_label
 
 KIND = "count"
@@ -86,12 +86,14 @@ class CountTicker:
             open_groups = set((await s.execute(select(OutboxMessage.group_key).where(
                 OutboxMessage.group_key.in_([group_key(d.id) for d, _l in rows]),
                 OutboxMessage.status.in_(outbox.OPEN)))).scalars())
+            # the previous edit still on its way: the next tick looks again
+            due = [(d, locale) for d, locale in rows if group_key(d.id) not in open_groups and d.message_id is not None]
+            counts = await study_counts(s, [d for d, _l in due])
             items = []
-            for delivery, locale in rows:
-                if group_key(delivery.id) in open_groups or delivery.message_id is None:
-                    continue  # the previous edit is still on its way; the next tick looks again
+            for delivery, locale in due:
+                assert delivery.message_id is not None
                 count = delivery.checkin_count + delivery.makeup_count  # what changed; the label is /progress's
-                figures = study_count(await expected_members(s, delivery))
+                figures = counts[delivery.id]
                 text = checkin_label(self._translator.lang(locale), figures.studied, figures.expected, figures.makeup)
                 edit = checkin_edit(text, delivery.id, delivery.message_id)
                 items.append(OutboxItem(f"count:{delivery.id}:{count}", delivery.chat_id, KIND, edit, now,

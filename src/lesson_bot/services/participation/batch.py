@@ -11,14 +11,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import Table, bindparam, func, select, tuple_, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
 from lesson_bot.db.models import Branch, LessonDelivery, Member, Membership, ParticipationEvent, QuizPoll
+from lesson_bot.db.upsert import insert_new
 from lesson_bot.domain.enums import MembershipSource, MembershipStatus, ParticipationKind, ParticipationMode, Role
 from lesson_bot.services import lookup
 from lesson_bot.services.branches.membership import come_back
@@ -129,7 +128,7 @@ async def write_batch(s: AsyncSession, caches: Caches, requests: Sequence[Reques
         key, row = _event(r, delivery, poll, member_id, now)
         rows.setdefault(key, row)  # the same tap twice in one batch: the first one counts
         keys.append(key)
-    inserted = set(await _insert_ignore(s, ParticipationEvent, [rows[k] for k in sorted(rows)], ["dedupe_key"],
+    inserted = set(await insert_new(s, ParticipationEvent, [rows[k] for k in sorted(rows)], ["dedupe_key"],
                                     ParticipationEvent.dedupe_key))
 
     new_checkins: Counter[int] = Counter()
@@ -198,19 +197,6 @@ def _locale(d: DeliveryInfo, branches: dict[int, str], members: dict[int, str | 
     return branches.get(d.branch_id)
 
 
-async def _insert_ignore(s: AsyncSession, model: type[Any], rows: Sequence[dict[str, Any]], conflict: list[str],
-                         returning: InstrumentedAttribute[Any]) -> list[Any]:
-    """Like db/upsert.insert_new, but as one executemany of a fixed statement: SQLAlchemy compiles it once and
-    batches the rows itself ("insertmanyvalues"), where a multi-VALUES statement is compiled anew for every
-    batch size (the recorder's largest cost when measured)."""
-    if not rows:
-        return []
-    dialect = s.bind.dialect.name if s.bind is not None else "sqlite"
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(model).on_conflict_do_nothing(index_elements=conflict).returning(returning)
-    return list((await s.execute(statement, list(rows))).scalars().all())
-
-
 async def _polls(s: AsyncSession, caches: Caches, ids: set[str]) -> dict[str, PollInfo]:
     missing = ids - caches.polls.keys()
     if missing:
@@ -256,7 +242,7 @@ async def _members(s: AsyncSession,
             else:
                 plain.append({"telegram_user_id": p.telegram_user_id, "username": p.username,
                               "full_name": (p.full_name or str(p.telegram_user_id))[:128]})
-        await _insert_ignore(s, Member, plain, ["telegram_user_id"], Member.id)
+        await insert_new(s, Member, plain, ["telegram_user_id"], Member.id)
         query = select(Member.telegram_user_id, Member.id, Member.locale).where(
             Member.telegram_user_id.in_([row["telegram_user_id"] for row in plain]))
         found.update({uid: (mid, loc) for uid, mid, loc in (await s.execute(query)) if uid is not None})
@@ -274,7 +260,7 @@ async def _ensure_memberships(s: AsyncSession, pairs: set[tuple[int, int]], now:
     missing = sorted(pairs - known.keys())
     new = [{"branch_id": b, "member_id": m, "role": Role.MEMBER, "status": MembershipStatus.ACTIVE,
             "source": MembershipSource.MESSAGE, "joined_at": now, "is_committee": False} for b, m in missing]
-    inserted = await _insert_ignore(s, Membership, new, ["branch_id", "member_id"], Membership.id)
+    inserted = await insert_new(s, Membership, new, ["branch_id", "member_id"], Membership.id)
     added = set(missing) if len(inserted) == len(missing) else set(  # else a concurrent writer added some
         (await s.execute(select(Membership.branch_id, Membership.member_id).where(
             Membership.id.in_(inserted)))).all())
