@@ -35,5 +35,6 @@ def test_quick_ingest_run_records_every_tap_and_answer(pg_available: bool) -> No
     assert summary["answer_p99_ms"] >= summary["answer_p50_ms"] >= 0
     assert summary["speedup_vs_naive"] > 0
     assert summary["ceiling_speedup_vs_naive"] > 0
+    assert summary["ceiling_share_webhook"] > 0
     for row in ("lesson_bot sqlite webhook", "naive_ptb sqlite webhook", "ptb_ceiling no-db webhook"):
         assert any(line.startswith(row) for line in lines), (row, done.stdout)

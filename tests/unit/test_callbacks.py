@@ -8,7 +8,7 @@ import typing
 from datetime import date
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lesson_bot.domain import callbacks as cb
@@ -35,6 +35,9 @@ def _values(kind: type[cb.Callback]) -> st.SearchStrategy[cb.Callback]:
 
 
 @pytest.mark.parametrize("kind", cb.declared(), ids=lambda kind: kind.__name__)
+# Kinds whose fields depend on the verb (Upcoming: a schedule unless "back", a day only to skip one) refuse most
+# values drawn field by field: on an unlucky run nine in ten, which is no fault of the code under test.
+@settings(suppress_health_check=[HealthCheck.filter_too_much])
 @given(draw=st.data())
 def test_every_kind_round_trips(kind: type[cb.Callback], draw: st.DataObject) -> None:
     """Whatever a button can carry decodes to the same value, and matches its kind's handler pattern only."""

@@ -19,6 +19,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseHandler
 
+from lesson_bot.bot.taps import Tap
 from lesson_bot.services.metrics import Metrics
 
 log = logging.getLogger("lesson_bot.updates")
@@ -39,6 +40,8 @@ _handling: contextvars.ContextVar[Handling | None] = contextvars.ContextVar("les
 
 def update_kind(update: object) -> str:
     """callback_query, poll_answer, command, message, chat_member... (the metrics' `kind` label)."""
+    if isinstance(update, Tap):
+        return update.kind
     if not isinstance(update, Update):
         return "other"
     for kind in _KINDS:
@@ -76,7 +79,9 @@ async def observed(update: object, handle: Awaitable[Any], metrics: Metrics | No
 
 def _log(update: object, kind: str, handling: Handling, seconds: float) -> None:
     update_id = chat_id = user_id = None
-    if isinstance(update, Update):
+    if isinstance(update, Tap):
+        update_id, chat_id, user_id = update.update_id, update.chat_id, update.person.telegram_user_id
+    elif isinstance(update, Update):
         update_id = update.update_id
         chat_id = update.effective_chat.id if update.effective_chat is not None else None
         user_id = update.effective_user.id if update.effective_user is not None else None
@@ -91,13 +96,23 @@ def _log(update: object, kind: str, handling: Handling, seconds: float) -> None:
 Callback = Callable[[Any, Any], Coroutine[Any, Any, Any]]
 
 
+def callback_name(callback: Callable[..., Any]) -> str:
+    """A handler's name in the log lines: its module's last part and its name (checkin.on_checkin)."""
+    return f"{callback.__module__.rpartition('.')[2]}.{callback.__qualname__}"
+
+
+def handled_by(name: str) -> None:
+    """Write a handler's name into the record of the update being handled."""
+    handling = _handling.get()
+    if handling is not None:
+        handling.handlers.append(name)
+
+
 def _named(callback: Callback) -> Callback:
-    name = f"{callback.__module__.rpartition('.')[2]}.{callback.__qualname__}"
+    name = callback_name(callback)
 
     async def run(update: Any, context: Any) -> Any:
-        handling = _handling.get()
-        if handling is not None:
-            handling.handlers.append(name)
+        handled_by(name)
         return await callback(update, context)
 
     run.__name__ = run.__qualname__ = name

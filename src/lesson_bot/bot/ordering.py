@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from lesson_bot.bot.observe import observed
+from lesson_bot.bot.taps import Tap
 from lesson_bot.domain import callbacks
 from lesson_bot.domain.callbacks import LessonDone, Rsvp, SignIn
 from lesson_bot.services.metrics import Metrics
@@ -28,6 +29,8 @@ PER_MEMBER_TAPS = (LessonDone, Rsvp, SignIn)
 def ordering_key(update: object) -> int:
     """The chat an update belongs to (a poll answer, which has no chat, goes by its user; so does a member's tap
     that records only their own action)."""
+    if isinstance(update, Tap):  # a check-in (a per-member tap) or a quiz answer (no chat): the member's
+        return update.person.telegram_user_id
     if isinstance(update, Update):
         query = update.callback_query
         if query is not None and isinstance(callbacks.decode(query.data or ""), PER_MEMBER_TAPS):

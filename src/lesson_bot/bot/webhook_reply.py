@@ -16,7 +16,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import CallbackQuery
+from telegram import Bot, CallbackQuery
 
 # How long the web app holds Telegram's request open for the handler; a slow handler carries on afterwards and
 # answers with its own request.
@@ -77,7 +77,12 @@ async def drain() -> None:
 
 async def answer_callback(query: CallbackQuery, text: str | None = None, *, show_alert: bool = False) -> None:
     """Answer a tap: in the webhook's reply when there is room, else with a request."""
-    call: dict[str, Any] = {"method": "answerCallbackQuery", "callback_query_id": query.id}
+    await answer_tap(query.get_bot(), query.id, text, show_alert=show_alert)
+
+
+async def answer_tap(bot: Bot, query_id: str, text: str | None = None, *, show_alert: bool = False) -> None:
+    """Answer the callback query `query_id`: in the webhook's reply when there is room, else with a request."""
+    call: dict[str, Any] = {"method": "answerCallbackQuery", "callback_query_id": query_id}
     if text:
         call["text"] = text
     if show_alert:
@@ -85,7 +90,7 @@ async def answer_callback(query: CallbackQuery, text: str | None = None, *, show
     slot = _slot.get()
     if slot is not None and slot.take(call):
         return
-    await query.answer(text, show_alert=show_alert)
+    await bot.answer_callback_query(query_id, text, show_alert=show_alert)
 
 
 def in_webhook_reply() -> ReplySlot | None:

@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,21 +24,12 @@ from lesson_bot.db.uow import Database
 from lesson_bot.delivery import outbox
 from lesson_bot.delivery.fence import Fence
 from lesson_bot.delivery.outbox import Claimed, Fenced
-from lesson_bot.delivery.ports import ChatEvents, Sender
+from lesson_bot.delivery.ports import ChatEvents, Sender, stored_message
 from lesson_bot.delivery.ratelimit import DeliveryLimiter
 from lesson_bot.delivery.recorder import SentHook as SentHook  # re-exported: hooks are typed against it
 from lesson_bot.delivery.recorder import SentRecorder
 from lesson_bot.domain.enums import DeliveryOutcome, OutboxStatus
-from lesson_bot.domain.messages import (
-    ChatGone,
-    ChatMoved,
-    Message,
-    Rejected,
-    RetryLater,
-    Transient,
-    UnknownMessage,
-    from_payload,
-)
+from lesson_bot.domain.messages import ChatGone, ChatMoved, Rejected, RetryLater, Transient
 from lesson_bot.services import metrics as m
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.lessons import counts
@@ -59,14 +49,6 @@ class DispatcherConfig:
     max_attempts: int = 10
     record_window_s: float = 0.005  # sends finishing within this long of each other are recorded together
     fence_check_s: float = 0.5  # a send after this long without a fenced transaction checks the epoch first
-
-
-def _message(payload: Mapping[str, Any]) -> Message:
-    """The typed message a row stores; a payload that is none (or is malformed) is Rejected: retrying cannot help."""
-    try:
-        return from_payload(payload)
-    except (UnknownMessage, KeyError, TypeError, ValueError, IndexError) as exc:
-        raise Rejected(f"not a message the delivery engine sends: {exc}") from exc
 
 
 def is_group(chat_id: int) -> bool:
@@ -288,7 +270,7 @@ class Dispatcher:
                 if not await self._fence.may_send():
                     return  # not started: the row stays claimed until the next leader (or run) releases it
                 cuts = self._limiter.pace.cuts
-                sent = await self._sender.send(row.chat_id, _message(row.payload))
+                sent = await self._sender.send(row.chat_id, stored_message(row.payload))
                 self._limiter.accepted()
                 # Telegram has the message: record it before giving up the slot, so that at most max_sending
                 # messages are ever sent-but-unrecorded (the bound on duplicates after a kill). From here on only
