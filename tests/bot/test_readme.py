@@ -16,8 +16,8 @@ from lesson_bot.bot.app import build_application
 from lesson_bot.cli import app
 from lesson_bot.config import load_settings
 from lesson_bot.services.clock import SystemClock
-from lesson_bot.services.views import Person
 from tests.support import REPO_ROOT
+from tests.support.cli import library_and_branch
 
 README = REPO_ROOT / "README.md"
 SAMPLE = REPO_ROOT / "content" / "roster" / "sample.csv"
@@ -53,19 +53,7 @@ def test_the_readme_table_names_every_command_the_bot_answers(tmp_path: Path) ->
 def test_the_sample_roster_imports_with_the_command_line(migrated_db_url: str,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     """content/roster/sample.csv, which the README and docs/roster.md point to, imports without a problem."""
-    monkeypatch.setenv("LESSON_BOT_DATABASE_URL", migrated_db_url)
-    monkeypatch.setenv("LESSON_BOT_ADMIN_IDS", "4242")
-
-    async def setup() -> int:
-        services = build_services(load_settings(), SystemClock())
-        try:
-            branch = await services.branches.register(Person(7, "Wang"), -100, "一支部", "Asia/Shanghai", "zh-Hans",
-                                                      is_group_admin=True)
-            return branch.id
-        finally:
-            await services.db.dispose()
-
-    branch = asyncio.run(setup())
+    branch = library_and_branch(migrated_db_url, monkeypatch)
     result = CliRunner().invoke(app, ["roster", "import", str(SAMPLE), "--branch", str(branch)])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "5 added, 0 updated, 0 unchanged, 0 problems"

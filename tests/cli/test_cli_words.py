@@ -21,10 +21,9 @@ from lesson_bot.domain.messages import Text
 from lesson_bot.services.clock import FixedClock, SystemClock
 from lesson_bot.services.meetings.calls import outbox_prefix
 from lesson_bot.services.views import Person
-from tests.support import REPO_ROOT
+from tests.support.cli import ADMIN, library_and_branch
 from tests.support.records import CHAT, SEC, add_meeting, branch_with_committee
 
-ADMIN = 4242
 # A Monday far enough ahead that the weekly series below is still running then.
 MONDAY = date(2030, 1, 7)
 
@@ -32,21 +31,8 @@ MONDAY = date(2030, 1, 7)
 @pytest.fixture
 def branch_id(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> int:
     """The lesson library and one branch (in Berlin); the CLI speaks the default language, zh-Hans."""
-    monkeypatch.setenv("LESSON_BOT_DATABASE_URL", migrated_db_url)
-    monkeypatch.setenv("LESSON_BOT_ADMIN_IDS", str(ADMIN))
     monkeypatch.setenv("COLUMNS", "200")
-
-    async def setup() -> int:
-        services = build_services(load_settings(), SystemClock())
-        try:
-            await services.library.sync(REPO_ROOT / "content" / "lessons")
-            branch = await services.branches.register(Person(7, "Wang"), -100, "一支部", "Europe/Berlin", "en",
-                                                      is_group_admin=True)
-            return branch.id
-        finally:
-            await services.db.dispose()
-
-    return asyncio.run(setup())
+    return library_and_branch(migrated_db_url, monkeypatch)
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -18,28 +18,12 @@ from lesson_bot.db.models import Meeting, Schedule
 from lesson_bot.services.clock import SystemClock
 from lesson_bot.services.container import Services
 from lesson_bot.services.meetings.calls import MeetingDraft
-from lesson_bot.services.views import Person
-from tests.support import REPO_ROOT
-
-ADMIN = 4242
+from tests.support.cli import ADMIN, library_and_branch
 
 
 @pytest.fixture
 def branch_id(migrated_db_url: str, monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setenv("LESSON_BOT_DATABASE_URL", migrated_db_url)
-    monkeypatch.setenv("LESSON_BOT_ADMIN_IDS", str(ADMIN))
-
-    async def setup() -> int:
-        services = build_services(load_settings(), SystemClock())
-        try:
-            await services.library.sync(REPO_ROOT / "content" / "lessons")
-            branch = await services.branches.register(Person(7, "Wang"), -100, "一支部", "Europe/Berlin", "en",
-                                                      is_group_admin=True)
-            return branch.id
-        finally:
-            await services.db.dispose()
-
-    return asyncio.run(setup())
+    return library_and_branch(migrated_db_url, monkeypatch)
 
 
 def test_preview_add_skip_and_cancel(branch_id: int) -> None:

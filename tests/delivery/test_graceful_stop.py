@@ -1,6 +1,7 @@
 """SIGTERM to the leader of two `lesson-bot deliver` replicas on one PostgreSQL database, mid-broadcast: it lets
 its sends under way finish, steps down and exits 0; the other replica takes over and finishes the broadcast with
-nothing lost and nothing sent twice (docs/operations.md, graceful shutdown)."""
+nothing lost and nothing sent twice (docs/operations.md, graceful shutdown). With three, a SIGTERM and then a
+kill -9 in one broadcast: leadership moves twice, nothing is lost."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from lesson_bot.db.uow import Database
 from lesson_bot.delivery.leader import STEPPED_DOWN
 from tests.support.procs import (
     LEADER_LINE,
+    MAX_DUPLICATES_PER_KILL,
     PARTS,
     READY_LINE,
     TIMEOUT_S,
@@ -103,5 +105,44 @@ async def test_sigterm_to_the_leader_mid_broadcast_loses_nothing_and_sends_nothi
         control = ControlClient(sandbox.control_url)
         try:
             print(await broadcast_with_sigterm(procs, sandbox, control, db, pg_url))
+        finally:
+            await control.aclose()
+
+
+async def test_three_replicas_a_sigterm_then_a_kill_mid_broadcast_lose_nothing(
+        db: Database, pg_url: str, tmp_path: Path) -> None:
+    """Three replicas: the leader is stopped with SIGTERM a third of the way through a broadcast, the replica that
+    takes over is killed (kill -9) a third later, and the last one finishes it. Every row is sent and recorded once;
+    copies in the groups come only from the kill (the sends it had in flight), none from the stop."""
+    with processes(tmp_path) as procs:
+        sandbox = start_sandbox(procs)
+        control = ControlClient(sandbox.control_url)
+        try:
+            chats = await make_groups(control, GROUPS)
+            replicas = [start_worker(procs, sandbox, pg_url, f"replica-{i}") for i in range(3)]
+            wait_until(lambda: all(READY_LINE in r.output() for r in replicas), "the three replicas to be running")
+            wait_until(lambda: bool(leaders(replicas)), "a leader to be elected")
+            [first] = leaders(replicas)
+            polls = await requests_of(control, "sendPoll")
+            await enqueue(db, lesson_items(chats, "g3", datetime.now(UTC)))
+            await control.wait_requests("sendPoll", polls + GROUPS // 3, timeout=TIMEOUT_S)
+            assert first.stop() == 0, first.output()
+            others = [r for r in replicas if r is not first]
+            wait_until(lambda: bool(leaders(others)), "a second replica to take the lead")
+            [second] = leaders(others)
+            await control.wait_requests("sendPoll", polls + 2 * GROUPS // 3, timeout=TIMEOUT_S)
+            second.kill()
+            [third] = [r for r in others if r is not second]
+            wait_until(lambda: LEADER_LINE in third.output(), "the last replica to take the lead")
+            await settled(db, "g3")
+
+            rows = GROUPS * PARTS
+            assert await statuses(db, "g3") == {"sent": rows}  # nothing lost
+            entries = await sent_entries(db, "g3")
+            assert len(entries) == rows and len({row for row, _ in entries}) == rows  # one "sent" per row
+            assert len({worker for _, worker in entries}) == 3  # each leader in turn sent part of it
+            assert await extras_in(control, chats, "g3") <= MAX_DUPLICATES_PER_KILL
+            assert STEPPED_DOWN in first.output() and "Traceback" not in first.output()
+            assert third.stop() == 0
         finally:
             await control.aclose()

@@ -25,7 +25,7 @@ from lesson_bot.bot.handlers.meetings import records
 from lesson_bot.bot.handlers.meetings import review as record_review
 from lesson_bot.bot.handlers.schedules import wizard as schedule
 from lesson_bot.bot.handlers.surveys import commands as surveys
-from lesson_bot.bot.ordering import PerChatUpdateProcessor
+from lesson_bot.bot.ordering import BoundedUpdateQueue, PerChatUpdateProcessor
 from lesson_bot.bot.request import AiohttpRequest
 from lesson_bot.bot.texts.admin import library_problems
 from lesson_bot.services.container import Services
@@ -99,8 +99,8 @@ def build_application(
         .context_types(ContextTypes(context=Context, bot_data=BotData))
         .concurrent_updates(PerChatUpdateProcessor(metrics=services.metrics))
     )
-    if not updater:
-        builder = builder.updater(None)
+    # Polling: python-telegram-bot's updater fills the queue; a bounded one holds a burst back (bot/ordering.py).
+    builder = builder.update_queue(BoundedUpdateQueue()) if updater else builder.updater(None)
     application: BotApplication = builder.build()
     application.bot_data.services = services
     _register(application)

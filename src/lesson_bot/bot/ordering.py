@@ -42,6 +42,34 @@ def ordering_key(update: object) -> int:
     return 0
 
 
+class BoundedUpdateQueue(asyncio.Queue[object]):
+    """The update queue of polling mode: at most `in_flight` updates taken and not yet handled, at most `waiting`
+    more fetched and queued.
+
+    python-telegram-bot's fetcher starts a task for every update it takes from the queue, at once, before the
+    processor's limit applies, and its updater keeps fetching: a burst of 10,000 taps became 10,000 parsed updates
+    and tasks held together (+110 MB of resident memory that never came back, benchmarks/footprint.py). Here the
+    fetcher waits for a slot (a handled update gives one back through `task_done`), the queue fills, and the
+    updater's next getUpdates waits with it: the rest of the burst stays with Telegram until there is room.
+    """
+
+    def __init__(self, in_flight: int = MAX_CONCURRENT_UPDATES, waiting: int = MAX_CONCURRENT_UPDATES) -> None:
+        super().__init__(waiting)
+        self._slots = asyncio.Semaphore(in_flight)
+
+    async def get(self) -> object:
+        await self._slots.acquire()
+        try:
+            return await super().get()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def task_done(self) -> None:
+        super().task_done()
+        self._slots.release()
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """One lock per chat; python-telegram-bot starts updates in arrival order, so each chat's stay ordered.
     Every update is counted, timed and logged as it is handled (bot/observe.py)."""
