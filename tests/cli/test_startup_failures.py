@@ -7,7 +7,9 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -72,6 +74,59 @@ def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
     line = _one_line(result, OTHER_TOKEN, OTHER_TOKEN.split(":")[1])
     assert line.startswith(f"error: cannot reach the Bot API server at {root} (")
     assert line.endswith("check LESSON_BOT_BOT_API_BASE_URL and the network, then start again")
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """A web server that is no Bot API server: every request gets a page of HTML."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("content-length") or 0))
+        body = b"<html><body><h1>Welcome to nginx!</h1></body></html>"
+        self.send_response(200)
+        self.send_header("content-type", "text/html")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+
+@pytest.fixture
+def web_page() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_web_server_that_is_no_bot_api_is_one_line(web_page: str, tmp_path: Path) -> None:
+    """The URL points at a web page (200, HTML): one line says it is no Bot API server and what to set, without
+    python-telegram-bot's logged traceback of the page."""
+    result = _cli(tmp_path, ["run"], bot_token=OTHER_TOKEN, bot_api_base_url=web_page,
+                  database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    line = _one_line(result, OTHER_TOKEN, "nginx")
+    assert line == (f"error: the server at {web_page} did not answer as a Bot API server: set "
+                    "LESSON_BOT_BOT_API_BASE_URL to its root (https://api.telegram.org, or your own server's), "
+                    "without /bot")
+
+
+@pytest.mark.parametrize("path", ["/control", "/bot{token}"], ids=["another path", "the token in the path"])
+def test_a_wrong_path_on_the_bot_api_server_is_one_line_without_the_token(
+        path: str, sandbox: SandboxInfo, tmp_path: Path) -> None:
+    """The sandbox's control path, or the API root with /bot<token> appended: one line, and the token is not in it
+    even where the URL itself carried it."""
+    root = sandbox.base_url.removesuffix("/bot")
+    result = _cli(tmp_path, ["run"], bot_token=sandbox.token, bot_api_base_url=root + path.format(token=sandbox.token),
+                  database_url=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}")
+    line = _one_line(result, sandbox.token, sandbox.token.split(":")[1])
+    assert "LESSON_BOT_BOT_API_BASE_URL" in line
 
 
 def test_a_rejected_token_is_named_but_never_printed(sandbox: SandboxInfo, tmp_path: Path) -> None:

@@ -9,11 +9,14 @@ urlencoded fields, or multipart when files are attached; errors map to the same 
 
 from __future__ import annotations
 
+import json
+from typing import cast
+
 import aiohttp
 import orjson
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import JSONDict, ODVInput
-from telegram.error import NetworkError, TimedOut
+from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 
@@ -49,11 +52,17 @@ class AiohttpRequest(BaseRequest):
     @staticmethod
     def parse_json_payload(payload: bytes) -> JSONDict:
         """Telegram's answer parsed by orjson (several times faster than the standard library's json, which
-        python-telegram-bot uses); an answer orjson refuses (not UTF-8, say) goes the standard way."""
+        python-telegram-bot uses); an answer orjson refuses (not UTF-8, say) is read as python-telegram-bot reads
+        it. An answer that is no JSON at all (a web page at a wrong LESSON_BOT_BOT_API_BASE_URL) raises
+        TelegramError as python-telegram-bot does, but without its ERROR log of the whole body with a traceback:
+        the caller reports it (one line at start-up, bot/startup.py)."""
         try:
             parsed: JSONDict = orjson.loads(payload)
         except orjson.JSONDecodeError:
-            return BaseRequest.parse_json_payload(payload)
+            try:
+                return cast(JSONDict, json.loads(payload.decode("utf-8", "replace")))
+            except ValueError as exc:
+                raise TelegramError("Invalid server response") from exc
         return parsed
 
     async def initialize(self) -> None:
