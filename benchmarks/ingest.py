@@ -41,6 +41,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
+
+import ingest_metrics
 from ingest_burst import Counter, measure, row_counter
 from ingest_model import BASELINE, BASELINES, CEILING, GOAL_RATE, PLAIN_BOTS, STRONG_BASELINE, Config, Result
 from ingest_report import print_report, summary
@@ -74,7 +77,6 @@ async def _ready(control: ControlClient, config: Config, counters_before: dict[s
     await control.wait_requests(method, counters_before.get(method, 0) + 1, timeout=60)
     if port is None:
         return
-    import httpx
 
     async with httpx.AsyncClient() as http:
         for _ in range(600):
@@ -135,7 +137,21 @@ async def run_config(options: argparse.Namespace, config: Config, db_url: str, s
             def cpu() -> tuple[float | None, float | None]:
                 return cpu_seconds(bot.pid), cpu_seconds(sandbox.pid)
 
+            scraped = config.bot not in PLAIN_BOTS  # the product's /metrics, scraped during its burst
+            stop, scrapes = asyncio.Event(), ingest_metrics.Scrapes()
+            if scraped:
+                async with httpx.AsyncClient() as http:
+                    before_metrics = await ingest_metrics.read(http, port, control)
+                scraper = asyncio.create_task(ingest_metrics.scrape_during(port, stop, scrapes))
             result.burst = await measure(control, count, burst, None, options.timeout, cpu)
+            if scraped:
+                stop.set()
+                await scraper
+                agree, note = await ingest_metrics.consistent(port, control, before_metrics, len(burst.items))
+                result.burst.notes.append(f"{note}: {'consistent' if agree else 'NOT consistent'}; scraped "
+                                          f"{scrapes.count} times during the burst (slowest {scrapes.slowest_ms:.0f} "
+                                          f"ms, {scrapes.failed} failed)")
+                result.metrics_consistent = agree
             progress(f"{config.name}: burst {result.burst.rate:,.0f} actions/s, p99 {result.burst.p99_ms} ms, "
                      f"{result.burst.committed:,} committed, webhook in flight {result.burst.in_flight}")
             if paced.items:
@@ -154,7 +170,6 @@ async def run_config(options: argparse.Namespace, config: Config, db_url: str, s
 
 def _handled_counter(port: int) -> Counter:
     """The ceiling bot writes nothing: what it has handled is its own count (GET /count)."""
-    import httpx
 
     async def count() -> int:
         async with httpx.AsyncClient() as http:
@@ -167,7 +182,6 @@ def _handled_counter(port: int) -> Counter:
 
 async def drop_setup_updates(sandbox: SandboxProcess) -> None:
     """Forget the updates the setup caused (the bot joining 200 groups...): the bursts are what is measured."""
-    import httpx
 
     async with httpx.AsyncClient() as http:
         answer = await http.post(f"{sandbox.base_url}{sandbox.token}/deleteWebhook",

@@ -33,3 +33,4 @@ class Result:
     burst: Outcome | None = None
     paced: Outcome | None = None
     crashed: str | None = None
+    metrics_consistent: bool | None = None  # the bot's /metrics against the burst and the sandbox (lesson_bot only)

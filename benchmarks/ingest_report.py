@@ -121,6 +121,8 @@ def summary(options: argparse.Namespace, results: list[Result]) -> dict[str, Any
             dup += max(0, b.committed - (b.actions - b.refused))
     out["lost"], out["duplicated"] = lost, dup
     out["crashed"] = [r.config.name for r in results if r.crashed] or None
+    out["metrics_consistent"] = {r.config.name: r.metrics_consistent for r in results
+                                 if r.metrics_consistent is not None}
     out["goals"] = {"updates_per_s_sqlite_webhook": GOAL_RATE, "answer_p99_ms": GOAL_P99_MS,
                     "ceiling_share_webhook": GOAL_CEILING_SHARE}
     return out

@@ -36,5 +36,7 @@ def test_quick_ingest_run_records_every_tap_and_answer(pg_available: bool) -> No
     assert summary["speedup_vs_naive"] > 0
     assert summary["ceiling_speedup_vs_naive"] > 0
     assert summary["ceiling_share_webhook"] > 0
+    # the product's /metrics, scraped during each burst, agree with the burst and the sandbox's counters
+    assert summary["metrics_consistent"] and all(summary["metrics_consistent"].values()), done.stdout
     for row in ("lesson_bot sqlite webhook", "naive_ptb sqlite webhook", "ptb_ceiling no-db webhook"):
         assert any(line.startswith(row) for line in lines), (row, done.stdout)
