@@ -10,12 +10,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.content.loader import content_dir_for
 from lesson_bot.content.model import LessonDoc
-from lesson_bot.db.models import Lesson, LessonVersion
+from lesson_bot.db.models import BranchLesson, Lesson, LessonVersion
 
 SOURCE_PATH_MAX = 255
 
@@ -116,7 +116,9 @@ async def sync_library(
     Pass `deactivate_missing=False` when `lessons` is only part of the library.
     """
     report = SyncReport()
-    rows = {row.slug: row for row in (await session.scalars(select(Lesson))).all()}
+    # Branch lessons (imported in Telegram) are their branch's: the library never updates nor deactivates them.
+    library = select(Lesson).where(~exists().where(BranchLesson.lesson_id == Lesson.id))
+    rows = {row.slug: row for row in (await session.scalars(library)).all()}
     for lesson in lessons:
         row = rows.get(lesson.id)
         if row is None:
