@@ -21,6 +21,7 @@ from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import Refused
+from lesson_bot.services.lessons.imports import ImportService
 from lesson_bot.services.lessons.progress import ProgressService
 from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
 from lesson_bot.services.meetings.rsvp import RsvpService
@@ -69,6 +70,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.VIEW_SURVEY: {"secretary_this", "secretary_other", "admin"},  # a secretary sees their branches only
     Action.REVIEW_RECORD: {"admin"},
     Action.ANSWER_REVIEW: {"secretary_this", "admin"},  # and the meeting's recorder (test_record_review)
+    Action.IMPORT_LESSON: {"secretary_this", "admin"},
 }
 
 
@@ -117,6 +119,7 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.VIEW_SURVEY: lambda: _survey(services, uid, "results"),
         Action.REVIEW_RECORD: lambda: _meeting_action(services, uid, branch_id, "return"),
         Action.ANSWER_REVIEW: lambda: _meeting_action(services, uid, branch_id, "answer"),
+        Action.IMPORT_LESSON: lambda: ImportService(services.db, services.clock, services.access).check(uid, branch_id),
     }
     return calls[action]
 

@@ -193,9 +193,8 @@ class MeetingService:
             if kind.expected is Expected.PARTY_GROUP and not draft.party_group:
                 raise InvalidInput("party_group", "missing")
             lesson = None if draft.lesson_id is None else await s.get(Lesson, draft.lesson_id)
-            if draft.lesson_id is not None and (
-                    lesson is None or not lesson.active
-                    or await s.scalar(select(Lesson.id).where(Lesson.id == lesson.id, deliverable_to(branch_id))) is None):
+            usable = select(Lesson.id).where(Lesson.id == draft.lesson_id, deliverable_to(branch_id))
+            if draft.lesson_id is not None and (lesson is None or not lesson.active or await s.scalar(usable) is None):
                 raise NotFound("lesson", draft.lesson_id)
             creator = await lookup.by_telegram_id(s, telegram_user_id)
             schedule_id = None

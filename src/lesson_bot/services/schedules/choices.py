@@ -13,9 +13,9 @@ from lesson_bot.services.lessons.scope import deliverable_to, visible_to
 from lesson_bot.services.schedules.views import LessonPlan
 
 
-async def catalog_rows(s: AsyncSession, branch_id: int) -> Sequence[Row[tuple[Lesson, str | None, bool | None]]]:
+async def catalog_rows(s: AsyncSession, branch_id: int) -> Sequence[Row[Lesson, str, bool]]:
     """Every active lesson the branch sees, by series and position: the lesson, its summary, and for the branch's
-    own lessons whether their quiz is written (None for the library's)."""
+    own lessons whether their quiz is written (None for the library's: an outer join, whatever the row's type says)."""
     return (await s.execute(
         select(Lesson, LessonVersion.summary, BranchLesson.quiz_ready)
         .outerjoin(LessonVersion, LessonVersion.id == Lesson.current_version_id)

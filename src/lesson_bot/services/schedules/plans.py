@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, Lesson, LessonVersion, Occurrence, OutboxMessage, Schedule, SkipDate
+from lesson_bot.db.models import Branch, LessonVersion, Occurrence, OutboxMessage, Schedule, SkipDate
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import (
     BranchStatus,
