@@ -8,6 +8,7 @@ quizzes work unchanged; its branch_lessons row says whose it is and whether its 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -41,6 +42,7 @@ DOCUMENT_MAX_BYTES = 2_000_000  # an article's HTML page or text file; far more 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 POSITION_MAX = 999
+_ID_LINE = re.compile(r"^id: *([a-z0-9][a-z0-9-]{2,63}) *$", re.MULTILINE)  # the file name a lesson's id must match
 
 
 class ImportFailed(ServiceError):
@@ -179,7 +181,8 @@ class ImportService:
         """Store the draft `text` as the branch's own lesson, last in its series; its quiz still to be written."""
         async with self._db.transaction() as s:
             actor, branch = await self._branch(s, telegram_user_id, branch_id)
-            doc = _parsed(text, "draft")
+            found = _ID_LINE.search(text)
+            doc = _parsed(text, found.group(1) if found else "draft")
             known = await s.scalar(select(Lesson.title).join(BranchLesson, BranchLesson.lesson_id == Lesson.id)
                                    .where(BranchLesson.branch_id == branch_id, BranchLesson.slug == doc.id))
             if known is not None:
