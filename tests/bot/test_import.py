@@ -77,13 +77,16 @@ async def test_a_secretary_imports_a_page_writes_its_quiz_and_the_group_gets_the
     step = await press(h, chat_id, step, li, "导入草稿")
     assert f"✏️ 1. {TITLE}" in buttons(step) and "✏️ 导入的课程，测验尚未编写（/quiz）" in step["text"]
     refused = await press(h, chat_id, step, li, TITLE)
-    assert refused["text"].startswith(f"⚠️ 课程：“{TITLE}”是本支部导入的课程，测验还没有编写，因此不能排课。请在私聊中发送 /quiz")
+    assert refused["text"].startswith(
+        f"⚠️ 课程：“{TITLE}”是本支部导入的课程，测验还没有编写，因此不能排课。"
+        "请在私聊中发送 /quiz 编写测验，然后再排课。")
     await h.say(chat_id, li, "/cancel")
 
     [options] = await h.say(li, li, QUESTION)
     assert options["text"].startswith("第 1 题：请在一条消息里发送选项")
     [again] = await h.say(li, li, "重温入党誓词")
-    assert again["text"].startswith("⚠️ 这是 1 个选项；测验需要 2 至 12 个，每行一个。\n\n第 1 题：请在一条消息里发送选项")
+    assert again["text"].startswith(
+        "⚠️ 这是 1 个选项；测验需要 2 至 12 个，每行一个。\n\n第 1 题：请在一条消息里发送选项")
     [correct] = await h.say(li, li, "A. 重温入党誓词\nB. 参观科技馆\nC. 观看体育比赛")
     assert buttons(correct) == ["1. 重温入党誓词", "2. 参观科技馆", "3. 观看体育比赛"]
     [explain] = await _tap(h, li, correct, li, "1. 重温入党誓词", 1)
@@ -154,10 +157,11 @@ async def test_a_bad_link_gets_one_line_and_a_file_or_text_still_imports(harness
     await registered_branch(h, li)
     await h.start(li)
     [failed] = await h.say(li, li, f"/import {pages.url('/gone.html')}")
-    assert failed["text"] == ("⚠️ 导入失败：网站返回了 404，而不是文章。请在浏览器中检查链接后重新发送，或发送文章正文。")
+    assert failed["text"] == "⚠️ 导入失败：网站返回了 404，而不是文章。请在浏览器中检查链接后重新发送，或发送文章正文。"
     sent = await h.control.send_document(li, li, "notes.pdf", b"%PDF-1.4")
     [wrong] = await h.bot_messages(li, sent["message_id"])
-    assert wrong["text"] == "⚠️ 导入失败：notes.pdf 不是 .html 或 .txt 文件。请以这两种文件之一发送文章，或直接发送正文。"
+    assert wrong["text"] == (
+        "⚠️ 导入失败：notes.pdf 不是 .html 或 .txt 文件。请以这两种文件之一发送文章，或直接发送正文。")
     article = "学习贯彻党的二十大精神\n\n" + "支部全体党员认真学习了党的二十大报告，结合工作实际开展讨论。" * 3
     sent = await h.control.send_document(li, li, "notes.txt", article.encode())
     draft, preview, ask = await h.bot_messages(li, sent["message_id"], 3)
