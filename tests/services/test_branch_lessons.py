@@ -51,7 +51,7 @@ async def _setup(services: Services) -> tuple[ImportService, int, int, dict[str,
 async def test_a_branch_sees_its_own_lessons_and_schedules_only_written_ones(services: Services) -> None:
     """Each branch's catalog lists its own lessons only (marked when the quiz is unwritten); the series it plans and
     the planner delivers holds only its written lessons; another branch's lesson is not found at all."""
-    imports, a, b, kept = await _setup(services)
+    _imports, a, b, kept = await _setup(services)
     assert (kept["a1"].quiz_ready, kept["a2"].quiz_ready, kept["a2"].questions) == (False, True, 1)
     catalog = await services.schedules.catalog(SEC_A.telegram_user_id, a)
     [series] = [s for s in catalog.series if s.name == SERIES]
@@ -83,8 +83,8 @@ async def test_a_branch_sees_its_own_lessons_and_schedules_only_written_ones(ser
 
 
 async def test_the_quiz_is_written_by_its_branch_only_and_checked_like_a_file(services: Services) -> None:
-    """Another branch's secretary is refused; a quiz with a repeated option is refused; a good quiz is a new version
-    of the lesson, the draft's version kept for the deliveries that used it."""
+    """Another branch's secretary is refused; a quiz with a repeated option or still the draft's placeholder is
+    refused; a good quiz is a new version of the lesson, the draft's version kept for the deliveries that used it."""
     imports, _a, _b, kept = await _setup(services)
     with pytest.raises(Refused):
         await imports.write_quiz(SEC_B.telegram_user_id, kept["a1"].lesson_id, QUIZ)
@@ -92,6 +92,9 @@ async def test_the_quiz_is_written_by_its_branch_only_and_checked_like_a_file(se
     with pytest.raises(InvalidInput) as refused:
         await imports.write_quiz(SEC_A.telegram_user_id, kept["a1"].lesson_id, bad)
     assert refused.value.problem == "invalid" and "repeats option 1" in str(refused.value.params["detail"])
+    with pytest.raises(InvalidInput) as placeholder:
+        await imports.write_quiz(SEC_A.telegram_user_id, kept["a1"].lesson_id, list(PLACEHOLDER_QUIZ))
+    assert placeholder.value.problem == "placeholder"
     done = await imports.write_quiz(SEC_A.telegram_user_id, kept["a1"].lesson_id, QUIZ)
     assert (done.quiz_ready, done.questions) == (True, 1)
     async with services.db.transaction() as s:

@@ -246,6 +246,8 @@ class ImportService:
         complete quiz the lesson may be scheduled."""
         if not quiz:
             raise InvalidInput("quiz", "empty")
+        if _has_placeholder(quiz):  # a written quiz stays written: a schedule never meets a placeholder again
+            raise InvalidInput("quiz", "placeholder")
         async with self._db.transaction() as s:
             actor, row, own, branch, version = await self._own(s, telegram_user_id, lesson_id)
             fields = replace(_version_fields(own.slug, version), quiz=tuple(dict(q) for q in quiz))
@@ -264,7 +266,7 @@ class ImportService:
                 s.add(known)
                 await s.flush()
             row.current_version_id = known.id
-            own.quiz_ready = not _has_placeholder(known.quiz)
+            own.quiz_ready = True
             self._access.record(s, actor, Action.IMPORT_LESSON, branch.id, {"lesson": row.slug, "quiz": len(quiz)})
             return BranchLessonView(row.id, row.title, branch.id, branch.title, row.language, own.quiz_ready,
                                     len(known.quiz))
