@@ -176,3 +176,35 @@ async def test_a_bad_link_gets_one_line_and_a_file_or_text_still_imports(harness
     async with h.services.db.transaction() as s:
         assert (await s.execute(select(BranchLesson))).all() == []
     assert h.unhandled() == []
+
+
+async def test_a_secretary_of_two_branches_picks_one_and_pastes_the_text(harness: Harness) -> None:
+    """In a group /import points to the private chat; there a secretary of two branches taps the branch, pastes an
+    article, pastes a second one, and the first draft's button is refused as an earlier step's; the kept lesson is
+    the second branch's."""
+    h = harness
+    li = await h.user("Li")
+    first_chat = await registered_branch(h, li)
+    second = await h.control.create_group("二支部群", [li], bot_admin=True)
+    second_chat = int(second["chat_id"])
+    await h.bot_messages(second_chat, 0)
+    [ask_zone] = await h.say(second_chat, li, "/register 第二党支部")
+    await press(h, second_chat, ask_zone, li, "Asia/Shanghai")
+    [pointer] = await h.say(first_chat, li, "/import")
+    assert pointer["text"] == "请在与我的私聊中导入文章：在私聊里发送 /import。"
+    await h.start(li)
+    [ask] = await h.say(li, li, "/import")
+    assert ask["text"] == "这节课属于哪个支部？" and buttons(ask) == ["第一党支部", "第二党支部"]
+    [source] = await _tap(h, li, ask, li, "第二党支部", 1)
+    assert source["text"].startswith("导入文章，作为第二党支部的课程")
+    body = "。".join(["支部组织党员到社区开展志愿服务，帮助居民解决实际困难"] * 4) + "。"
+    *_, earlier = await h.say(li, li, f"社区志愿服务活动\n\n{body}", replies=3)
+    *_, latest = await h.say(li, li, f"党员志愿服务进社区\n\n{body}", replies=3)
+    stale = await h.tap(li, earlier["message_id"], li, earlier["buttons"][0][0]["callback_data"])
+    assert stale["text"] == "这些按钮属于之前的步骤，请使用最新的消息。" and stale["show_alert"]
+    kept, _question = await _tap(h, li, latest, li, "使用", 2)
+    assert kept["text"] == "“党员志愿服务进社区”现在是第二党支部的课程。写好测验后即可排课。"
+    async with h.services.db.transaction() as s:
+        branches = (await s.execute(select(BranchLesson.branch_id))).scalars().all()
+        second_branch = await h.services.branches.by_chat(second_chat)
+    assert second_branch is not None and branches == [second_branch.id] and h.unhandled() == []

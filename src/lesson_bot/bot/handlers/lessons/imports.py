@@ -21,7 +21,7 @@ from lesson_bot.bot.handlers.lessons import quiz
 from lesson_bot.bot.keyboards import button, choose_branch
 from lesson_bot.bot.sender import TelegramSender
 from lesson_bot.bot.texts.lessons import imports as texts
-from lesson_bot.bot.texts.schedules.wizard import no_branches
+from lesson_bot.bot.texts.schedules.wizard import no_branches, not_current
 from lesson_bot.domain.callbacks import ImportStep
 from lesson_bot.i18n import Lang
 from lesson_bot.services.dialogs import DialogState
@@ -123,14 +123,15 @@ async def on_input(update: Update, context: Context) -> None:
     if dialog is None or dialog.kind != KIND:
         return  # not ours: the other handlers get the message
     t = await context.lang(update)
-    if dialog.step == "source" and message.document is not None:
+    waiting = dialog.step in ("source", "preview")  # an article sent after a draft replaces that draft
+    if waiting and message.document is not None:
         document = message.document
         if (document.file_size or 0) > DOCUMENT_MAX_BYTES:
             await message.reply_text(texts.failed(t, ImportFailed("too_big", limit=DOCUMENT_MAX_BYTES)))
         else:
             data = bytes(await (await context.bot.get_file(document.file_id)).download_as_bytearray())
             await _draft(message, context, t, dialog, Article(data=data, file_name=document.file_name or ""))
-    elif dialog.step == "source" and (article := _article(message)) is not None:
+    elif waiting and (article := _article(message)) is not None:
         await _draft(message, context, t, dialog, article)
     elif dialog.step in quiz.TYPED_STEPS and message.text:
         await quiz.typed(message, context, t, dialog, message.text)
@@ -147,6 +148,9 @@ async def on_button(update: Update, context: Context) -> None:
     t = await context.lang(update)
     dialog = await tapped_dialog(query, context, t, tap.dialog, (KIND,))
     if dialog is None:
+        return
+    if dialog.data.get("msg") != query.message.message_id:  # e.g. the preview of an earlier draft
+        await query.answer(not_current(t), show_alert=True)
         return
     await query.answer()
     message, step = query.message, dialog.step
