@@ -138,6 +138,10 @@ async def test_another_branch_sees_nothing_and_the_library_sync_leaves_it(harnes
     assert nothing["text"] == "您的支部没有待编写测验的导入课程。发送 /import 可以导入文章。"
     [pick] = await h.say(li, li, "/quiz")
     assert pick["text"] == "要编写哪节课的测验？" and buttons(pick) == [f"{TITLE} · 第一党支部"]
+    [first_question] = await _tap(h, li, pick, li, TITLE, 1)
+    assert first_question["text"].startswith(f"“{TITLE}”的测验\n\n第 1 题：请发送题目")
+    [cancelled] = await h.say(li, li, "/cancel")
+    assert cancelled["text"] == "已取消，未保存任何内容。"
     [refused] = await h.say(zhao, zhao, f"/import {pages.url('/article.html')}")
     assert refused["text"] == "抱歉，只有支部书记和管理员可以执行此操作。"
 

@@ -177,8 +177,7 @@ async def on_button(update: Update, context: Context) -> None:
     elif tap.verb == "qz" and step == "pick" and tap.arg is not None:
         view = await context.services.imports.lesson(dialog.user_id, tap.arg)
         await query.edit_message_reply_markup(None)
-        await message.reply_text(texts.kept(t, view))
-        await quiz.begin(message, context, t, dialog, view.lesson_id)
+        await quiz.begin(message, context, t, dialog, view.lesson_id, texts.writing_quiz(t, view.title))
     else:
         await quiz.tapped(message, context, t, dialog, tap)
 

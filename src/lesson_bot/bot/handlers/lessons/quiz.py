@@ -60,9 +60,10 @@ async def _ask(message: Message, context: Context, t: Lang, dialog: DialogState,
     await context.services.dialogs.advance(dialog.id, step, {**data, "msg": sent.message_id}, TTL)
 
 
-async def begin(message: Message, context: Context, t: Lang, dialog: DialogState, lesson_id: int) -> None:
-    """Start writing the quiz of `lesson_id` (a branch lesson) with its first question."""
-    await _ask(message, context, t, dialog, "question", {"lesson": lesson_id, "quiz": [], "q": {}})
+async def begin(message: Message, context: Context, t: Lang, dialog: DialogState, lesson_id: int,
+                heading: str = "") -> None:
+    """Start writing the quiz of `lesson_id` (a branch lesson) with its first question, below `heading`."""
+    await _ask(message, context, t, dialog, "question", {"lesson": lesson_id, "quiz": [], "q": {}}, heading)
 
 
 async def _finish(message: Message, context: Context, t: Lang, dialog: DialogState,

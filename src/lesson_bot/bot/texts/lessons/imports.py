@@ -100,6 +100,10 @@ def kept(t: Lang, view: BranchLessonView) -> str:
                title=quoted(view.title, 100), branch=escape(view.branch_title))
 
 
+def writing_quiz(t: Lang, title: str) -> str:
+    return t._("The quiz of “{title}”", title=quoted(title, 100))
+
+
 def ask_question(t: Lang, number: int) -> str:
     return t._("<b>Question {number}</b>: send the question (at most 300 characters). /cancel stops; the questions "
                "already finished are not kept.", number=number)
