@@ -212,3 +212,17 @@ async def test_a_secretary_of_two_branches_picks_one_and_pastes_the_text(harness
         branches = (await s.execute(select(BranchLesson.branch_id))).scalars().all()
         second_branch = await h.services.branches.by_chat(second_chat)
     assert second_branch is not None and branches == [second_branch.id] and h.unhandled() == []
+
+
+async def test_an_english_speaking_secretary_is_answered_in_english(harness: Harness, pages: PageServer) -> None:
+    """The failure line and the draft's question come in the secretary's language."""
+    h = harness
+    li = await h.user("Li", language_code="en")
+    await registered_branch(h, li)
+    await h.start(li)
+    [failed] = await h.say(li, li, f"/import {pages.url('/gone.html')}")
+    assert failed["text"] == ("⚠️ Import failed: the website answered 404 instead of the article. Check the link in a "
+                              "browser and send it again, or send the article's text.")
+    _draft_file, _preview, ask = await h.say(li, li, pages.url("/article.html"), replies=3)
+    assert ask["text"].startswith(f"Keep “{TITLE}” as a lesson of 第一党支部? Only this branch sees it.")
+    assert buttons(ask) == ["✅ Use it", "Cancel"]
