@@ -17,6 +17,7 @@ from lesson_bot.i18n import Translator
 from lesson_bot.services.errors import InvalidInput, NotFound, Refused
 from lesson_bot.services.lessons.imports import BranchLessonView, ImportService
 from lesson_bot.services.lessons.quiz_input import read_correct, read_explanation, read_options
+from lesson_bot.services.meetings.views import lesson_options
 from lesson_bot.services.schedules.plans import LessonPlan
 from lesson_bot.services.views import Person
 from tests.support.services import Services
@@ -60,6 +61,9 @@ async def test_a_branch_sees_its_own_lessons_and_schedules_only_written_ones(ser
     other = await services.schedules.catalog(SEC_B.telegram_user_id, b)
     assert [c.title for s in other.series if s.name == SERIES for c in s.lessons] == ["丙课"]
 
+    async with services.db.transaction() as s:  # what /meeting offers as the meeting's lesson
+        offered = [o.title for o in await lesson_options(s, a, "zh-Hans") if o.series == SERIES]
+    assert offered == ["乙课"]
     plan = await services.schedules.preview_plan(SEC_A.telegram_user_id, a, SERIES, "每周一 20:00")
     assert [p.title for p in plan.lessons] == ["乙课"]
     with pytest.raises(InvalidInput) as unwritten:

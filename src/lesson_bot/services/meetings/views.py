@@ -41,7 +41,7 @@ class Choice:
 
 @dataclass(frozen=True)
 class LessonOption:
-    """A library lesson a 党课 may be given."""
+    """A lesson a 党课 may be given: the library's, or the branch's own with a written quiz."""
 
     id: int
     slug: str
