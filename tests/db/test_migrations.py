@@ -15,7 +15,18 @@ from sqlalchemy.exc import DBAPIError
 
 from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
-from lesson_bot.db.models import Base, Branch, Meeting, Member, Membership, MembershipAbsence, RecordReview, Schedule
+from lesson_bot.db.models import (
+    Base,
+    Branch,
+    BranchLesson,
+    Lesson,
+    Meeting,
+    Member,
+    Membership,
+    MembershipAbsence,
+    RecordReview,
+    Schedule,
+)
 from lesson_bot.domain.enums import MembershipStatus, ReviewState
 
 
@@ -183,6 +194,37 @@ async def test_record_reviews_start_with_the_records_already_made_and_refuse_rew
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             meetings = (await conn.execute(text("SELECT count(*) FROM meetings"))).scalar_one()
         assert "record_reviews" not in tables and meetings == 2
+    finally:
+        await engine.dispose()
+
+
+async def test_branch_lessons_become_inactive_lessons_on_a_downgrade(db_url: str) -> None:
+    """Revision 0016 adds branch_lessons and leaves the library's lessons as they were; going back to 0015, an
+    imported lesson stays (its deliveries may point at it) but inactive, so no branch can pick it as the library's."""
+    t0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+    engine = create_engine(db_url)
+    try:
+        await migrate.upgrade(engine, "0015")
+        async with engine.begin() as conn:
+            await conn.execute(insert(table(Branch)).values(
+                id=1, chat_id=-11, title="b", timezone="Asia/Shanghai", locale="zh-Hans", status="active",
+                invite_code="c1"))
+            await conn.execute(insert(table(Lesson)), [
+                {"id": i, "slug": slug, "series": "s", "position": i, "title": slug, "language": "zh-Hans",
+                 "active": True} for i, slug in ((1, "library-one"), (2, "b1.import-0a1b2c3d"))])
+        await migrate.upgrade(engine, "0016")
+        async with engine.begin() as conn:
+            assert (await conn.execute(select(Lesson.id, Lesson.active).order_by(Lesson.id))).all() == [
+                (1, True), (2, True)]
+            await conn.execute(insert(table(BranchLesson)).values(
+                lesson_id=2, branch_id=1, slug="import-0a1b2c3d", source="https://example.org/a", quiz_ready=True,
+                imported_at=t0))
+        await migrate.downgrade(engine, "0015")
+        async with engine.connect() as conn:
+            tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+            active = (await conn.execute(select(Lesson.id, Lesson.active).order_by(Lesson.id))).all()
+        assert "branch_lessons" not in tables and active == [(1, True), (2, False)]
+        await migrate.upgrade(engine, "0016")
     finally:
         await engine.dispose()
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from lesson_bot.content.compose import LessonFields, lesson_text
 from lesson_bot.db.models import AuditEntry, Meeting
 from lesson_bot.domain.assessment import AssessmentRules, Dimension
 from lesson_bot.domain.enums import AuditOutcome, MeetingStatus, SignInMethod
@@ -21,6 +22,7 @@ from lesson_bot.domain.scoring import ScoringRules
 from lesson_bot.i18n import Translator
 from lesson_bot.services import lookup
 from lesson_bot.services.errors import Refused
+from lesson_bot.services.lessons.imports import ImportService
 from lesson_bot.services.lessons.progress import ProgressService
 from lesson_bot.services.meetings.calls import MeetingDraft, MeetingService
 from lesson_bot.services.meetings.rsvp import RsvpService
@@ -69,6 +71,7 @@ ALLOWED: dict[Action, set[str]] = {
     Action.VIEW_SURVEY: {"secretary_this", "secretary_other", "admin"},  # a secretary sees their branches only
     Action.REVIEW_RECORD: {"admin"},
     Action.ANSWER_REVIEW: {"secretary_this", "admin"},  # and the meeting's recorder (test_record_review)
+    Action.IMPORT_LESSON: {"secretary_this", "admin"},
 }
 
 
@@ -117,11 +120,16 @@ def _attempt(services: Services, action: Action, actor: Person, branch_id: int) 
         Action.VIEW_SURVEY: lambda: _survey(services, uid, "results"),
         Action.REVIEW_RECORD: lambda: _meeting_action(services, uid, branch_id, "return"),
         Action.ANSWER_REVIEW: lambda: _meeting_action(services, uid, branch_id, "answer"),
+        Action.IMPORT_LESSON: lambda: ImportService(services.db, services.clock, services.access).keep(
+            uid, branch_id, lesson_text(DRAFT), "https://example.org/a"),
     }
     return calls[action]
 
 
 Q4 = parse("2026-Q4")
+DRAFT = LessonFields("import-0a1b2c3d", "导入的文章", "导入草稿", 1, "zh-Hans", 1, "摘要。", "《导入的文章》（2024年）",
+                     "正文的第一段。", quiz=({"question": "【待填写】问题", "options": ["【待填写】甲", "【待填写】乙"],
+                                         "correct": 0, "explanation": "【待填写】说明"},))
 
 
 def _reports(services: Services) -> ReportService:

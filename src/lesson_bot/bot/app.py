@@ -16,7 +16,7 @@ from lesson_bot.bot.handlers import dashboard, dialog_taps, fallbacks, private, 
 from lesson_bot.bot.handlers import reports as report_handlers
 from lesson_bot.bot.handlers.branches import membership, register, roster
 from lesson_bot.bot.handlers.lessons import checkin as lessons
-from lesson_bot.bot.handlers.lessons import deliveries, makeup, progress
+from lesson_bot.bot.handlers.lessons import deliveries, imports, makeup, progress
 from lesson_bot.bot.handlers.meetings import cadence as cadence_handlers
 from lesson_bot.bot.handlers.meetings import calls as meetings
 from lesson_bot.bot.handlers.meetings import listing as meeting_list
@@ -111,6 +111,7 @@ def _register(application: BotApplication) -> None:
     """Every handler, in order. Group -1 records who is in the group and never blocks group 0."""
     application.add_handlers(membership.handlers(), group=-1)
     application.add_handlers(records.input_handlers(), group=-2)  # an open /record draft takes its messages
+    application.add_handlers(imports.input_handlers(), group=-3)  # so does an open /import or /quiz
     # The lesson's check-in taps and quiz answers first: they are nearly every update of a burst, and
     # python-telegram-bot asks each handler of the group in turn (no other handler takes `ls:done` taps or poll
     # answers). Meetings before private: its /start deep links (mtl…, mti…) must be taken before the invite-code
@@ -120,7 +121,7 @@ def _register(application: BotApplication) -> None:
                               *private.handlers(), *roster.handlers(), *deliveries.handlers(),
                               *makeup.handlers(),
                               *progress.handlers(),
-                              *schedule.handlers(),
+                              *schedule.handlers(), *imports.handlers(),
                               *meeting_list.handlers(),
                               *records.handlers(), *meeting_makeup.handlers(), *cadence_handlers.handlers(),
                               *record_review.handlers(),

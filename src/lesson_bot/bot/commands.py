@@ -39,6 +39,8 @@ def _private(t: Lang) -> list[BotCommand]:
         BotCommand("progress", t._("a lesson's check-ins, quiz results and who is missing (secretaries)")),
         BotCommand("schedule", t._("schedule a lesson (secretaries)")),
         BotCommand("plan", t._("plan a whole series, one lesson a week (secretaries)")),
+        BotCommand("import", t._("an article (link, text or file) as your branch's own lesson (secretaries)")),
+        BotCommand("quiz", t._("write the quiz of an imported lesson (secretaries)")),
         BotCommand("upcoming", t._("what will be sent next; cancel or skip (secretaries)")),
         BotCommand("signin", t._("sign in to a meeting with the code shown there (签到)")),
         BotCommand("meeting", t._("call a meeting: 支委会, 党课… (secretaries)")),

@@ -10,12 +10,12 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.content.loader import content_dir_for
 from lesson_bot.content.model import LessonDoc
-from lesson_bot.db.models import Lesson, LessonVersion
+from lesson_bot.db.models import BranchLesson, Lesson, LessonVersion
 
 SOURCE_PATH_MAX = 255
 
@@ -62,7 +62,8 @@ def _source_path(lesson: LessonDoc) -> str:
     return relative[-SOURCE_PATH_MAX:]
 
 
-def _version(lesson: LessonDoc, lesson_row_id: int) -> LessonVersion:
+def lesson_version(lesson: LessonDoc, lesson_row_id: int, source_path: str | None = None) -> LessonVersion:
+    """A new version row of `lesson` (its file's path inside the content folder, unless `source_path` says)."""
     media: list[dict[str, Any]] = [
         {"file": m.file, "caption": m.caption, "kind": m.kind, "sha256": m.sha256} for m in lesson.media
     ]
@@ -84,12 +85,12 @@ def _version(lesson: LessonDoc, lesson_row_id: int) -> LessonVersion:
         body_md=lesson.body_md,
         media=media,
         quiz=quiz,
-        source_path=_source_path(lesson),
+        source_path=source_path or _source_path(lesson),
     )
 
 
 async def _add_version(session: AsyncSession, row: Lesson, lesson: LessonDoc) -> None:
-    version = _version(lesson, row.id)
+    version = lesson_version(lesson, row.id)
     session.add(version)
     await session.flush()
     row.current_version_id = version.id
@@ -116,7 +117,9 @@ async def sync_library(
     Pass `deactivate_missing=False` when `lessons` is only part of the library.
     """
     report = SyncReport()
-    rows = {row.slug: row for row in (await session.scalars(select(Lesson))).all()}
+    # Branch lessons (imported in Telegram) are their branch's: the library never updates nor deactivates them.
+    library = select(Lesson).where(~exists().where(BranchLesson.lesson_id == Lesson.id))
+    rows = {row.slug: row for row in (await session.scalars(library)).all()}
     for lesson in lessons:
         row = rows.get(lesson.id)
         if row is None:

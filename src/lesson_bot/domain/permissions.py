@@ -37,6 +37,7 @@ class Action(enum.StrEnum):
     VIEW_SURVEY = "survey.view"  # an admin sees every branch and the organization; a secretary their branches only
     REVIEW_RECORD = "meeting.review_record"  # the committee's 审阅: approve or return a record
     ANSWER_REVIEW = "meeting.answer_review"  # answer a returned record; also the meeting's recorder
+    IMPORT_LESSON = "lesson.import"  # keep an article as the branch's own lesson and write its quiz (/import)
 
 
 class Grant(enum.StrEnum):
@@ -75,6 +76,7 @@ GRANTS: dict[Action, Grant] = {
     Action.VIEW_SURVEY: Grant.ANY_SECRETARY,
     Action.REVIEW_RECORD: Grant.ADMIN,
     Action.ANSWER_REVIEW: Grant.SECRETARY,
+    Action.IMPORT_LESSON: Grant.SECRETARY,
 }
 
 

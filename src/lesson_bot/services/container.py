@@ -17,6 +17,7 @@ from lesson_bot.services.clock import Clock
 from lesson_bot.services.dashboard_pages import DashboardReads
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
+from lesson_bot.services.lessons.imports import ImportService
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.lessons.makeup import MakeupService
 from lesson_bot.services.lessons.nudges import NudgeService
@@ -52,6 +53,7 @@ class Services:
     roster: RosterService
     dialogs: DialogService
     library: LibraryService
+    imports: ImportService  # /import: branch lessons from articles
     deliveries: DeliveryService
     schedules: ScheduleService
     participation: ParticipationRecorder

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, Lesson, Member, Membership
+from lesson_bot.services.lessons.scope import deliverable_to
 from lesson_bot.services.views import Person
 
 
@@ -15,10 +16,12 @@ async def branch_by_chat(session: AsyncSession, chat_id: int) -> Branch | None:
     return (await session.execute(select(Branch).where(Branch.chat_id == chat_id))).scalar_one_or_none()
 
 
-async def series_lessons(session: AsyncSession, series: str) -> list[Lesson]:
-    """The active lessons of a series in delivery order (the k-th is what a series schedule sends k-th)."""
+async def series_lessons(session: AsyncSession, series: str, branch_id: int) -> list[Lesson]:
+    """The active lessons of a series a branch may receive, in delivery order (the k-th is what a series schedule
+    sends k-th)."""
     result = await session.execute(
-        select(Lesson).where(Lesson.series == series, Lesson.active.is_(True)).order_by(Lesson.position)
+        select(Lesson).where(Lesson.series == series, Lesson.active.is_(True), deliverable_to(branch_id))
+        .order_by(Lesson.position)
     )
     return list(result.scalars().all())
 

@@ -106,6 +106,7 @@ def help_text(t: Lang, *, is_admin: bool, is_secretary: bool, in_group: bool) ->
         lines.append(t._("/branches — your branches"))
         lines.append(t._("/deliveries — what was sent, retried, failed or missed"))
         lines.append(t._("/schedule — schedule a lesson; /plan — a whole series, one lesson a week"))
+        lines.append(t._("/import — an article (link, text or file) as your branch's lesson; /quiz — write its quiz"))
         lines.append(t._("/upcoming — what will be sent next: cancel or skip"))
         lines.append(t._("/progress — a lesson's check-ins, quiz results and who is missing"))
         lines.append(t._("/meeting — call a meeting (支委会, 党课…); /attendance — 代签 and offline attendance"))

@@ -9,7 +9,17 @@ Action = Literal["removed", "flagged", "converted"]
 
 
 class ImportFailure(Exception):
-    """The source cannot be imported; the message is one line naming the source and the reason."""
+    """The source cannot be imported; the message is one line naming the source and the reason.
+
+    `reason` names the kind of failure and `params` its figures, for a caller that says it in the user's language
+    (the bot's /import): "status", "media_type", "too_big", "not_url", "too_slow", "redirects", "no_connection",
+    "silent", "unreachable", "no_text", "clutter_only", or "other".
+    """
+
+    def __init__(self, message: str, reason: str = "other", **params: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.params = params
 
 
 @dataclass(frozen=True, order=True)

@@ -65,19 +65,23 @@ def _sniff(data: bytes) -> str:
 
 async def _read(response: httpx.Response, url: str, limits: FetchLimits) -> Page:
     if response.status_code >= 400:
-        raise ImportFailure(f"{url}: the server answered {response.status_code} {response.reason_phrase}")
+        raise ImportFailure(f"{url}: the server answered {response.status_code} {response.reason_phrase}",
+                            "status", status=response.status_code)
     media_type, charset = parse_content_type(response.headers.get("content-type"))
     if media_type and media_type not in HTML_TYPES | TEXT_TYPES:
-        raise ImportFailure(f"{url}: the page is {media_type}, not an HTML page or plain text")
+        raise ImportFailure(f"{url}: the page is {media_type}, not an HTML page or plain text", "media_type",
+                            media_type=media_type)
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limits.max_bytes:
-        raise ImportFailure(f"{url}: the page has {int(declared):,} bytes, over the limit of {limits.max_bytes:,}")
+        raise ImportFailure(f"{url}: the page has {int(declared):,} bytes, over the limit of {limits.max_bytes:,}",
+                            "too_big", limit=limits.max_bytes)
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > limits.max_bytes:
-            raise ImportFailure(f"{url}: the page is over the limit of {limits.max_bytes:,} bytes")
+            raise ImportFailure(f"{url}: the page is over the limit of {limits.max_bytes:,} bytes", "too_big",
+                                limit=limits.max_bytes)
         chunks.append(chunk)
     data = b"".join(chunks)
     return Page(str(response.url), data, media_type or _sniff(data), charset)
@@ -87,7 +91,7 @@ async def fetch(url: str, limits: FetchLimits | None = None) -> Page:
     """The page at `url`, or ImportFailure with one line saying what went wrong."""
     limits = limits or FetchLimits()
     if not is_url(url):
-        raise ImportFailure(f"{url}: not an http or https URL")
+        raise ImportFailure(f"{url}: not an http or https URL", "not_url")
     timeout = httpx.Timeout(limits.read_timeout, connect=limits.connect_timeout)
     headers = {"User-Agent": USER_AGENT, "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1"}
     try:
@@ -100,15 +104,19 @@ async def fetch(url: str, limits: FetchLimits | None = None) -> Page:
         ):
             return await _read(response, url, limits)
     except TimeoutError:
-        raise ImportFailure(f"{url}: the page took longer than {limits.total_timeout:g} s") from None
+        raise ImportFailure(f"{url}: the page took longer than {limits.total_timeout:g} s", "too_slow",
+                            seconds=limits.total_timeout) from None
     except httpx.TooManyRedirects:
-        raise ImportFailure(f"{url}: more than {limits.max_redirects} redirects (a redirect loop?)") from None
+        raise ImportFailure(f"{url}: more than {limits.max_redirects} redirects (a redirect loop?)", "redirects",
+                            count=limits.max_redirects) from None
     except httpx.ConnectTimeout:
-        raise ImportFailure(f"{url}: no connection within {limits.connect_timeout:g} s") from None
+        raise ImportFailure(f"{url}: no connection within {limits.connect_timeout:g} s", "no_connection",
+                            seconds=limits.connect_timeout) from None
     except httpx.TimeoutException:
-        raise ImportFailure(f"{url}: the server sent nothing for {limits.read_timeout:g} s") from None
+        raise ImportFailure(f"{url}: the server sent nothing for {limits.read_timeout:g} s", "silent",
+                            seconds=limits.read_timeout) from None
     except httpx.InvalidURL as exc:
-        raise ImportFailure(f"{url}: not a valid URL ({exc})") from None
+        raise ImportFailure(f"{url}: not a valid URL ({exc})", "not_url") from None
     except httpx.HTTPError as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ImportFailure(f"{url}: cannot fetch the page: {reason}") from None
+        raise ImportFailure(f"{url}: cannot fetch the page: {reason}", "unreachable") from None

@@ -95,11 +95,12 @@ def import_text(text: str, *, html: bool = False, url: str = "", options: Import
         raise ImportFailure(f"--to {options.to}: only {', '.join(TARGETS)} is supported")
     extracted = extract_html(text, url) if html else extract_text(text)
     if not extracted.body:
-        raise ImportFailure(f"{origin}: no article text found")
+        raise ImportFailure(f"{origin}: no article text found", "no_text")
     cleaned = clean(extracted.body, extracted.title)
     lines = [line for _, line in cleaned.lines]
     if not any(not line.startswith("#") for line in lines):
-        raise ImportFailure(f"{origin}: nothing but page clutter found ({len(cleaned.findings)} lines removed)")
+        raise ImportFailure(f"{origin}: nothing but page clutter found ({len(cleaned.findings)} lines removed)",
+                            "clutter_only")
     notes: list[str] = []
     language = language_of(lines)
     traditional = traditional_count(extracted.title + "".join(lines)) if language == "zh-Hans" else 0

@@ -10,7 +10,7 @@ from lesson_bot.db.models.delivery import (
     Schedule,
     SkipDate,
 )
-from lesson_bot.db.models.lessons import Lesson, LessonVersion, MediaFile
+from lesson_bot.db.models.lessons import BranchLesson, Lesson, LessonVersion, MediaFile
 from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, SignIn
 from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
@@ -22,6 +22,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Branch",
+    "BranchLesson",
     "DashboardLogin",
     "DeliveryLeader",
     "DeliveryLogEntry",

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lesson_bot.db.base import Base, BigIntPK
+from lesson_bot.db.base import Base, BigIntPK, UTCDateTime
 
 
 class Lesson(Base):
@@ -64,6 +64,26 @@ class LessonVersion(Base):
     created_at: Mapped[datetime] = mapped_column(server_default=func.current_timestamp())
 
     lesson: Mapped[Lesson] = relationship(back_populates="versions", foreign_keys=[lesson_id])
+
+
+class BranchLesson(Base):
+    """A lesson a branch's secretary imported (/import): seen and scheduled by that branch only.
+
+    A lesson without this row is the library's (content/lessons/), which only the library sync writes. `slug` is
+    the draft's own id, unique within the branch; the lesson row's slug carries the branch too (see
+    services/lessons/imports.py), so it never meets a library id.
+    """
+
+    __tablename__ = "branch_lessons"
+    __table_args__ = (UniqueConstraint("branch_id", "slug"),)
+
+    lesson_id: Mapped[int] = mapped_column(ForeignKey("lessons.id"), primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branches.id"), index=True)
+    slug: Mapped[str] = mapped_column(String(64))
+    imported_by_member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    source: Mapped[str] = mapped_column(Text)  # the URL, the file's name, or "text" for a pasted article
+    quiz_ready: Mapped[bool] = mapped_column(default=False)  # the quiz is written: it may be scheduled
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class MediaFile(Base):

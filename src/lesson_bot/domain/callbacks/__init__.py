@@ -4,6 +4,7 @@ from lesson_bot.domain.callbacks.codec import Callback, any_of, declared, decode
 from lesson_bot.domain.callbacks.kinds import (
     Cadence,
     DeliveriesBranch,
+    ImportStep,
     LanguageSet,
     LessonDone,
     MakeupPage,
@@ -38,6 +39,7 @@ __all__ = [
     "Cadence",
     "Callback",
     "DeliveriesBranch",
+    "ImportStep",
     "LanguageSet",
     "LessonDone",
     "MakeupPage",

@@ -97,6 +97,25 @@ class RosterBranch(Callback):
     branch: int
 
 
+# Imported lessons
+
+_IMPORT_NO_ARG = ("use", "cx", "more", "done")
+
+
+@kind("imp", *_IMPORT_NO_ARG, "br", "ok", "qz")
+@dataclass(frozen=True)
+class ImportStep(Callback):
+    """/import and /quiz: keep the draft, cancel, another question, finish; or a choice (`arg`): the branch, the
+    correct option, the lesson whose quiz to write."""
+
+    verb: str
+    dialog: int
+    arg: int | None = None
+
+    def fits(self) -> bool:
+        return (self.arg is None) == (self.verb in _IMPORT_NO_ARG)
+
+
 # Schedules
 
 

@@ -41,6 +41,7 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
+from lesson_bot.services.lessons.scope import deliverable_to
 from lesson_bot.services.meetings.agenda import Agenda, CalledOff, agenda, call_off
 from lesson_bot.services.meetings.routine import Routine, routine
 from lesson_bot.services.meetings.views import (
@@ -176,7 +177,7 @@ class MeetingService:
         """The lessons a 党课 of this branch may be given (the branch's language first)."""
         async with self._db.transaction() as s:
             await self._access.require(s, telegram_user_id, Action.CALL_MEETING, branch_id)
-            return await lesson_options(s, (await _active(s, branch_id)).locale)
+            return await lesson_options(s, branch_id, (await _active(s, branch_id)).locale)
 
     async def call(self, telegram_user_id: int, branch_id: int, draft: MeetingDraft) -> MeetingView:
         """Save the meeting and queue its notice to the group (参加 / 请假 buttons); with `repeat`, also the
@@ -192,7 +193,8 @@ class MeetingService:
             if kind.expected is Expected.PARTY_GROUP and not draft.party_group:
                 raise InvalidInput("party_group", "missing")
             lesson = None if draft.lesson_id is None else await s.get(Lesson, draft.lesson_id)
-            if draft.lesson_id is not None and (lesson is None or not lesson.active):
+            usable = select(Lesson.id).where(Lesson.id == draft.lesson_id, deliverable_to(branch_id))
+            if draft.lesson_id is not None and (lesson is None or not lesson.active or await s.scalar(usable) is None):
                 raise NotFound("lesson", draft.lesson_id)
             creator = await lookup.by_telegram_id(s, telegram_user_id)
             schedule_id = None

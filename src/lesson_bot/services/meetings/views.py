@@ -27,6 +27,7 @@ from lesson_bot.domain.meeting_types import MeetingTypeDef, MeetingTypes
 from lesson_bot.services import lookup
 from lesson_bot.services.branches.membership import come_back, present_at
 from lesson_bot.services.errors import NotFound
+from lesson_bot.services.lessons.scope import deliverable_to
 from lesson_bot.services.views import Person
 
 
@@ -40,7 +41,7 @@ class Choice:
 
 @dataclass(frozen=True)
 class LessonOption:
-    """A library lesson a 党课 may be given."""
+    """A lesson a 党课 may be given: the library's, or the branch's own with a written quiz."""
 
     id: int
     slug: str
@@ -123,10 +124,12 @@ async def meeting_view(session: AsyncSession, meeting: Meeting, branch: Branch, 
     )
 
 
-async def lesson_options(session: AsyncSession, locale: str) -> list[LessonOption]:
-    """The library's active lessons, the series in `locale`'s language first, each series in its order."""
+async def lesson_options(session: AsyncSession, branch_id: int, locale: str) -> list[LessonOption]:
+    """The active lessons the branch may use (the library's and its own with a written quiz), the series in
+    `locale`'s language first, each series in its order."""
     rows = (await session.execute(
-        select(Lesson).where(Lesson.active.is_(True)).order_by(Lesson.series, Lesson.position)
+        select(Lesson).where(Lesson.active.is_(True), deliverable_to(branch_id))
+        .order_by(Lesson.series, Lesson.position)
     )).scalars().all()
     mine = locale.split("-")[0].lower()
     ordered = sorted(rows, key=lambda lesson: lesson.language.split("-")[0].lower() != mine)  # stable: keeps order

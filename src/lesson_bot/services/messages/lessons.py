@@ -13,6 +13,7 @@ from lesson_bot.db.models import Lesson, LessonVersion, MediaFile, Schedule
 from lesson_bot.domain.callbacks import LessonDone
 from lesson_bot.domain.messages import EditButtons, Keyboard, Media, MediaKind, Part, Poll, Text, keyboard
 from lesson_bot.i18n import Lang
+from lesson_bot.services.lessons.scope import deliverable_to
 
 
 async def lesson_for(session: AsyncSession, schedule: Schedule, seq: int) -> LessonVersion | None:
@@ -22,7 +23,8 @@ async def lesson_for(session: AsyncSession, schedule: Schedule, seq: int) -> Les
         lesson = await session.get(Lesson, schedule.lesson_id)
     else:
         lesson = (await session.execute(
-            select(Lesson).where(Lesson.series == schedule.series, Lesson.active.is_(True))
+            select(Lesson).where(Lesson.series == schedule.series, Lesson.active.is_(True),
+                                 deliverable_to(schedule.branch_id))
             .order_by(Lesson.position).offset(seq - 1).limit(1)
         )).scalar_one_or_none()
     if lesson is None or lesson.current_version_id is None:

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, Lesson, LessonVersion, Occurrence, OutboxMessage, Schedule, SkipDate
+from lesson_bot.db.models import Branch, LessonVersion, Occurrence, OutboxMessage, Schedule, SkipDate
 from lesson_bot.db.uow import Database
 from lesson_bot.domain.enums import (
     BranchStatus,
@@ -29,6 +29,7 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import Conflict, InvalidInput, NotFound
+from lesson_bot.services.schedules import choices
 from lesson_bot.services.schedules import upcoming as reads
 from lesson_bot.services.schedules.upcoming import called_meetings, lesson_lines, meeting_series, stopped_series
 from lesson_bot.services.schedules.views import (
@@ -121,7 +122,7 @@ class ScheduleService:
             if rec.kind is RecurrenceType.ONCE:
                 # A one-off moment would deliver the first lesson and leave the rest of the series unscheduled.
                 raise InvalidInput("when", "not_repeating", value=when)
-            lessons = await lookup.series_lessons(s, series)
+            lessons = await lookup.series_lessons(s, series, branch_id)
         if not lessons:
             raise NotFound("series", series)
         firings = preview(rec, self._clock.now(), len(lessons))
@@ -137,7 +138,7 @@ class ScheduleService:
             if branch.status is not BranchStatus.ACTIVE:
                 raise InvalidInput("branch", "inactive", value=branch.title)
             rec = self._recurrence(branch, when, skip, max_count=max_count, ends_at=ends_at, starts_on=starts_on)
-            lesson_id, what = await _resolve_plan(s, plan)
+            lesson_id, what = await choices.resolve_plan(s, plan, branch_id)
             member = await lookup.by_telegram_id(s, telegram_user_id)
             schedule = Schedule(branch_id=branch_id, kind=ScheduleKind.LESSON, lesson_id=lesson_id,
                                 series=plan.series, timezone=branch.timezone, recurrence=rec.kind, rule=dict(rec.rule),
@@ -188,11 +189,7 @@ class ScheduleService:
         now = self._clock.now()
         async with self._db.transaction() as s:
             _actor, branch, _skip = await self._branch(s, telegram_user_id, branch_id)
-            rows = (await s.execute(
-                select(Lesson, LessonVersion.summary)
-                .outerjoin(LessonVersion, LessonVersion.id == Lesson.current_version_id)
-                .where(Lesson.active.is_(True)).order_by(Lesson.series, Lesson.position)
-            )).all()
+            rows = await choices.catalog_rows(s, branch_id)
             active = (await s.execute(
                 select(Schedule.lesson_id, Schedule.series).where(
                     Schedule.branch_id == branch_id, Schedule.status == ScheduleStatus.ACTIVE,
@@ -209,12 +206,12 @@ class ScheduleService:
         scheduled_series = {row.series for row in active if row.series is not None}
         by_series: dict[str, list[LessonChoice]] = {}
         language: dict[str, str] = {}
-        for lesson, summary in rows:
+        for lesson, summary, ready in rows:
             language.setdefault(lesson.series, lesson.language)
             by_series.setdefault(lesson.series, []).append(LessonChoice(
                 lesson.id, lesson.slug, lesson.position, lesson.title, summary or "",
                 scheduled=lesson.id in scheduled_ids or lesson.series in scheduled_series,
-                delivered=lesson.id in delivered))
+                delivered=lesson.id in delivered, own=ready is not None, quiz_unwritten=ready is False))
         mine = branch.locale.split("-")[0].lower()
         order = sorted(by_series, key=lambda name: (language[name].split("-")[0].lower() != mine, name))
         return Catalog(branch.title, branch.timezone,
@@ -308,22 +305,6 @@ class ScheduleService:
                 s.add(SkipDate(branch_id=branch_id, day=day, reason=reason))
                 self._access.record(s, actor, Action.MANAGE_SCHEDULES, branch_id, {"skip_date": day.isoformat()})
             return SkippedDay(day, day in skips, tuple(blocked))
-
-
-async def _resolve_plan(s: AsyncSession, plan: LessonPlan) -> tuple[int | None, str]:
-    if plan.lesson_slug:
-        lesson = (await s.execute(select(Lesson).where(Lesson.slug == plan.lesson_slug,
-                                                       Lesson.active.is_(True)))).scalar_one_or_none()
-        if lesson is None:
-            raise NotFound("lesson", plan.lesson_slug)
-        return lesson.id, lesson.title
-    if plan.series:
-        found = (await s.execute(select(Lesson.id).where(Lesson.series == plan.series, Lesson.active.is_(True))
-                                 .limit(1))).scalar_one_or_none()
-        if found is None:
-            raise NotFound("series", plan.series)
-        return None, plan.series
-    raise InvalidInput("lesson", "missing")
 
 
 async def _lesson_moments(s: AsyncSession, branch_id: int, limit: int = 50) -> list[datetime]:

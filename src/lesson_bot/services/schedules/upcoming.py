@@ -155,7 +155,8 @@ async def _titles(s: AsyncSession, schedule: Schedule) -> tuple[list[str], str]:
         lesson = await s.get(Lesson, schedule.lesson_id)
         title = lesson.title if lesson is not None else "?"
         return [title], title
-    return [lesson.title for lesson in await lookup.series_lessons(s, schedule.series or "")], schedule.series or ""
+    lessons = await lookup.series_lessons(s, schedule.series or "", schedule.branch_id)
+    return [lesson.title for lesson in lessons], schedule.series or ""
 
 
 async def fired_on(s: AsyncSession, branch_id: int, skip: frozenset[date], day: date,

@@ -52,6 +52,8 @@ class LessonChoice:
     summary: str
     scheduled: bool  # an active schedule of this branch will deliver it
     delivered: bool  # this branch has had it delivered already
+    own: bool = False  # the branch's own lesson (/import), not the library's
+    quiz_unwritten: bool = False  # an imported lesson whose quiz is still the draft's placeholder: not schedulable
 
 
 @dataclass(frozen=True)

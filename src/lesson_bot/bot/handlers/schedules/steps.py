@@ -216,8 +216,11 @@ class Flow:
 
     async def _chose_lesson(self, lesson_id: int) -> Screen:
         series = await self._series(await self._catalog())
-        if all(lesson.id != lesson_id for lesson in series.lessons):
+        lesson = next((lesson for lesson in series.lessons if lesson.id == lesson_id), None)
+        if lesson is None:
             raise NotFound("lesson", lesson_id)
+        if lesson.quiz_unwritten:
+            raise InvalidInput("lesson", "quiz_unwritten", value=lesson.title)
         return await self.goto("time", lesson=lesson_id)
 
     async def _chose_when(self, when: str) -> Screen:

@@ -67,6 +67,9 @@ def problem(t: Lang, exc: ServiceError) -> str:
                    today=quoted(exc.params.get("today", "")))
     elif exc.field == "start":
         body = t._("Start date: “{value}” is not a date. Type one such as 2026-12-14, 12月14日 or 下周一.", value=value)
+    elif exc.field == "lesson" and exc.problem == "quiz_unwritten":
+        body = t._("Lesson: “{value}” was imported by your branch and its quiz is not written yet, so it cannot be "
+                   "scheduled. Send /quiz in our private chat to write it, then schedule the lesson.", value=value)
     elif exc.field == "branch":
         body = t._("The branch “{value}” is inactive (the bot is not in its group), so nothing can be scheduled.",
                    value=value)

@@ -19,7 +19,7 @@ from lesson_bot.services.schedules.views import (
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
                  N_("Sunday"))
-DELIVERED, SCHEDULED = "✅", "🗓"
+DELIVERED, SCHEDULED, UNWRITTEN = "✅", "🗓", "✏️"
 
 
 def local_time(t: Lang, moment: datetime) -> str:
@@ -30,6 +30,8 @@ def local_time(t: Lang, moment: datetime) -> str:
 
 def mark(lesson: LessonChoice) -> str:
     """What this branch already has of a lesson, as the sign the list and the buttons show."""
+    if lesson.quiz_unwritten:
+        return UNWRITTEN
     return DELIVERED if lesson.delivered else SCHEDULED if lesson.scheduled else ""
 
 
@@ -71,8 +73,10 @@ def ask_lesson(t: Lang, branch: str, series: SeriesChoice, first: int, page: int
         if lesson.summary:
             lines.append(f"    {escape(lesson.summary)}")
     lines += ["", t._("{delivered} delivered to this branch already · {scheduled} scheduled",
-                      delivered=DELIVERED, scheduled=SCHEDULED),
-              t._("Tap a lesson, or type its number.")]
+                      delivered=DELIVERED, scheduled=SCHEDULED)]
+    if any(lesson.quiz_unwritten for lesson in series.lessons):
+        lines.append(t._("{unwritten} imported, its quiz not written yet (/quiz)", unwritten=UNWRITTEN))
+    lines.append(t._("Tap a lesson, or type its number."))
     return "\n".join(lines)
 
 
