@@ -60,6 +60,14 @@ async def test_a_branch_sees_its_own_lessons_and_schedules_only_written_ones(ser
         ("甲课", 1, True, True), ("乙课", 2, True, False)]
     other = await services.schedules.catalog(SEC_B.telegram_user_id, b)
     assert [c.title for s in other.series if s.name == SERIES for c in s.lessons] == ["丙课"]
+    # Branch B's series holds only its unwritten lesson: planning it names that lesson (and so /quiz), whether
+    # previewed or created, instead of saying there is no such series.
+    for plan_it in (services.schedules.preview_plan(SEC_B.telegram_user_id, b, SERIES, "每周一 20:00"),
+                    services.schedules.create(SEC_B.telegram_user_id, b, LessonPlan(series=SERIES), "每周一 20:00")):
+        with pytest.raises(InvalidInput) as series_unwritten:
+            await plan_it
+        assert (series_unwritten.value.field, series_unwritten.value.problem) == ("lesson", "quiz_unwritten")
+        assert series_unwritten.value.params["value"] == "丙课"
 
     async with services.db.transaction() as s:  # what /meeting offers as the meeting's lesson
         offered = [o.title for o in await lesson_options(s, a, "zh-Hans") if o.series == SERIES]

@@ -8,7 +8,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import BranchLesson, Lesson, LessonVersion
-from lesson_bot.services.errors import InvalidInput, NotFound
+from lesson_bot.services.errors import InvalidInput, NotFound, ServiceError
 from lesson_bot.services.lessons.scope import deliverable_to, visible_to
 from lesson_bot.services.schedules.views import LessonPlan
 
@@ -42,6 +42,18 @@ async def resolve_plan(s: AsyncSession, plan: LessonPlan, branch_id: int) -> tup
             select(Lesson.id).where(Lesson.series == plan.series, Lesson.active.is_(True), deliverable_to(branch_id))
             .limit(1))).scalar_one_or_none()
         if found_id is None:
-            raise NotFound("series", plan.series)
+            raise await series_refusal(s, plan.series, branch_id)
         return None, plan.series
     raise InvalidInput("lesson", "missing")
+
+
+async def series_refusal(s: AsyncSession, series: str, branch_id: int) -> ServiceError:
+    """Why a series has nothing the branch may schedule: its lessons are the branch's own imported ones whose quiz
+    is not written yet (say which, and /quiz), or there is no such series."""
+    unwritten = (await s.execute(
+        select(Lesson.title).join(BranchLesson, BranchLesson.lesson_id == Lesson.id)
+        .where(Lesson.series == series, Lesson.active.is_(True), BranchLesson.branch_id == branch_id,
+               BranchLesson.quiz_ready.is_(False)).order_by(Lesson.position).limit(1))).scalar_one_or_none()
+    if unwritten is not None:
+        return InvalidInput("lesson", "quiz_unwritten", value=unwritten)
+    return NotFound("series", series)

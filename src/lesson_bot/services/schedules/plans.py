@@ -123,8 +123,8 @@ class ScheduleService:
                 # A one-off moment would deliver the first lesson and leave the rest of the series unscheduled.
                 raise InvalidInput("when", "not_repeating", value=when)
             lessons = await lookup.series_lessons(s, series, branch_id)
-        if not lessons:
-            raise NotFound("series", series)
+            if not lessons:
+                raise await choices.series_refusal(s, series, branch_id)
         firings = preview(rec, self._clock.now(), len(lessons))
         return PlanPreview(series, self._describe(rec, locale),
                            tuple(PlannedLesson(f.local, lessons[f.seq - 1].title) for f in firings))
