@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = Field(
         default=None, description="1-256 characters of A-Z a-z 0-9 _ -, checked on every webhook request"
     )
+    import_private_hosts: bool = Field(
+        default=False, description="let /import in Telegram fetch pages on loopback, private and link-local addresses "
+        "(an intranet); off, a secretary's link may only reach public addresses, never the server's own network"
+    )
     public_url: str | None = Field(
         default=None, description="the dashboard's public URL, like https://party.example.org (https in production: "
         "Telegram opens Mini Apps over https only); unset means no dashboard"

@@ -6,7 +6,9 @@ Pages are served by a local web server; the harness clock stands at Tue 2026-12-
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,12 +16,25 @@ from sqlalchemy import select
 
 from lesson_bot.db.models import BranchLesson, Lesson
 from tests.support import REPO_ROOT
-from tests.support.bot import Harness, at, registered_branch
+from tests.support.bot import Harness, at, registered_branch, start_harness
 from tests.support.pages import PageServer, Route, fixture, html, paragraphs
 from tests.support.wizards import as_shown, buttons, press
 
 TITLE = "机关党支部开展主题党日活动"  # the saved page's title (tests/content/fixtures/import/gbk-meta.html)
 QUESTION = "本次主题党日活动安排了哪项内容？"
+
+
+@pytest.fixture
+async def harness(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Harness]:
+    """The bot allowed to fetch pages on private addresses: the local page server stands in for public websites."""
+    async for h in start_harness(_copy(sqlite_template, tmp_path), import_private_hosts=True):
+        yield h
+
+
+def _copy(template: Path, folder: Path) -> str:
+    target = folder / "bot.db"
+    shutil.copyfile(template, target)
+    return f"sqlite+aiosqlite:///{target}"
 
 
 @pytest.fixture
@@ -226,3 +241,22 @@ async def test_an_english_speaking_secretary_is_answered_in_english(harness: Har
     _draft_file, _preview, ask = await h.say(li, li, pages.url("/article.html"), replies=3)
     assert ask["text"].startswith(f"Keep “{TITLE}” as a lesson of 第一党支部? Only this branch sees it.")
     assert buttons(ask) == ["✅ Use it", "Cancel"]
+
+
+async def test_a_link_into_the_servers_own_network_is_refused(
+        sqlite_template: Path, tmp_path: Path, pages: PageServer) -> None:
+    """As deployed (LESSON_BOT_IMPORT_PRIVATE_HOSTS unset), a link to a loopback or private address is refused
+    before any request is made: a secretary cannot make the server fetch its own network's services."""
+    async for h in start_harness(_copy(sqlite_template, tmp_path)):
+        li = await h.user("Li")
+        await registered_branch(h, li)
+        await h.start(li)
+        refused = ("⚠️ 导入失败：该链接指向内部网络的地址，机器人不会打开。请发送公开网页的链接，或文章正文。")
+        for url in (pages.url("/article.html"), pages.url("/article.html").replace("127.0.0.1", "localhost"),
+                    "http://10.1.2.3/article.html", "http://[::ffff:127.0.0.1]:1/article.html"):
+            [failed] = await h.say(li, li, f"/import {url}")
+            assert failed["text"] == refused, url
+        assert pages.requested == []
+        async with h.services.db.transaction() as s:
+            assert (await s.execute(select(BranchLesson))).all() == []
+        assert h.unhandled() == []

@@ -33,12 +33,14 @@ class PageServer:
 
     routes: dict[str, Route] = field(default_factory=dict)
     released: threading.Event = field(default_factory=threading.Event)
+    requested: list[str] = field(default_factory=list)  # the paths asked for, in order
 
     def __enter__(self) -> PageServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                server.requested.append(self.path)
                 route = server.routes.get(self.path, Route(404, (("Content-Type", "text/html"),), b"not found"))
                 if route.stall:
                     server.released.wait()

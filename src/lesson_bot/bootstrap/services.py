@@ -20,7 +20,7 @@ from lesson_bot.services.container import Services
 from lesson_bot.services.dashboard_pages import DashboardReads
 from lesson_bot.services.dialogs import DialogService
 from lesson_bot.services.lessons.deliveries import DeliveryService
-from lesson_bot.services.lessons.imports import ImportService
+from lesson_bot.services.lessons.imports import ImportService, import_limits
 from lesson_bot.services.lessons.library import LibraryService
 from lesson_bot.services.lessons.makeup import MakeupService
 from lesson_bot.services.lessons.nudges import NudgeService
@@ -70,7 +70,7 @@ def build_services(settings: Settings, clock: Clock) -> Services:
         roster=RosterService(db, clock, access),
         dialogs=DialogService(db, clock),
         library=LibraryService(db),
-        imports=ImportService(db, clock, access),
+        imports=ImportService(db, clock, access, import_limits(settings)),
         deliveries=DeliveryService(db, clock, access),
         schedules=ScheduleService(db, clock, access, translator, meeting_types),
         participation=ParticipationRecorder(db, clock, metrics=metrics),

@@ -13,7 +13,7 @@ class ImportFailure(Exception):
 
     `reason` names the kind of failure and `params` its figures, for a caller that says it in the user's language
     (the bot's /import): "status", "media_type", "too_big", "not_url", "too_slow", "redirects", "no_connection",
-    "silent", "unreachable", "no_text", "clutter_only", or "other".
+    "silent", "unreachable", "private_address", "no_text", "clutter_only", or "other".
     """
 
     def __init__(self, message: str, reason: str = "other", **params: object) -> None:

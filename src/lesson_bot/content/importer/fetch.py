@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
+import socket
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urlsplit
@@ -26,6 +28,10 @@ class FetchLimits:
     max_bytes: int = 5_000_000
     total_timeout: float = 120.0
     """The whole fetch, so that a server trickling a byte now and then cannot hold the import forever."""
+    public_only: bool = False
+    """Refuse hosts on loopback, private, link-local and other non-public addresses, for the first request and each
+    redirect: /import in Telegram fetches what a secretary sends, and must not reach the server's own network (the
+    CLI, run by the operator, may fetch an intranet page)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,30 @@ async def _read(response: httpx.Response, url: str, limits: FetchLimits) -> Page
     return Page(str(response.url), data, media_type or _sniff(data), charset)
 
 
+def _public(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return address.is_global and not address.is_multicast
+
+
+async def _public_only(request: httpx.Request) -> None:
+    """Before each request (redirects included): every address the host resolves to must be a public one."""
+    host = request.url.host
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, request.url.port or 443,
+                                                                 type=socket.SOCK_STREAM)
+        except OSError:
+            return  # unresolvable: the request itself fails with its own one line
+        addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
+    inner = sorted(str(a) for a in addresses if not _public(a))
+    if inner:
+        raise ImportFailure(f"{request.url}: {host} is an address inside a private network ({', '.join(inner)})",
+                            "private_address", host=host)
+
+
 async def fetch(url: str, limits: FetchLimits | None = None) -> Page:
     """The page at `url`, or ImportFailure with one line saying what went wrong."""
     limits = limits or FetchLimits()
@@ -98,7 +128,8 @@ async def fetch(url: str, limits: FetchLimits | None = None) -> Page:
         async with (
             asyncio.timeout(limits.total_timeout),
             httpx.AsyncClient(
-                follow_redirects=True, max_redirects=limits.max_redirects, timeout=timeout, headers=headers
+                follow_redirects=True, max_redirects=limits.max_redirects, timeout=timeout, headers=headers,
+                event_hooks={"request": [_public_only]} if limits.public_only else None,
             ) as client,
             client.stream("GET", url) as response,
         ):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from lesson_bot.config import Settings
 from lesson_bot.content.compose import LessonFields, lesson_text
 from lesson_bot.content.importer.errors import ImportFailure
 from lesson_bot.content.importer.fetch import FetchLimits, fetch
@@ -42,6 +43,13 @@ DOCUMENT_MAX_BYTES = 2_000_000  # an article's HTML page or text file; far more 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 POSITION_MAX = 999
+# A secretary's link is fetched by the server: public addresses only, unless the operator allows an intranet.
+TELEGRAM_LIMITS = FetchLimits(connect_timeout=10.0, read_timeout=10.0, total_timeout=30.0, public_only=True)
+
+
+def import_limits(settings: Settings) -> FetchLimits:
+    """What /import may fetch under these settings (LESSON_BOT_IMPORT_PRIVATE_HOSTS)."""
+    return replace(TELEGRAM_LIMITS, public_only=not settings.import_private_hosts)
 _ID_LINE = re.compile(r"^id: *([a-z0-9][a-z0-9-]{2,63}) *$", re.MULTILINE)  # the file name a lesson's id must match
 
 
@@ -150,7 +158,7 @@ class ImportService:
         self._db = db
         self._clock = clock
         self._access = access
-        self._limits = limits or FetchLimits(connect_timeout=10.0, read_timeout=10.0, total_timeout=30.0)
+        self._limits = limits or TELEGRAM_LIMITS
 
     async def _branch(self, s: AsyncSession, telegram_user_id: int, branch_id: int) -> tuple[Actor, Branch]:
         actor = await self._access.require(s, telegram_user_id, Action.IMPORT_LESSON, branch_id)

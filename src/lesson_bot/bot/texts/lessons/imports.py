@@ -51,6 +51,9 @@ def failed(t: Lang, exc: ImportFailed) -> str:
         case "too_slow" | "silent" | "no_connection" | "unreachable":
             why = t._("the website could not be reached or did not answer in time. Try again later, or send the "
                       "article's text.")
+        case "private_address":
+            why = t._("the link points to an address inside a private network, which the bot does not open. Send a "
+                      "link to a public page, or the article's text.")
         case "redirects":
             why = t._("the link keeps redirecting (a loop). Open it in a browser and send the final link.")
         case "no_text" | "clutter_only":
