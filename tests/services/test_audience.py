@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lesson_bot.db.models import LessonDelivery
+from lesson_bot.db.models import LessonDelivery, LessonVersion
 from lesson_bot.domain.enums import ParticipationMode
 from lesson_bot.services.lessons.audience import StudyCount, expected_members, study_count, study_counts
 from lesson_bot.services.lessons.makeup import MakeupService
@@ -34,8 +34,10 @@ async def test_the_live_count_and_progress_agree_on_every_delivery(services: Ser
     await recorder.aclose()
     makeup = await MakeupService(services.db, services.clock).start(BOB, story.lesson1, BUTTON)
     await checked_in(services, BOB, makeup.delivery_id, t0 + timedelta(days=4, hours=2))
-    async with services.db.transaction() as s:
-        s.add(LessonDelivery(branch_id=story.branch_id, lesson_version_id=1, mode=ParticipationMode.ON_TIME,
+    async with services.db.transaction() as s:  # a lesson nobody has had yet
+        used = select(LessonDelivery.lesson_version_id)
+        fresh = (await s.execute(select(LessonVersion.id).where(LessonVersion.id.not_in(used)).limit(1))).scalar_one()
+        s.add(LessonDelivery(branch_id=story.branch_id, lesson_version_id=fresh, mode=ParticipationMode.ON_TIME,
                              chat_id=GROUP, member_id=None, message_id=None, delivered_at=None))
 
     async with services.db.transaction() as s:
