@@ -144,4 +144,8 @@ async def _handle_tap(bot: BotApplication, tap: taps.Tap, data: dict[str, Any]) 
             observe.handled_by(ANSWER_HANDLER)
             await checkin.answer(services, tap)
     except Exception as exc:
-        await bot.process_error(_update(data, bot), exc)
+        try:
+            update: Update | None = _update(data, bot)
+        except NotAnUpdate:  # python-telegram-bot cannot read it after all: the error handler gets no update
+            update = None
+        await bot.process_error(update, exc)
