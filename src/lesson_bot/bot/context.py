@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
-from telegram import Chat, Update
+from telegram import Chat, Message, Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from lesson_bot.domain.enums import BranchStatus
 from lesson_bot.i18n import Lang
+from lesson_bot.services.dialogs import DialogState
 from lesson_bot.services.errors import NotFound
 from lesson_bot.services.views import BranchView, Person
 
@@ -74,6 +75,16 @@ class Context(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotDa
             chosen = await self.services.roster.locale_of(user.id)
             return translator.lang(chosen or user.language_code)
         return translator.lang(None)
+
+
+async def dialog_message(update: Update, context: Context, kind: str) -> tuple[Message, DialogState] | None:
+    """The message of an update, and the sender's open dialog of `kind` in its chat; None when there is no such
+    dialog (the message is then another handler's)."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return None
+    dialog = await context.services.dialogs.current(message.chat.id, user.id)
+    return None if dialog is None or dialog.kind != kind else (message, dialog)
 
 
 def person(update: Update) -> Person:

@@ -15,7 +15,7 @@ from telegram.constants import ChatAction
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler
 from telegram.ext import filters as f
 
-from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.context import Context, dialog_message, person
 from lesson_bot.bot.handlers.dialog_taps import tapped_dialog
 from lesson_bot.bot.handlers.lessons import quiz
 from lesson_bot.bot.keyboards import button, choose_branch
@@ -62,15 +62,24 @@ async def _draft(message: Message, context: Context, t: Lang, dialog: DialogStat
                                                                   "msg": sent.message_id}, TTL)
 
 
-async def cmd_import(update: Update, context: Context) -> None:
-    """/import [link]: in private; asks which branch when the secretary has several."""
+async def _in_private(update: Update, context: Context) -> tuple[Message, Lang, int] | None:
+    """The command's message, language and sender when it was sent in private; elsewhere it points there (None)."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None
     t = await context.lang(update)
     if chat.type != Chat.PRIVATE:
         await message.reply_text(texts.use_private(t))
+        return None
+    return message, t, person(update).telegram_user_id
+
+
+async def cmd_import(update: Update, context: Context) -> None:
+    """/import [link]: in private; asks which branch when the secretary has several."""
+    private = await _in_private(update, context)
+    if private is None:
         return
-    who = person(update).telegram_user_id
+    message, t, who = private
+    chat = message.chat
     views = await context.services.branches.list_for(who)  # refuses anyone who is no secretary
     if not views:
         await message.reply_text(no_branches(t))
@@ -96,13 +105,11 @@ async def _source(message: Message, context: Context, t: Lang, dialog: DialogSta
 
 async def cmd_quiz(update: Update, context: Context) -> None:
     """/quiz: write the quiz of an imported lesson whose quiz is still the draft's placeholder."""
-    message, chat = update.effective_message, update.effective_chat
-    assert message is not None and chat is not None
-    t = await context.lang(update)
-    if chat.type != Chat.PRIVATE:
-        await message.reply_text(texts.use_private(t))
+    private = await _in_private(update, context)
+    if private is None:
         return
-    who = person(update).telegram_user_id
+    message, t, who = private
+    chat = message.chat
     lessons = await context.services.imports.unwritten(who)
     if not lessons:
         await message.reply_text(texts.nothing_to_write(t))
@@ -116,12 +123,10 @@ async def cmd_quiz(update: Update, context: Context) -> None:
 
 async def on_input(update: Update, context: Context) -> None:
     """A private message while an /import or /quiz dialog is open: the article, or an answer to the quiz step."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    dialog = await context.services.dialogs.current(message.chat.id, user.id)
-    if dialog is None or dialog.kind != KIND:
+    found = await dialog_message(update, context, KIND)
+    if found is None:
         return  # not ours: the other handlers get the message
+    message, dialog = found
     t = await context.lang(update)
     waiting = dialog.step in ("source", "preview")  # an article sent after a draft replaces that draft
     if waiting and message.document is not None:

@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 
 from lesson_bot.bot import keyboards
-from lesson_bot.bot.context import Context, person
+from lesson_bot.bot.context import Context, dialog_message, person
 from lesson_bot.bot.texts import onboarding
 from lesson_bot.bot.texts.meetings import records as texts
 from lesson_bot.bot.webhook_reply import answer_callback
@@ -166,12 +166,10 @@ async def on_step(update: Update, context: Context) -> None:
 
 async def on_input(update: Update, context: Context) -> None:
     """A message in private while a record dialog is open: part of the minutes or decisions, or an attachment."""
-    message, user = update.effective_message, update.effective_user
-    if message is None or user is None:
-        return
-    dialog = await context.services.dialogs.current(message.chat.id, user.id)
-    if dialog is None or dialog.kind != KIND:
+    found = await dialog_message(update, context, KIND)
+    if found is None:
         return  # not ours: the other handlers get the message
+    message, dialog = found
     t = await context.lang(update)
     attachment = _attachment(message)
     if attachment is not None:
