@@ -22,11 +22,11 @@ from tests.support.procs import (
     PARTS,
     READY_LINE,
     TIMEOUT_S,
-    Proc,
     Procs,
     SandboxInfo,
     enqueue,
     extras_in,
+    leaders,
     lesson_items,
     make_groups,
     open_rows,
@@ -55,10 +55,6 @@ async def db(pg_url: str) -> AsyncIterator[Database]:
         yield database
     finally:
         await database.dispose()
-
-
-def leaders(replicas: list[Proc]) -> list[Proc]:
-    return [r for r in replicas if LEADER_LINE in r.output()]
 
 
 async def broadcast_with_sigterm(procs: Procs, sandbox: SandboxInfo, control: ControlClient, db: Database,

@@ -15,16 +15,15 @@ from lesson_bot.db import migrate
 from lesson_bot.db.engine import create_engine
 from lesson_bot.db.uow import Database
 from tests.support.procs import (
-    LEADER_LINE,
     MAX_DUPLICATES_PER_KILL,
     PARTS,
     READY_LINE,
     TIMEOUT_S,
-    Proc,
     Procs,
     SandboxInfo,
     enqueue,
     extras_in,
+    leaders,
     lesson_items,
     make_groups,
     open_rows,
@@ -75,11 +74,6 @@ async def rig(pg_url: str, tmp_path: Path) -> AsyncIterator[Rig]:
                 await control.aclose()
     finally:
         await db.dispose()
-
-
-def leaders(replicas: list[Proc]) -> list[Proc]:
-    """The replicas that have said they lead."""
-    return [r for r in replicas if LEADER_LINE in r.output()]
 
 
 async def test_three_replicas_send_each_row_once_and_survive_the_leaders_death(rig: Rig) -> None:

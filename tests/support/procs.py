@@ -301,3 +301,8 @@ async def refused_429(control: ControlClient) -> int:
 async def requests_of(control: ControlClient, method: str) -> int:
     """How many calls of a Bot API method the sandbox received so far."""
     return int((await control.counters())["requests"].get(method, 0))
+
+
+def leaders(replicas: list[Proc]) -> list[Proc]:
+    """The replicas that have said they lead."""
+    return [r for r in replicas if LEADER_LINE in r.output()]

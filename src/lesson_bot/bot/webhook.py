@@ -105,11 +105,6 @@ def _update(data: dict[str, Any], bot: BotApplication) -> Update:
         raise NotAnUpdate(f"{type(exc).__name__}: {exc}") from None
 
 
-def parse_update(body: bytes, bot: BotApplication) -> Update:
-    """The posted body as an Update; NotAnUpdate for anything else (see `_decoded`)."""
-    return _update(_decoded(body), bot)
-
-
 async def feed(bot: BotApplication, body: bytes) -> dict[str, Any] | None:
     """Handle one update posted by Telegram, in this request; the Bot API call to answer with, if any.
 
