@@ -4,9 +4,11 @@ PostgreSQL, against the same figures computed naively in Python from every row, 
 Data (report_data.py): 1,000 branches x 30 members over 2026 by default, a lesson a week and the 三会一课 meetings,
 about 1.06 million participation events (check-ins, quiz answers, 补学), bulk-loaded, then ANALYZE. Timed:
 
+- the rollups' build (services/reports/rollups.py): the load went through the change-log triggers like any write,
+  so the first refresh recomputes every (branch, month) the year has; timed once, apart;
 - the report: ReportService.org_report for 2026-Q3 (its branches, scorecards, ranks, members, and the trend against
-  2026-Q2), then its sheets (services/reports/sheets.org_sheets; this branch has no XLSX writer, so the sheets are
-  what is timed in its place); one warm-up run, then the median of --runs runs;
+  2026-Q2; its refresh of the rollups finds nothing left to do), then its sheets (services/reports/sheets.org_sheets);
+  one warm-up run, then the median of --runs runs; then its XLSX file (reports/xlsx.py, openpyxl), once;
 - the naive computation (report_naive.py): every row of the tables the report reads loaded into Python, the figures
   of both quarters computed with plain loops and the same report built from them; run once.
 
@@ -33,6 +35,8 @@ from lesson_bot.db.uow import Database
 from lesson_bot.domain.assessment import AssessmentRules, ranks
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.periods import Period, parse
+from lesson_bot.i18n import Translator
+from lesson_bot.reports.files import ChartsAndSheets
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import FixedClock
 from lesson_bot.services.reports.service import ReportService
@@ -78,6 +82,8 @@ async def measure(kind: str, folder: Path, tables: Tables, runs: int) -> dict[st
 async def _measure(db: Database, runs: int) -> dict[str, Any]:
     clock = FixedClock(NOW)
     service = ReportService(db, clock, AccessControl(db, clock, frozenset({ADMIN})))
+    # The load went through the triggers like any write: the rollups are built from its change log first.
+    built = await service.rollups.refresh()
     org_sheets(await service.org_report(ADMIN, PERIOD))  # warm-up: the connection pool, statement caches
     report_times, sheet_times = [], []
     for _ in range(runs):
@@ -88,6 +94,9 @@ async def _measure(db: Database, runs: int) -> dict[str, Any]:
         report_times.append(middle - started)
         sheet_times.append(time.perf_counter() - middle)
     started = time.perf_counter()
+    workbook = ChartsAndSheets(Translator()).xlsx(sheets, "zh-Hans")
+    xlsx_seconds = time.perf_counter() - started
+    started = time.perf_counter()
     async with db.transaction() as s:
         rows = await load(s)
     loaded = time.perf_counter() - started
@@ -95,6 +104,8 @@ async def _measure(db: Database, runs: int) -> dict[str, Any]:
     naive_seconds = time.perf_counter() - started
     assert report == naive, "the report and the naive figures differ"
     return {"seconds": statistics.median(report_times), "sheets_seconds": statistics.median(sheet_times),
+            "xlsx_seconds": xlsx_seconds, "xlsx_bytes": len(workbook), "build_seconds": built.seconds,
+            "build_changes": built.changes, "build_pairs": built.pairs,
             "runs": report_times, "naive_seconds": naive_seconds, "naive_load_seconds": loaded,
             "branches": len(report.branches), "member_lines": len(report.members),
             "sheet_rows": sum(len(sheet.rows) for sheet in sheets)}
@@ -117,16 +128,18 @@ def main() -> None:
           f"events, {tables.count('sign_ins'):,} sign-ins, {tables.count('meetings'):,} meetings, "
           f"{tables.count('lesson_deliveries'):,} lesson deliveries (generated in {generated:.1f} s)")
     print(f"org report for {PERIOD.label} with the trend against {PERIOD.previous().label}; median of {options.runs} "
-          f"runs after a warm-up; 'sheets': the report's tabular sheets (no XLSX writer on this branch); "
-          f"naive: all rows loaded, computed in Python, one run")
+          f"runs after a warm-up (rollups built first, timed apart); 'sheets': the report's tables; "
+          f"xlsx: its workbook; naive: all rows loaded, computed in Python, one run")
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for kind in ("sqlite",) if options.no_postgres else ("sqlite", "postgres"):
             print(f"  {kind}: loading and measuring...", file=sys.stderr, flush=True)
             results[kind] = asyncio.run(measure(kind, Path(folder), tables, options.runs))
-    print(f"{'database':<10} {'load':>8} {'report':>8} {'sheets':>8} {'naive':>8} {'(rows)':>8} {'speedup':>8}  runs")
+    print(f"{'database':<10} {'load':>8} {'build':>8} {'report':>8} {'sheets':>8} {'xlsx':>8} {'naive':>8} "
+          f"{'(rows)':>8} {'speedup':>8}  runs")
     for kind, r in results.items():
-        print(f"{kind:<10} {r['load_seconds']:7.1f}s {r['seconds']:7.3f}s {r['sheets_seconds']:7.3f}s "
+        print(f"{kind:<10} {r['load_seconds']:7.1f}s {r['build_seconds']:7.1f}s {r['seconds']:7.3f}s "
+              f"{r['sheets_seconds']:7.3f}s {r['xlsx_seconds']:7.2f}s "
               f"{r['naive_seconds']:7.2f}s {r['naive_load_seconds']:7.2f}s {r['naive_seconds'] / r['seconds']:7.1f}x  "
               + " ".join(f"{t:.3f}" for t in r["runs"]))
     ratios = {kind: r["naive_seconds"] / r["seconds"] for kind, r in results.items()}
@@ -140,6 +153,11 @@ def main() -> None:
                "seconds_postgres": round(pg["seconds"], 4) if pg else None,
                "sheets_seconds_sqlite": round(results["sqlite"]["sheets_seconds"], 4),
                "sheets_seconds_postgres": round(pg["sheets_seconds"], 4) if pg else None,
+               "xlsx_seconds_sqlite": round(results["sqlite"]["xlsx_seconds"], 3),
+               "xlsx_seconds_postgres": round(pg["xlsx_seconds"], 3) if pg else None,
+               "build_seconds_sqlite": round(results["sqlite"]["build_seconds"], 2),
+               "build_seconds_postgres": round(pg["build_seconds"], 2) if pg else None,
+               "build_pairs": results["sqlite"]["build_pairs"],
                "naive_seconds_sqlite": round(results["sqlite"]["naive_seconds"], 3),
                "naive_seconds_postgres": round(pg["naive_seconds"], 3) if pg else None,
                "speedup_vs_naive": round(min(ratios.values()), 2),

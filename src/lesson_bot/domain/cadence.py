@@ -174,12 +174,7 @@ def assess(
     party_group: str | None = None, soon_days: int = DEFAULT_SOON_DAYS, remind_hour: int = REMIND_HOUR,
 ) -> Expectation:
     """Where one type (and group) stands in one period."""
-    start, end = span.bounds(zone)
-    due = sorted(deadlines(cadence, span, zone))
-    mine = [m for m in meetings if m.type == type_name and start <= m.starts_at < end
-            and (party_group is None or m.party_group == party_group)]
-    held = sum(1 for m in mine if m.held)
-    deadline = due[min(held, len(due) - 1)]  # the next deadline still to meet (the last once all are met)
+    due, mine, held, deadline = _standing(type_name, cadence, span, zone, meetings, party_group)
     scheduled = sum(1 for m in mine if not m.held and m.starts_at >= now and m.starts_at < deadline)
     local_deadline = deadline.astimezone(ZoneInfo(zone))
     remind_day = (local_deadline - timedelta(days=soon_days)).date()
@@ -193,6 +188,26 @@ def assess(
     else:
         state = State.OPEN
     return Expectation(type_name, span, len(due), held, scheduled, deadline, state, remind_at, party_group)
+
+
+def _standing(type_name: str, cadence: Cadence, span: Span, zone: str, meetings: Iterable[MeetingFact],
+              party_group: str | None) -> tuple[list[datetime], list[MeetingFact], int, datetime]:
+    """The span's deadlines, the type's (and group's) meetings in it, how many were held, the deadline to meet
+    next (the last once all are met)."""
+    start, end = span.bounds(zone)
+    due = sorted(deadlines(cadence, span, zone))
+    mine = [m for m in meetings if m.type == type_name and start <= m.starts_at < end
+            and (party_group is None or m.party_group == party_group)]
+    held = sum(1 for m in mine if m.held)
+    return due, mine, held, due[min(held, len(due) - 1)]
+
+
+def settled(type_name: str, cadence: Cadence, span: Span, zone: str, meetings: Iterable[MeetingFact],
+            now: datetime, *, party_group: str | None = None) -> tuple[int, int] | None:
+    """(expected, held) when `assess` would find the span HELD or OVERDUE; None while it is still open. The same
+    decision without the reminder arithmetic, for reports over many branches."""
+    due, _, held, deadline = _standing(type_name, cadence, span, zone, meetings, party_group)
+    return (len(due), held) if held >= len(due) or now >= deadline else None
 
 
 def report(

@@ -15,6 +15,7 @@ from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, Sign
 from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
 from lesson_bot.db.models.reviews import RecordReview
+from lesson_bot.db.models.rollups import FigureChange, MemberMonthFigures
 from lesson_bot.db.models.surveys import Survey, SurveyPoll, SurveyQuestion
 from lesson_bot.db.models.web import DashboardLogin
 
@@ -27,6 +28,7 @@ __all__ = [
     "DeliveryLeader",
     "DeliveryLogEntry",
     "Dialog",
+    "FigureChange",
     "Lesson",
     "LessonDelivery",
     "LessonVersion",
@@ -35,6 +37,7 @@ __all__ = [
     "Meeting",
     "MeetingAttachment",
     "Member",
+    "MemberMonthFigures",
     "Membership",
     "MembershipAbsence",
     "Occurrence",

@@ -25,9 +25,10 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import InvalidInput, NotFound
-from lesson_bot.services.reports.facts import period_facts
+from lesson_bot.services.reports.facts import Person, period_facts, period_totals, roster
 from lesson_bot.services.reports.menu import ReportMenu, report_menu
 from lesson_bot.services.reports.queries import Scope
+from lesson_bot.services.reports.rollups import Rollups
 from lesson_bot.services.reports.views import (
     BranchLine,
     BranchReport,
@@ -53,17 +54,21 @@ class ReportService:
         self.rules = rules or AssessmentRules()
         self._types = types or MeetingTypes()
         self._default_zone = default_zone
+        self.rollups = Rollups(db)
 
     async def _branches(self, s: AsyncSession) -> list[Branch]:
         query = select(Branch).where(Branch.status == BranchStatus.ACTIVE).order_by(Branch.title, Branch.id)
         return list((await s.execute(query)).scalars().all())
 
-    async def _facts(self, s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope
-                     ) -> dict[int, BranchFacts]:
-        return await period_facts(s, period, branches, scope, self._types, self._clock.now())
+    async def _facts(self, s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
+                     people: Sequence[Person] | None = None) -> dict[int, BranchFacts]:
+        return await period_facts(s, period, branches, scope, self._types, self._clock.now(), people)
 
-    def _ranked(self, facts: dict[int, BranchFacts], rules: AssessmentRules) -> list[BranchLine]:
-        lines = [branch_line(f, rules) for f in facts.values()]
+    def _ranked(self, facts: dict[int, BranchFacts], rules: AssessmentRules,
+                members: dict[int, list[MemberLine]] | None = None) -> list[BranchLine]:
+        """Branch lines ranked; `members`: their member lines already made (their points are not counted again)."""
+        lines = [branch_line(f, rules, points=None if members is None else sum(
+            m.points.total for m in members.get(f.branch_id, []))) for f in facts.values()]
         order = ranks({line.branch_id: line.scorecard.total for line in lines})
         ranked = [replace(line, rank=order.get(line.branch_id)) for line in lines]
         return sorted(ranked, key=lambda b: (b.rank is None, b.rank or 0, b.title, b.branch_id))
@@ -76,6 +81,7 @@ class ReportService:
 
     async def member_report(self, telegram_user_id: int, member_id: int | None, period: Period) -> MemberReport:
         """A member's figures in each of their branches (None: the caller's own)."""
+        await self.rollups.refresh()
         async with self._db.transaction() as s:
             me = await lookup.by_telegram_id(s, telegram_user_id)
             target = member_id if member_id is not None else (me.id if me is not None else None)
@@ -101,6 +107,7 @@ class ReportService:
 
     async def branch_report(self, telegram_user_id: int, branch_id: int, period: Period) -> BranchReport:
         """A branch's members side by side, its totals and rates, its scorecard and rank in the organization."""
+        await self.rollups.refresh()
         async with self._db.transaction() as s:
             actor = await self._access.require(s, telegram_user_id, Action.REPORT_BRANCH, branch_id)
             branches = await self._branches(s)
@@ -121,24 +128,25 @@ class ReportService:
 
     async def org_report(self, telegram_user_id: int, period: Period) -> OrgReport:
         """Every branch side by side with its scorecard and rank, those under the threshold, the trend."""
+        await self.rollups.refresh()
         async with self._db.transaction() as s:
             actor = await self._access.require(s, telegram_user_id, Action.REPORT_ORG)
             branches = await self._branches(s)
-            facts = await self._facts(s, period, branches, Scope())
-            before = await self._facts(s, period.previous(), branches, Scope())
-        lines = self._ranked(facts, self.rules)
-        previous = {f.branch_id: scorecard(f, self.rules).total for f in before.values()}
+            people = await roster(s, Scope())
+            facts = await self._facts(s, period, branches, Scope(), people)
+            before = await period_totals(s, period.previous(), branches, Scope(), self._types, self._clock.now(),
+                                         people)
+        members = {f.branch_id: [member_line(f.branch_id, m, self.rules) for m in f.members] for f in facts.values()}
+        lines = self._ranked(facts, self.rules, members)
+        previous = {branch_id: scorecard(f, self.rules, sums).total for branch_id, (f, sums) in before.items()}
         trend = tuple(Trend(b.branch_id, b.scorecard.total, previous.get(b.branch_id)) for b in lines)
-        members = [member_line(f.branch_id, m, self.rules) for f in facts.values() for m in f.members]
-        by_branch: dict[int, list[MemberLine]] = {}
-        for m in members:
-            by_branch.setdefault(m.branch_id, []).append(m)
-        ranked = [m for b in lines for m in self._member_ranks(actor, by_branch.get(b.branch_id, []))]
+        ranked = [m for b in lines for m in self._member_ranks(actor, members.get(b.branch_id, []))]
         return OrgReport(period, period.previous(), tuple(lines), trend, tuple(ranked), self.rules)
 
     async def compare_rules(self, telegram_user_id: int, period: Period, old: AssessmentRules,
                             new: AssessmentRules) -> RulesDiff:
         """What `new` makes of a past period against `old`: each branch's score, the members whose points change."""
+        await self.rollups.refresh()
         async with self._db.transaction() as s:
             await self._access.require(s, telegram_user_id, Action.REPORT_ORG)
             facts = await self._facts(s, period, await self._branches(s), Scope())

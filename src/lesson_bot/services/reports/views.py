@@ -82,11 +82,15 @@ def member_line(branch_id: int, facts: MemberFacts, rules: AssessmentRules) -> M
                       rates(facts.lessons, facts.quiz, facts.meetings, rules), member_flagged(facts, points, rules))
 
 
-def branch_line(facts: BranchFacts, rules: AssessmentRules, rank: int | None = None) -> BranchLine:
+def branch_line(facts: BranchFacts, rules: AssessmentRules, rank: int | None = None, *, points: int | None = None
+                ) -> BranchLine:
+    """The branch's line; `points`: its members' points added up, when the caller has them already."""
     sums = totals(facts.members)
+    if points is None:
+        points = sum(member_points(m, rules).total for m in facts.members)
     return BranchLine(
         facts.branch_id, facts.title, facts.timezone, len(facts.members), sums,
-        sum(member_points(m, rules).total for m in facts.members), rates(sums.lessons, sums.quiz, sums.meetings, rules),
+        points, rates(sums.lessons, sums.quiz, sums.meetings, rules),
         facts.meetings_held, facts.records_on_time, facts.records_late, facts.records_missing, facts.cadence_due,
         facts.cadence_met, scorecard(facts, rules, sums), rank)
 
