@@ -40,7 +40,7 @@ from lesson_bot.domain.enums import (
 )
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.periods import Period
-from lesson_bot.services.reports.facts import cadence_counts
+from lesson_bot.services.reports.branch_facts import cadence_counts
 
 Rows = dict[str, list[Any]]
 

@@ -156,6 +156,11 @@ def deadlines(cadence: Cadence, span: Span, zone: str) -> list[datetime]:
 
 
 @lru_cache(maxsize=4096)
+def _sorted_deadlines(cadence: Cadence, span: Span, zone: str) -> tuple[datetime, ...]:
+    return tuple(sorted(_deadlines(cadence, span, zone)))
+
+
+@lru_cache(maxsize=4096)
 def _deadlines(cadence: Cadence, span: Span, zone: str) -> tuple[datetime, ...]:
     if cadence.fixed_day is None:
         return (span.bounds(zone)[1],) * cadence.count
@@ -191,11 +196,11 @@ def assess(
 
 
 def _standing(type_name: str, cadence: Cadence, span: Span, zone: str, meetings: Iterable[MeetingFact],
-              party_group: str | None) -> tuple[list[datetime], list[MeetingFact], int, datetime]:
+              party_group: str | None) -> tuple[tuple[datetime, ...], list[MeetingFact], int, datetime]:
     """The span's deadlines, the type's (and group's) meetings in it, how many were held, the deadline to meet
     next (the last once all are met)."""
     start, end = span.bounds(zone)
-    due = sorted(deadlines(cadence, span, zone))
+    due = _sorted_deadlines(cadence, span, zone)
     mine = [m for m in meetings if m.type == type_name and start <= m.starts_at < end
             and (party_group is None or m.party_group == party_group)]
     held = sum(1 for m in mine if m.held)

@@ -15,7 +15,7 @@ from lesson_bot.db.models.meetings import Meeting, MeetingAttachment, Rsvp, Sign
 from lesson_bot.db.models.org import AuditEntry, Branch, Dialog, Member, Membership, MembershipAbsence
 from lesson_bot.db.models.participation import LessonDelivery, ParticipationEvent, QuizPoll
 from lesson_bot.db.models.reviews import RecordReview
-from lesson_bot.db.models.rollups import FigureChange, MemberMonthFigures
+from lesson_bot.db.models.rollups import BranchPeriodFigures, FigureChange, MemberPeriodFigures
 from lesson_bot.db.models.surveys import Survey, SurveyPoll, SurveyQuestion
 from lesson_bot.db.models.web import DashboardLogin
 
@@ -24,6 +24,7 @@ __all__ = [
     "Base",
     "Branch",
     "BranchLesson",
+    "BranchPeriodFigures",
     "DashboardLogin",
     "DeliveryLeader",
     "DeliveryLogEntry",
@@ -37,7 +38,7 @@ __all__ = [
     "Meeting",
     "MeetingAttachment",
     "Member",
-    "MemberMonthFigures",
+    "MemberPeriodFigures",
     "Membership",
     "MembershipAbsence",
     "Occurrence",

@@ -1,14 +1,16 @@
-"""Every membership's figures per local month, kept fresh from the change log; what the period reports read.
+"""Every membership's figures per local month, quarter and year, kept fresh from the change log; what the period
+reports read.
 
-The figures of a month are exactly what queries.py counts over that month (the same statements compute them), so
-a period made of whole months adds its months up. One thing does not add up: a lesson version delivered to a
-branch in two months of the period counts once over the period (its first check-in wins) but once in each month;
-`redelivered` finds such branches and the report counts their lessons over the period directly.
+The figures of a period are exactly what queries.py counts over it (the same statements compute them). A month, a
+quarter or a year is read as it is kept. A range of whole months adds its months up; one thing does not add up there:
+a lesson version delivered to a branch in two of those months counts once over the range (its first check-in wins)
+but once in each month, so `redelivered` finds such branches and the report counts their lessons directly.
 
 Freshness: triggers (migration 0017) append a `figure_changes` row for every write that can move a figure.
-`Rollups.refresh` works out which (branch, local month) pairs those rows touch, recomputes them, and deletes the rows
-it read. The reports refresh before they read, so a report always counts everything committed before it started;
-the scheduler refreshes every minute as well, so that there is little left to do when one is asked for.
+`Rollups.refresh` works out which (branch, local month) pairs those rows touch, recomputes them with their quarter
+and year, and deletes the rows it read. The reports refresh before they read, so a report always counts everything
+committed before it started; the delivery engine refreshes every minute as well, so that little is left to do when
+a report is asked for.
 
 Concurrency: a row is deleted only by a refresh that read it before recomputing its pairs, so whatever it logged
 is in the new figures. Each pair is recomputed inside a transaction that holds the refresh lock (PostgreSQL: an
@@ -21,37 +23,42 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import BigInteger, Select, and_, any_, bindparam, delete, func, insert, select, text
+from sqlalchemy import BigInteger, Select, and_, any_, bindparam, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import (
     Branch,
+    BranchPeriodFigures,
     FigureChange,
     LessonDelivery,
     LessonVersion,
     Meeting,
-    MemberMonthFigures,
+    MemberPeriodFigures,
     Membership,
 )
 from lesson_bot.db.uow import Database
 from lesson_bot.domain import scoring
 from lesson_bot.domain.assessment import Totals
 from lesson_bot.domain.enums import ParticipationMode
-from lesson_bot.domain.periods import Period, month
+from lesson_bot.domain.meeting_types import MeetingTypes
+from lesson_bot.domain.periods import Kind, Period, parse
+from lesson_bot.services.clock import Clock, SystemClock
+from lesson_bot.services.reports.branch_facts import BranchFigures, branch_figures, fingerprint
 from lesson_bot.services.reports.queries import LessonRow, Scope, in_period, lesson_figures, meeting_figures
 
 C = FigureChange
-R = MemberMonthFigures
+R = MemberPeriodFigures
+B = BranchPeriodFigures
 LOCK_KEY = 0x1E550_2011  # the advisory lock of a refresh (PostgreSQL)
-CHUNK = 250  # branches recomputed per transaction: the SQLite write lock is held for a fraction of a second
+CHUNK = 50  # branches recomputed per transaction: the SQLite write lock is held for a fraction of a second
 REFRESH_EVERY_S = 60.0  # the engine's periodic refresh
 REBUILD_ABOVE = 50_000  # more changes than this: recompute every branch rather than work out the pairs
 
@@ -59,7 +66,7 @@ REBUILD_ABOVE = 50_000  # more changes than this: recompute every branch rather 
 @dataclass(frozen=True)
 class Refreshed:
     changes: int  # change rows read and deleted
-    pairs: int  # (branch, month) pairs recomputed
+    pairs: int  # (branch, period) pairs recomputed
     seconds: float
 
 
@@ -85,15 +92,29 @@ def months_of(period: Period) -> list[str] | None:
     return found
 
 
-def _month_period(key: str) -> Period:
-    return month(int(key[:4]), int(key[5:]))
+def kept(period: Period) -> tuple[list[str], bool] | None:
+    """The rollup keys a period reads and whether they are exact (a month, quarter or year: one key) or a sum of
+    months to check with `redelivered`; None when the period must be counted directly."""
+    if period.kind in (Kind.MONTH, Kind.QUARTER, Kind.YEAR):
+        return [period.label], True
+    months = months_of(period)
+    return None if months is None else (months, False)
+
+
+def _with_quarter_and_year(month_key_: str) -> tuple[str, str, str]:
+    year, number = int(month_key_[:4]), int(month_key_[5:])
+    return month_key_, f"{year}-Q{(number - 1) // 3 + 1}", f"{year}"
 
 
 class Rollups:
-    """Refreshes and reads `member_month_figures` for one database."""
+    """Refreshes `member_period_figures` and `branch_period_figures` for one database."""
 
-    def __init__(self, db: Database, every_s: float = REFRESH_EVERY_S) -> None:
+    def __init__(self, db: Database, types: MeetingTypes | None = None, clock: Clock | None = None,
+                 every_s: float = REFRESH_EVERY_S) -> None:
         self._db = db
+        self._types = types or MeetingTypes()
+        self._rules = fingerprint(self._types)
+        self._clock = clock or SystemClock()
         self._running = asyncio.Lock()  # one refresh at a time in this process; the database guards the rest
         self._every_s = every_s
         self._last = -every_s
@@ -107,36 +128,61 @@ class Rollups:
         return False
 
     async def refresh(self) -> Refreshed:
-        """Recompute the (branch, month) pairs the change log names; delete the rows read."""
+        """Recompute the (branch, period) pairs the change log names and delete the rows read; then count again the
+        branch figures of periods that have ended since they were counted, or that other cadence rules counted."""
         started = time.perf_counter()
         async with self._running:
-            async with self._db.transaction() as s:
-                top = await s.scalar(select(func.max(C.id)))
-                if top is None:
-                    return Refreshed(0, 0, time.perf_counter() - started)
-                postgres = s.get_bind().dialect.name == "postgresql"
-                # PostgreSQL commits sequence values out of order: delete exactly the rows read. SQLite has one
-                # writer at a time, so every row up to `top` was committed when it was read.
-                ids = list((await s.scalars(select(C.id).where(C.id <= top))).all()) if postgres else None
-                count = len(ids) if ids is not None else int(await s.scalar(
-                    select(func.count()).select_from(C).where(C.id <= top)) or 0)
-                zones = {branch_id: zone for branch_id, zone in await s.execute(select(Branch.id, Branch.timezone))}
-                pairs = await self._stale(s, top, count, zones)
-            for key, branch_ids in sorted(pairs.items()):
-                for at in range(0, len(branch_ids), CHUNK):
-                    chunk = branch_ids[at:at + CHUNK]
-                    async with self._db.transaction() as s:
-                        await self._recompute(s, key, chunk, zones)
-            async with self._db.transaction() as s:
-                if ids is None:
-                    await s.execute(delete(C).where(C.id <= top))
-                else:
-                    read = bindparam("ids", ids, type_=postgresql.ARRAY(BigInteger()))
-                    await s.execute(delete(C).where(C.id == any_(read)))
-            return Refreshed(count, sum(map(len, pairs.values())), time.perf_counter() - started)
+            changes, pairs = await self._catch_up()
+            pairs += await self._settle()
+            return Refreshed(changes, pairs, time.perf_counter() - started)
+
+    async def _catch_up(self) -> tuple[int, int]:
+        async with self._db.transaction() as s:
+            top = await s.scalar(select(func.max(C.id)))
+            if top is None:
+                return 0, 0
+            postgres = s.get_bind().dialect.name == "postgresql"
+            # PostgreSQL commits sequence values out of order: delete exactly the rows read. SQLite has one writer at
+            # a time, so every row up to `top` was committed when it was read.
+            ids = list((await s.scalars(select(C.id).where(C.id <= top))).all()) if postgres else None
+            count = len(ids) if ids is not None else int(await s.scalar(
+                select(func.count()).select_from(C).where(C.id <= top)) or 0)
+            zones = await _zones(s)
+            pairs = await self._stale(s, top, count, zones)
+        for key, branch_ids in sorted(pairs.items()):
+            for at in range(0, len(branch_ids), CHUNK):
+                async with self._db.transaction() as s:
+                    await self._recompute(s, key, branch_ids[at:at + CHUNK], zones, members=True)
+        async with self._db.transaction() as s:
+            if ids is None:
+                await s.execute(delete(C).where(C.id <= top))
+            else:
+                read = bindparam("ids", ids, type_=postgresql.ARRAY(BigInteger()))
+                await s.execute(delete(C).where(C.id == any_(read)))
+        return count, sum(map(len, pairs.values()))
+
+    async def _settle(self) -> int:
+        """Branch figures kept while their period was under way, now ended; or counted by other cadence rules."""
+        now = self._clock.now()
+        async with self._db.transaction() as s:
+            zones = await _zones(s)
+            rows = (await s.execute(select(B.branch_id, B.period).where(
+                or_(B.final.is_(False), B.rules != self._rules)))).all()
+        due: dict[str, list[int]] = defaultdict(list)
+        for branch_id, key in rows:
+            if branch_id in zones:
+                due[key].append(branch_id)
+        pairs = 0
+        for key, branch_ids in sorted(due.items()):
+            for at in range(0, len(branch_ids), CHUNK):
+                async with self._db.transaction() as s:
+                    pairs += await self._recompute(s, key, branch_ids[at:at + CHUNK], zones, members=False,
+                                                   only_if=lambda rule, final: rule != self._rules or final, now=now)
+        return pairs
 
     async def _stale(self, s: AsyncSession, top: int, count: int, zones: dict[int, str]) -> dict[str, list[int]]:
-        """month -> the branches whose figures of that month the changes up to `top` can have moved."""
+        """period key -> the branches whose figures of that month, quarter or year the changes up to `top` can have
+        moved."""
         if count > REBUILD_ABOVE:
             whole = set(zones)
         else:
@@ -149,7 +195,7 @@ class Rollups:
                     if branch_id not in whole and at is not None:
                         instants[branch_id].add(at)
         if whole:
-            # Every month the branch has a lesson or a meeting in, and every month it has figures for.
+            # Every month the branch has a lesson or a meeting in, and every period it has figures for.
             for query in _history(sorted(whole)):
                 for branch_id, at in await s.execute(query):
                     if at is not None:
@@ -158,45 +204,84 @@ class Rollups:
         for branch_id, ats in instants.items():
             zone = zones.get(branch_id)
             if zone is not None:
-                for at in ats:
-                    found[month_key(at, zone)].add(branch_id)
+                for key in {month_key(at, zone) for at in ats}:
+                    for period_key in _with_quarter_and_year(key):
+                        found[period_key].add(branch_id)
         if whole:
-            for branch_id, key in await s.execute(
-                    select(R.branch_id, R.month).distinct().where(R.branch_id.in_(sorted(whole)))):
-                found[key].add(branch_id)
+            for table in (R, B):
+                for branch_id, key in await s.execute(
+                        select(table.branch_id, table.period).distinct().where(table.branch_id.in_(sorted(whole)))):
+                    found[key].add(branch_id)
         return {key: sorted(branch_ids) for key, branch_ids in found.items()}
 
-    @staticmethod
-    async def _recompute(s: AsyncSession, key: str, branch_ids: Sequence[int], zones: dict[int, str]) -> None:
-        """One month of some branches, counted again by the period queries, replacing what was there."""
+    async def _recompute(self, s: AsyncSession, key: str, branch_ids: Sequence[int], zones: dict[int, str], *,
+                         members: bool, only_if: Callable[[str, bool], bool] | None = None,
+                         now: datetime | None = None) -> int:
+        """One period (month, quarter or year) of some branches counted again by the period queries, replacing what
+        was there: the members' figures (`members`) and the branch's. `only_if(rules, final)` picks the branch rows
+        to count again (as they are now, under the lock); the number of branches counted."""
         if s.get_bind().dialect.name == "postgresql":
             await s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
-        # On SQLite this DELETE takes the write lock: the counting below sees no other refresh's writes in between.
-        await s.execute(delete(R).where(R.month == key, R.branch_id.in_(branch_ids)))
-        period, scope = _month_period(key), Scope(tuple(branch_ids))
-        used = sorted({zones[b] for b in branch_ids if b in zones})
-        lessons = await lesson_figures(s, period, used, scope)
-        meetings = await meeting_figures(s, period, used, scope)
-        owners = dict((await s.execute(select(Membership.id, Membership.branch_id).where(
-            Membership.id.in_(sorted(lessons.keys() | meetings.keys()))))).all()) if (
-            lessons or meetings) else {}
-        rows = []
-        for membership_id in sorted(lessons.keys() | meetings.keys()):
-            row = lessons.get(membership_id)
-            taught = row.lessons if row else scoring.LessonTally(0, 0, 0)
-            quiz = row.quiz if row else scoring.QuizTally(0, 0, 0, 0)
-            met = meetings.get(membership_id, scoring.MeetingTally())
-            rows.append({"membership_id": membership_id, "month": key, "branch_id": owners[membership_id],
-                         "delivered": taught.delivered, "on_time": taught.on_time, "makeup": taught.makeup,
-                         "answered": quiz.answered, "answered_right": quiz.right, "reviews": quiz.review_answered,
-                         "reviews_right": quiz.review_right, "attended": met.attended, "late": met.late,
-                         "excused": met.excused, "absent": met.absent, "made_up": met.made_up})
-        if rows:
-            await s.execute(insert(R), rows)
+        now = now or self._clock.now()
+        period = parse(key)
+        if only_if is not None:
+            branch_ids = [branch_id for branch_id, rule in (await s.execute(select(B.branch_id, B.rules).where(
+                B.period == key, B.branch_id.in_(branch_ids)))).all()
+                if only_if(rule, now >= period.bounds(zones[branch_id])[1])]
+            if not branch_ids:
+                return 0
+        # On SQLite the first DELETE takes the write lock: the counting below sees no other refresh's writes.
+        await s.execute(delete(B).where(B.period == key, B.branch_id.in_(branch_ids)))
+        if members:
+            await s.execute(delete(R).where(R.period == key, R.branch_id.in_(branch_ids)))
+            await _count_members(s, key, period, branch_ids, zones)
+        figures = await branch_figures(s, period, [(b, zones[b]) for b in branch_ids], branch_ids, self._types, now)
+        await s.execute(insert(B), [
+            {"branch_id": branch_id, "period": key, "final": now >= period.bounds(zones[branch_id])[1],
+             "rules": self._rules, **asdict(found)} for branch_id, found in figures.items()])
+        return len(branch_ids)
+
+
+async def _zones(s: AsyncSession) -> dict[int, str]:
+    return {branch_id: zone for branch_id, zone in await s.execute(select(Branch.id, Branch.timezone))}
+
+
+async def _count_members(s: AsyncSession, key: str, period: Period, branch_ids: Sequence[int],
+                         zones: dict[int, str]) -> None:
+    scope = Scope(tuple(branch_ids))
+    used = sorted({zones[b] for b in branch_ids})
+    lessons = await lesson_figures(s, period, used, scope)
+    meetings = await meeting_figures(s, period, used, scope)
+    owners = dict((await s.execute(select(Membership.id, Membership.branch_id).where(
+        Membership.id.in_(sorted(lessons.keys() | meetings.keys()))))).all()) if (lessons or meetings) else {}
+    rows = []
+    for membership_id in sorted(lessons.keys() | meetings.keys()):
+        row = lessons.get(membership_id)
+        taught = row.lessons if row else scoring.LessonTally(0, 0, 0)
+        quiz = row.quiz if row else scoring.QuizTally(0, 0, 0, 0)
+        met = meetings.get(membership_id, scoring.MeetingTally())
+        rows.append({"membership_id": membership_id, "period": key, "branch_id": owners[membership_id],
+                     "delivered": taught.delivered, "on_time": taught.on_time, "makeup": taught.makeup,
+                     "answered": quiz.answered, "answered_right": quiz.right, "reviews": quiz.review_answered,
+                     "reviews_right": quiz.review_right, "attended": met.attended, "late": met.late,
+                     "excused": met.excused, "absent": met.absent, "made_up": met.made_up})
+    if rows:
+        await s.execute(insert(R), rows)
+
+
+async def read_branch_figures(s: AsyncSession, key: str, rules: str, ids: Sequence[int] | None
+                              ) -> dict[int, BranchFigures]:
+    """Per branch: its kept figures of an ended period, counted by these cadence rules."""
+    query = select(B.branch_id, B.meetings_held, B.records_on_time, B.records_late, B.cadence_due,
+                   B.cadence_met).where(B.period == key, B.final.is_(True), B.rules == rules)
+    if ids is not None:
+        query = query.where(B.branch_id.in_(ids))
+    return {branch_id: BranchFigures(*figures) for branch_id, *figures in await s.execute(query)}
 
 
 def _touched(top: int) -> list[Select[Any, Any]]:
-    """(branch, instant) pairs the change rows up to `top` name: the instant's local month is stale."""
+    """(branch, instant) pairs the change rows up to `top` name: the instant's local month (and its quarter and year)
+    is stale."""
     logged = C.id <= top
     return [
         # a delivery sent or moved, a meeting changed: the row names its branch and instant
@@ -228,41 +313,43 @@ def _history(branch_ids: list[int]) -> list[Select[Any, Any]]:
     ]
 
 
-async def read(s: AsyncSession, months: Iterable[str], scope: Scope
-               ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
-    """Per membership in scope: the months' figures added up (lessons as queries.lesson_figures gives them, meetings
-    as queries.meeting_figures)."""
+def _summed(keys: Iterable[str], scope: Scope, by: Any) -> Select[*tuple[Any, ...]]:
+    """The periods' rows in scope added up, grouped by `by`. A refreshed table holds rows only for current members of
+    active branches (a roster or branch change recomputes the branch), so only a member's scope needs the join."""
     sums = [func.sum(column) for column in (
         R.delivered, R.on_time, R.makeup, R.answered, R.answered_right, R.reviews, R.reviews_right, R.attended, R.late,
         R.excused, R.absent, R.made_up)]
-    query = (select(R.membership_id, *sums).join(Membership, Membership.id == R.membership_id)
-             .join(Branch, Branch.id == Membership.branch_id)
-             .where(R.month.in_(list(months)), *scope.where()).group_by(R.membership_id))
+    query = select(by, *sums).where(R.period.in_(list(keys))).group_by(by)
+    if scope.branch_ids is not None:
+        query = query.where(R.branch_id.in_(scope.branch_ids))
+    if scope.member_id is not None:
+        query = query.join(Membership, Membership.id == R.membership_id).join(
+            Branch, Branch.id == Membership.branch_id).where(*scope.where())
+    return query
+
+
+async def read(s: AsyncSession, keys: Iterable[str], scope: Scope
+               ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
+    """Per membership in scope: the periods' figures added up (lessons as queries.lesson_figures gives them, meetings
+    as queries.meeting_figures)."""
     lessons: dict[int, LessonRow] = {}
     meetings: dict[int, scoring.MeetingTally] = {}
-    for membership_id, *n in await s.execute(query):
-        d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, made_up = map(
-            int, n)
+    Lessons, Quiz, Meetings = scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally
+    for membership_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \
+            made_up in await (await s.connection()).execute(_summed(keys, scope, R.membership_id)):
         if d:
-            lessons[membership_id] = LessonRow(scoring.LessonTally(d, on_time, makeup),
-                                               scoring.QuizTally(answered, right, reviews, reviews_right))
+            lessons[membership_id] = LessonRow(Lessons(d, on_time, makeup),
+                                               Quiz(answered, right, reviews, reviews_right))
         if attended or late or excused or absent:
-            meetings[membership_id] = scoring.MeetingTally(attended, late, excused, absent, made_up)
+            meetings[membership_id] = Meetings(attended, late, excused, absent, made_up)
     return lessons, meetings
 
 
-async def read_branches(s: AsyncSession, months: Iterable[str], scope: Scope) -> dict[int, Totals]:
-    """Per branch: its current members' figures over the months, added up (assessment.totals of `read`)."""
-    sums = [func.sum(column) for column in (
-        R.delivered, R.on_time, R.makeup, R.answered, R.answered_right, R.reviews, R.reviews_right, R.attended, R.late,
-        R.excused, R.absent, R.made_up)]
-    query = (select(Membership.branch_id, *sums).join(Membership, Membership.id == R.membership_id)
-             .join(Branch, Branch.id == Membership.branch_id)
-             .where(R.month.in_(list(months)), *scope.where()).group_by(Membership.branch_id))
+async def read_branches(s: AsyncSession, keys: Iterable[str], scope: Scope) -> dict[int, Totals]:
+    """Per branch: its current members' figures over the periods, added up (assessment.totals of `read`)."""
     found = {}
-    for branch_id, *n in await s.execute(query):
-        d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, made_up = map(
-            int, n)
+    for branch_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \
+            made_up in await (await s.connection()).execute(_summed(keys, scope, R.branch_id)):
         found[branch_id] = Totals(scoring.LessonTally(d, on_time, makeup),
                                   scoring.QuizTally(answered, right, reviews, reviews_right),
                                   scoring.MeetingTally(attended, late, excused, absent, made_up))
@@ -274,19 +361,20 @@ async def redelivered(s: AsyncSession, period: Period, zones: Sequence[str], sco
     group = and_(LessonDelivery.member_id.is_(None), LessonDelivery.mode == ParticipationMode.ON_TIME,
                  LessonDelivery.delivered_at.is_not(None), in_period(LessonDelivery.delivered_at, period, zones))
     branches = [LessonDelivery.branch_id.in_(scope.branch_ids)] if scope.branch_ids is not None else []
-    twice = (select(LessonDelivery.branch_id, LessonDelivery.lesson_version_id)
-             .join(Branch, Branch.id == LessonDelivery.branch_id).where(group, *branches)
-             .group_by(LessonDelivery.branch_id, LessonDelivery.lesson_version_id).having(func.count() > 1)
-             .subquery())
+    twice = (await s.execute(
+        select(LessonDelivery.branch_id, LessonDelivery.lesson_version_id)
+        .join(Branch, Branch.id == LessonDelivery.branch_id).where(group, *branches)
+        .group_by(LessonDelivery.branch_id, LessonDelivery.lesson_version_id).having(func.count() > 1))).all()
+    if not twice:  # the usual case: every lesson sent once
+        return set()
     rows = await s.execute(
         select(LessonDelivery.branch_id, LessonDelivery.lesson_version_id, LessonDelivery.delivered_at,
                Branch.timezone)
         .join(Branch, Branch.id == LessonDelivery.branch_id)
-        .join(twice, and_(twice.c.branch_id == LessonDelivery.branch_id,
-                          twice.c.lesson_version_id == LessonDelivery.lesson_version_id))
-        .where(group))
+        .where(group, LessonDelivery.branch_id.in_(sorted({b for b, _ in twice}))))
+    pairs = {(b, v) for b, v in twice}
     months: dict[tuple[int, int], set[str]] = defaultdict(set)
     for branch_id, version_id, at, zone in rows:
-        if at is not None:
+        if at is not None and (branch_id, version_id) in pairs:
             months[(branch_id, version_id)].add(month_key(at, zone))
     return {branch_id for (branch_id, _), found in months.items() if len(found) > 1}

@@ -25,6 +25,7 @@ from lesson_bot.services import lookup
 from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import InvalidInput, NotFound
+from lesson_bot.services.reports.collector import collector_paused
 from lesson_bot.services.reports.facts import Person, period_facts, period_totals, roster
 from lesson_bot.services.reports.menu import ReportMenu, report_menu
 from lesson_bot.services.reports.queries import Scope
@@ -54,7 +55,7 @@ class ReportService:
         self.rules = rules or AssessmentRules()
         self._types = types or MeetingTypes()
         self._default_zone = default_zone
-        self.rollups = Rollups(db)
+        self.rollups = Rollups(db, self._types, clock)
 
     async def _branches(self, s: AsyncSession) -> list[Branch]:
         query = select(Branch).where(Branch.status == BranchStatus.ACTIVE).order_by(Branch.title, Branch.id)
@@ -108,6 +109,10 @@ class ReportService:
     async def branch_report(self, telegram_user_id: int, branch_id: int, period: Period) -> BranchReport:
         """A branch's members side by side, its totals and rates, its scorecard and rank in the organization."""
         await self.rollups.refresh()
+        with collector_paused():
+            return await self._branch_report(telegram_user_id, branch_id, period)
+
+    async def _branch_report(self, telegram_user_id: int, branch_id: int, period: Period) -> BranchReport:
         async with self._db.transaction() as s:
             actor = await self._access.require(s, telegram_user_id, Action.REPORT_BRANCH, branch_id)
             branches = await self._branches(s)
@@ -129,24 +134,31 @@ class ReportService:
     async def org_report(self, telegram_user_id: int, period: Period) -> OrgReport:
         """Every branch side by side with its scorecard and rank, those under the threshold, the trend."""
         await self.rollups.refresh()
-        async with self._db.transaction() as s:
-            actor = await self._access.require(s, telegram_user_id, Action.REPORT_ORG)
-            branches = await self._branches(s)
-            people = await roster(s, Scope())
-            facts = await self._facts(s, period, branches, Scope(), people)
-            before = await period_totals(s, period.previous(), branches, Scope(), self._types, self._clock.now(),
-                                         people)
-        members = {f.branch_id: [member_line(f.branch_id, m, self.rules) for m in f.members] for f in facts.values()}
-        lines = self._ranked(facts, self.rules, members)
-        previous = {branch_id: scorecard(f, self.rules, sums).total for branch_id, (f, sums) in before.items()}
-        trend = tuple(Trend(b.branch_id, b.scorecard.total, previous.get(b.branch_id)) for b in lines)
-        ranked = [m for b in lines for m in self._member_ranks(actor, members.get(b.branch_id, []))]
-        return OrgReport(period, period.previous(), tuple(lines), trend, tuple(ranked), self.rules)
+        with collector_paused():
+            async with self._db.transaction() as s:
+                actor = await self._access.require(s, telegram_user_id, Action.REPORT_ORG)
+                branches = await self._branches(s)
+                people = await roster(s, Scope())
+                facts = await self._facts(s, period, branches, Scope(), people)
+                before = await period_totals(s, period.previous(), branches, Scope(), self._types,
+                                             self._clock.now(), people)
+            members = {f.branch_id: [member_line(f.branch_id, m, self.rules) for m in f.members]
+                       for f in facts.values()}
+            lines = self._ranked(facts, self.rules, members)
+            previous = {branch_id: scorecard(f, self.rules, sums).total for branch_id, (f, sums) in before.items()}
+            trend = tuple(Trend(b.branch_id, b.scorecard.total, previous.get(b.branch_id)) for b in lines)
+            ranked = [m for b in lines for m in self._member_ranks(actor, members.get(b.branch_id, []))]
+            return OrgReport(period, period.previous(), tuple(lines), trend, tuple(ranked), self.rules)
 
     async def compare_rules(self, telegram_user_id: int, period: Period, old: AssessmentRules,
                             new: AssessmentRules) -> RulesDiff:
         """What `new` makes of a past period against `old`: each branch's score, the members whose points change."""
         await self.rollups.refresh()
+        with collector_paused():
+            return await self._compare_rules(telegram_user_id, period, old, new)
+
+    async def _compare_rules(self, telegram_user_id: int, period: Period, old: AssessmentRules,
+                             new: AssessmentRules) -> RulesDiff:
         async with self._db.transaction() as s:
             await self._access.require(s, telegram_user_id, Action.REPORT_ORG)
             facts = await self._facts(s, period, await self._branches(s), Scope())

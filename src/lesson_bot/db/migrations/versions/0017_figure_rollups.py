@@ -1,10 +1,12 @@
-"""Report rollups: every membership's figures per local month (`member_month_figures`), kept fresh through a change
-log (`figure_changes`) that triggers append to whenever a write can move them (services/reports/rollups.py).
+"""Report rollups: every membership's figures per local month, quarter and year (`member_period_figures`) and every
+branch's meetings, records and cadence per ended period (`branch_period_figures`), kept fresh through a change log
+(`figure_changes`) that triggers append to whenever a write can move them
+(services/reports/rollups.py).
 
 Triggers rather than application code: the log must hear of every write that matters, whichever path makes it (the
 recorder's Core inserts, the ORM, the importer, a CLI command, a hand-run SQL fix). Each trigger only appends a
 narrow row; the refresher works out which (branch, month) pairs to recompute. Existing branches are logged as
-changed as a whole, so the first refresh builds every month they have. (A later SQLite batch migration that
+changed as a whole, so the first refresh builds every period they have. (A later SQLite batch migration that
 recreates one of the watched tables must recreate its triggers too.)
 
 Revision ID: 0017
@@ -54,7 +56,8 @@ TRIGGERS = [
     *_row_changes("lesson_deliveries", "fc_deliveries", "delivered_at, mode, member_id, lesson_version_id, branch_id",
                   "{r}.branch_id, NULL, NULL, NULL, {r}.delivered_at, {{false}}"),
     *_row_changes("meetings", "fc_meetings",
-                  "status, starts_at, attendance_closed_at, settings, party_group, lesson_id, branch_id",
+                  "status, starts_at, attendance_closed_at, settings, party_group, lesson_id, branch_id, type, "
+                  "recorded_at, recorded_late",
                   "{r}.branch_id, NULL, NULL, NULL, {r}.starts_at, {{false}}"),
     *_row_changes("sign_ins", "fc_sign_ins", "meeting_id, member_id, late",
                   "NULL, {r}.member_id, NULL, {r}.meeting_id, NULL, {{false}}"),
@@ -86,14 +89,24 @@ def upgrade() -> None:
         "delivered", "on_time", "makeup", "answered", "answered_right", "reviews", "reviews_right", "attended", "late",
         "excused", "absent", "made_up")]
     op.create_table(
-        "member_month_figures",
+        "member_period_figures",
         sa.Column("membership_id", ID, autoincrement=False, nullable=False),
-        sa.Column("month", sa.String(length=7), nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
         sa.Column("branch_id", sa.BigInteger(), nullable=False),
         *counts,
-        sa.PrimaryKeyConstraint("membership_id", "month", name=op.f("pk_member_month_figures")),
+        sa.PrimaryKeyConstraint("membership_id", "period", name=op.f("pk_member_period_figures")),
     )
-    op.create_index("ix_member_month_figures_month_branch", "member_month_figures", ["month", "branch_id"])
+    op.create_index("ix_member_period_figures_period_branch", "member_period_figures", ["period", "branch_id"])
+    op.create_table(
+        "branch_period_figures",
+        sa.Column("branch_id", ID, autoincrement=False, nullable=False),
+        sa.Column("period", sa.String(length=7), nullable=False),
+        sa.Column("final", sa.Boolean(), nullable=False),
+        sa.Column("rules", sa.String(length=16), nullable=False),
+        *[sa.Column(name, sa.Integer(), nullable=False) for name in (
+            "meetings_held", "records_on_time", "records_late", "cadence_due", "cadence_met")],
+        sa.PrimaryKeyConstraint("branch_id", "period", name=op.f("pk_branch_period_figures")),
+    )
     postgres = op.get_context().dialect.name == "postgresql"
     booleans = {"true": "true", "false": "false"} if postgres else {"true": "1", "false": "0"}
     for trigger in TRIGGERS:
@@ -121,6 +134,7 @@ def downgrade() -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {trigger.name}" + (f" ON {trigger.table}" if postgres else ""))
         if postgres:
             op.execute(f"DROP FUNCTION IF EXISTS lesson_bot_{trigger.name}()")
-    op.drop_index("ix_member_month_figures_month_branch", table_name="member_month_figures")
-    op.drop_table("member_month_figures")
+    op.drop_table("branch_period_figures")
+    op.drop_index("ix_member_period_figures_period_branch", table_name="member_period_figures")
+    op.drop_table("member_period_figures")
     op.drop_table("figure_changes")
