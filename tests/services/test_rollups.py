@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from lesson_bot.db.models import FigureChange, Meeting, Membership, Rsvp
+from lesson_bot.db.models import BranchPeriodFigures, FigureChange, Meeting, Membership, Rsvp
 from lesson_bot.domain import scoring
 from lesson_bot.domain.enums import LeaveStatus, ParticipationMode, RsvpAnswer
 from lesson_bot.domain.periods import Period, parse
@@ -126,12 +126,40 @@ async def test_the_first_refresh_counts_what_was_recorded_before_it(services: Se
 async def test_the_engine_job_refreshes_at_most_once_per_interval(services: Services) -> None:
     q = await play_quarter(services, services.clock)
     job = rollups.Rollups(services.db, every_s=3600)
-    assert await job.tick() is False  # wakes no dispatcher
+    assert await job.tick() is False  # wakes no dispatcher; the refresh runs beside the planner
+    await job.settle()
     async with services.db.transaction() as s:
         assert (await s.execute(select(FigureChange.id))).first() is None
         await s.execute(update(Membership).where(Membership.member_id == q.members["Bob"])
                         .values(joined_at=at(11, 25)))
     await job.tick()  # within the hour: left for the next round, or for the next report
+    await job.settle()
     async with services.db.transaction() as s:
         assert (await s.execute(select(FigureChange.id))).first() is not None
     assert await bob_in_a(services, q.branch_a) == scoring.LessonTally(0, 0, 0)
+
+
+async def test_branch_figures_follow_records_and_are_kept_once_their_period_has_ended(services: Services) -> None:
+    q = await play_quarter(services, services.clock)
+    service = ReportService(services.db, services.clock, services.access)
+    line = (await service.branch_report(SEC_A.telegram_user_id, q.branch_a, Q4)).branch
+    assert (line.records_on_time, line.records_late) == (1, 1)
+    async with services.db.transaction() as s:  # M1's record flagged 补录 by hand
+        await s.execute(update(Meeting).where(Meeting.starts_at < at(11, 1)).values(recorded_late=True))
+    line = (await service.branch_report(SEC_A.telegram_user_id, q.branch_a, Q4)).branch
+    assert (line.records_on_time, line.records_late) == (0, 2)
+
+    # 2027-Q1 is under way (5 January): most of its cadence is not due yet, and what is kept of it is not final.
+    q1 = parse("2027-Q1")
+    early = (await service.branch_report(SEC_A.telegram_user_id, q.branch_a, q1)).branch
+    async with services.db.transaction() as s:
+        final = (await s.execute(select(BranchPeriodFigures.final).where(
+            BranchPeriodFigures.branch_id == q.branch_a, BranchPeriodFigures.period == "2027-Q1"))).scalar_one()
+    assert final is False
+    services.clock.set(at(4, 2, year=2027))  # the quarter has ended: every expectation of it is due now
+    late = (await service.branch_report(SEC_A.telegram_user_id, q.branch_a, q1)).branch
+    async with services.db.transaction() as s:
+        final = (await s.execute(select(BranchPeriodFigures.final).where(
+            BranchPeriodFigures.branch_id == q.branch_a, BranchPeriodFigures.period == "2027-Q1"))).scalar_one()
+    assert final is True
+    assert (late.cadence_due, late.cadence_met) == (8, 0) and early.cadence_due < 8

@@ -77,8 +77,10 @@ class Services:
     metrics: Metrics  # the process's Prometheus metrics (services/metrics.py)
 
     async def aclose(self) -> None:
-        """On shutdown: write the check-ins and answers still queued, then close the database."""
+        """On shutdown: write the check-ins and answers still queued, stop a refresh of the report figures under way
+        (it is rolled back; its change rows stay for the next one), then close the database."""
         try:
             await self.participation.aclose()
+            await self.reports.rollups.aclose()
         finally:
             await self.db.dispose()

@@ -92,7 +92,10 @@ async def _branch_facts(s: AsyncSession, period: Period, branches: Sequence[Bran
     found = rollups.kept(period)
     kept: dict[int, BranchFigures] = {}
     if found is not None and found[1]:
-        kept = await rollups.read_branch_figures(s, period.label, fingerprint(types), scope.branch_ids)
+        ended = {b.id for b in branches if now >= period.bounds(b.timezone)[1]}  # as of this report's clock too
+        if ended:
+            kept = {branch_id: figures for branch_id, figures in (await rollups.read_branch_figures(
+                s, period.label, fingerprint(types), scope.branch_ids)).items() if branch_id in ended}
     rest = [(b.id, b.timezone) for b in branches if b.id not in kept]
     if rest:
         ids = scope.branch_ids if not kept else [branch_id for branch_id, _ in rest]

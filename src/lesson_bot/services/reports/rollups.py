@@ -21,6 +21,8 @@ process or in several replicas, cannot leave older figures over newer ones.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -54,6 +56,7 @@ from lesson_bot.services.clock import Clock, SystemClock
 from lesson_bot.services.reports.branch_facts import BranchFigures, branch_figures, fingerprint
 from lesson_bot.services.reports.queries import LessonRow, Scope, in_period, lesson_figures, meeting_figures
 
+log = logging.getLogger(__name__)
 C = FigureChange
 R = MemberPeriodFigures
 B = BranchPeriodFigures
@@ -118,14 +121,31 @@ class Rollups:
         self._running = asyncio.Lock()  # one refresh at a time in this process; the database guards the rest
         self._every_s = every_s
         self._last = -every_s
+        self._background: asyncio.Task[Refreshed] | None = None
 
     async def tick(self) -> bool:
         """The delivery engine's periodic job (the leader's): a refresh once every `every_s` seconds, so that a
-        report finds little left to recompute. Wakes nothing (False)."""
-        if time.monotonic() - self._last >= self._every_s:
+        report finds little left to recompute. It runs beside the planner, not in its tick: the first one after the
+        migration builds every period and may take minutes on a large organization. Wakes nothing (False)."""
+        running = self._background is not None and not self._background.done()
+        if not running and time.monotonic() - self._last >= self._every_s:
             self._last = time.monotonic()
-            await self.refresh()
+            self._background = asyncio.create_task(self.refresh(), name="refresh report figures")
+            self._background.add_done_callback(_log_failure)
         return False
+
+    async def settle(self) -> None:
+        """Wait for the engine's refresh under way, if any (tests, one-shot runs)."""
+        if self._background is not None:
+            with contextlib.suppress(Exception):
+                await self._background
+
+    async def aclose(self) -> None:
+        """Stop the engine's refresh under way (its transaction rolls back; the change rows stay for the next)."""
+        if self._background is not None and not self._background.done():
+            self._background.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._background
 
     async def refresh(self) -> Refreshed:
         """Recompute the (branch, period) pairs the change log names and delete the rows read; then count again the
@@ -240,6 +260,11 @@ class Rollups:
             {"branch_id": branch_id, "period": key, "final": now >= period.bounds(zones[branch_id])[1],
              "rules": self._rules, **asdict(found)} for branch_id, found in figures.items()])
         return len(branch_ids)
+
+
+def _log_failure(task: asyncio.Task[Refreshed]) -> None:
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("refreshing the report figures failed; the next refresh tries again", exc_info=error)
 
 
 async def _zones(s: AsyncSession) -> dict[int, str]:
