@@ -18,3 +18,6 @@ def test_the_quick_report_benchmark_runs_and_its_figures_agree() -> None:
     assert summary["equal_figures"] is True and summary["branches"] == 50
     assert summary["events"] > 40_000
     assert {"seconds_sqlite", "seconds_postgres", "speedup_vs_naive"} <= summary.keys()
+    # the rollups were built from the load's change log (every month, quarter and year of the branches), and the
+    # report's workbook was written
+    assert summary["build_pairs"] >= 50 * 17 and summary["xlsx_seconds_sqlite"] > 0

@@ -1,6 +1,6 @@
-"""The reports' monthly rollups (services/reports/rollups.py) stay equal to the figures counted directly over the
-period, whatever moves them afterwards and by whichever path (the services, or a plain SQL statement): on SQLite
-and PostgreSQL, through the real migrations' triggers."""
+"""The reports' rollups (services/reports/rollups.py, read by kept.py) stay equal to the figures counted directly
+over the period, whatever moves them afterwards and by whichever path (the services, or a plain SQL statement): on
+SQLite and PostgreSQL, through the real migrations' triggers."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from lesson_bot.domain import scoring
 from lesson_bot.domain.enums import LeaveStatus, ParticipationMode, RsvpAnswer
 from lesson_bot.domain.periods import Period, parse
 from lesson_bot.services.participation.recorder import ParticipationRecorder
-from lesson_bot.services.reports import rollups
+from lesson_bot.services.reports import kept, rollups
 from lesson_bot.services.reports.queries import LessonRow, Scope, lesson_figures, meeting_figures
 from lesson_bot.services.reports.service import ReportService
 from tests.support.progress import deliver_lesson
@@ -31,12 +31,12 @@ async def direct(services: Services, period: Period = Q4
 async def rolled(services: Services, period: Period = Q4
                  ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
     await rollups.Rollups(services.db).refresh()
-    found = rollups.kept(period)
+    found = kept.rollup_keys(period)
     assert found is not None
     keys, exact = found
     async with services.db.transaction() as s:
-        lessons, meetings = await rollups.read(s, keys, Scope())
-        again = set() if exact else await rollups.redelivered(s, period, ZONES, Scope())
+        lessons, meetings = await kept.read(s, keys, Scope())
+        again = set() if exact else await kept.redelivered(s, period, ZONES, Scope())
         if again:
             lessons.update(await lesson_figures(s, period, ZONES, Scope(tuple(sorted(again)))))
         return lessons, meetings
@@ -98,7 +98,7 @@ async def test_a_lesson_sent_twice_in_a_quarter_counts_once(services: Services) 
     assert await bob_in_a(services, q.branch_a) == scoring.LessonTally(2, 2, 0)
     assert await rolled(services) == await direct(services)
     months = parse("2026-10-01..2026-12-31")
-    assert rollups.kept(months) == (["2026-10", "2026-11", "2026-12"], False)
+    assert kept.rollup_keys(months) == (["2026-10", "2026-11", "2026-12"], False)
     assert await rolled(services, months) == await direct(services, months)
     report = await ReportService(services.db, services.clock, services.access).branch_report(
         SEC_A.telegram_user_id, q.branch_a, months)

@@ -1,6 +1,6 @@
-"""A period's facts per branch: its current members' figures (queries.py, or rollups.py), its meetings, records and
-三会一课 cadence (branch_facts.py) and the scores admins entered; what domain/assessment.py turns into points and a
-scorecard.
+"""A period's facts per branch: its current members' figures (queries.py, or the rollups: kept.py), its meetings,
+records and 三会一课 cadence (branch_facts.py) and the scores admins entered; what domain/assessment.py turns into
+points and a scorecard.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lesson_bot.domain import scoring
 from lesson_bot.domain.assessment import BranchFacts, MemberFacts, Totals, totals
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.periods import Period
-from lesson_bot.services.reports import rollups
+from lesson_bot.services.reports import kept
 from lesson_bot.services.reports.branch_facts import BranchFigures, branch_figures, fingerprint, manual_scores
 from lesson_bot.services.reports.queries import (
     LessonRow,
@@ -41,12 +41,12 @@ async def _member_figures(s: AsyncSession, period: Period, zones: Sequence[str],
     """Per membership: lesson and meeting figures. A month, quarter or year reads its rollups (refreshed by the caller
     before its transaction); a range of whole months adds up its months, except for a branch sent one lesson in two
     of them; any other range is counted directly."""
-    found = rollups.kept(period)
+    found = kept.rollup_keys(period)
     if found is None:
         return await lesson_figures(s, period, zones, scope), await meeting_figures(s, period, zones, scope)
     keys, exact = found
-    lessons, meetings = await rollups.read(s, keys, scope)
-    again = set() if exact else await rollups.redelivered(s, period, zones, scope)
+    lessons, meetings = await kept.read(s, keys, scope)
+    again = set() if exact else await kept.redelivered(s, period, zones, scope)
     if again:
         counted = await lesson_figures(s, period, zones, replace(scope, branch_ids=tuple(sorted(again))))
         for membership_id, branch_id, *_ in people:
@@ -89,20 +89,20 @@ async def _branch_facts(s: AsyncSession, period: Period, branches: Sequence[Bran
                         ) -> dict[int, BranchFacts]:
     """Each branch's meetings, records, cadence and manual scores for the period, with the member facts given. A
     month, quarter or year that has ended reads what the rollups keep; the rest is counted from the meetings."""
-    found = rollups.kept(period)
-    kept: dict[int, BranchFigures] = {}
+    found = kept.rollup_keys(period)
+    stored: dict[int, BranchFigures] = {}
     if found is not None and found[1]:
         ended = {b.id for b in branches if now >= period.bounds(b.timezone)[1]}  # as of this report's clock too
         if ended:
-            kept = {branch_id: figures for branch_id, figures in (await rollups.read_branch_figures(
+            stored = {branch_id: figures for branch_id, figures in (await kept.read_branch_figures(
                 s, period.label, fingerprint(types), scope.branch_ids)).items() if branch_id in ended}
-    rest = [(b.id, b.timezone) for b in branches if b.id not in kept]
+    rest = [(b.id, b.timezone) for b in branches if b.id not in stored]
     if rest:
-        ids = scope.branch_ids if not kept else [branch_id for branch_id, _ in rest]
-        kept.update(await branch_figures(s, period, rest, ids, types, now))
+        ids = scope.branch_ids if not stored else [branch_id for branch_id, _ in rest]
+        stored.update(await branch_figures(s, period, rest, ids, types, now))
     manual = await manual_scores(s, scope.branch_ids, period.label)
     return {b.id: BranchFacts(b.id, b.title, b.timezone, tuple(members.get(b.id, [])),
-                              **asdict(kept[b.id]), manual=manual.get(b.id, {})) for b in branches}
+                              **asdict(stored[b.id]), manual=manual.get(b.id, {})) for b in branches}
 
 
 async def period_totals(s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
@@ -110,14 +110,14 @@ async def period_totals(s: AsyncSession, period: Period, branches: Sequence[Bran
                         ) -> dict[int, tuple[BranchFacts, Totals]]:
     """Every branch's facts without member lines, and its members' figures added up: what a branch's scorecard
     needs (the trend's earlier period). From the rollups, the members are added up per branch in the database."""
-    found = rollups.kept(period)
+    found = kept.rollup_keys(period)
     if found is None:
         facts = await period_facts(s, period, branches, scope, types, now, people)
         return {branch_id: (replace(f, members=()), totals(f.members)) for branch_id, f in facts.items()}
     keys, exact = found
     zones = sorted({b.timezone for b in branches})
-    sums = await rollups.read_branches(s, keys, scope)
-    again = set() if exact else await rollups.redelivered(s, period, zones, scope)
+    sums = await kept.read_branches(s, keys, scope)
+    again = set() if exact else await kept.redelivered(s, period, zones, scope)
     if again:
         counted = await lesson_figures(s, period, zones, replace(scope, branch_ids=tuple(sorted(again))))
         lessons: dict[int, list[MemberFacts]] = defaultdict(list)

@@ -25,12 +25,10 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, Select, and_, any_, bindparam, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql
@@ -48,13 +46,12 @@ from lesson_bot.db.models import (
 )
 from lesson_bot.db.uow import Database
 from lesson_bot.domain import scoring
-from lesson_bot.domain.assessment import Totals
-from lesson_bot.domain.enums import ParticipationMode
 from lesson_bot.domain.meeting_types import MeetingTypes
-from lesson_bot.domain.periods import Kind, Period, parse
+from lesson_bot.domain.periods import Period, parse
 from lesson_bot.services.clock import Clock, SystemClock
-from lesson_bot.services.reports.branch_facts import BranchFigures, branch_figures, fingerprint
-from lesson_bot.services.reports.queries import LessonRow, Scope, in_period, lesson_figures, meeting_figures
+from lesson_bot.services.reports.branch_facts import branch_figures, fingerprint
+from lesson_bot.services.reports.kept import month_key
+from lesson_bot.services.reports.queries import Scope, lesson_figures, meeting_figures
 
 log = logging.getLogger(__name__)
 C = FigureChange
@@ -71,37 +68,6 @@ class Refreshed:
     changes: int  # change rows read and deleted
     pairs: int  # (branch, period) pairs recomputed
     seconds: float
-
-
-@cache
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
-
-
-def month_key(at: datetime, zone: str) -> str:
-    """The local month (YYYY-MM) that holds the instant `at` in `zone`."""
-    local = at.astimezone(_zone(zone))
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def months_of(period: Period) -> list[str] | None:
-    """The months a period is made of, or None when it does not start and end on a month's edge."""
-    if period.first.day != 1 or period.end.day != 1:
-        return None
-    found, day = [], period.first
-    while day < period.end:
-        found.append(f"{day.year:04d}-{day.month:02d}")
-        day = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    return found
-
-
-def kept(period: Period) -> tuple[list[str], bool] | None:
-    """The rollup keys a period reads and whether they are exact (a month, quarter or year: one key) or a sum of
-    months to check with `redelivered`; None when the period must be counted directly."""
-    if period.kind in (Kind.MONTH, Kind.QUARTER, Kind.YEAR):
-        return [period.label], True
-    months = months_of(period)
-    return None if months is None else (months, False)
 
 
 def _with_quarter_and_year(month_key_: str) -> tuple[str, str, str]:
@@ -294,16 +260,6 @@ async def _count_members(s: AsyncSession, key: str, period: Period, branch_ids: 
         await s.execute(insert(R), rows)
 
 
-async def read_branch_figures(s: AsyncSession, key: str, rules: str, ids: Sequence[int] | None
-                              ) -> dict[int, BranchFigures]:
-    """Per branch: its kept figures of an ended period, counted by these cadence rules."""
-    query = select(B.branch_id, B.meetings_held, B.records_on_time, B.records_late, B.cadence_due,
-                   B.cadence_met).where(B.period == key, B.final.is_(True), B.rules == rules)
-    if ids is not None:
-        query = query.where(B.branch_id.in_(ids))
-    return {branch_id: BranchFigures(*figures) for branch_id, *figures in await s.execute(query)}
-
-
 def _touched(top: int) -> list[Select[Any, Any]]:
     """(branch, instant) pairs the change rows up to `top` name: the instant's local month (and its quarter and year)
     is stale."""
@@ -336,70 +292,3 @@ def _history(branch_ids: list[int]) -> list[Select[Any, Any]]:
             LessonDelivery.delivered_at.is_not(None)),
         select(Meeting.branch_id, Meeting.starts_at).where(Meeting.branch_id.in_(branch_ids)),
     ]
-
-
-def _summed(keys: Iterable[str], scope: Scope, by: Any) -> Select[*tuple[Any, ...]]:
-    """The periods' rows in scope added up, grouped by `by`. A refreshed table holds rows only for current members of
-    active branches (a roster or branch change recomputes the branch), so only a member's scope needs the join."""
-    sums = [func.sum(column) for column in (
-        R.delivered, R.on_time, R.makeup, R.answered, R.answered_right, R.reviews, R.reviews_right, R.attended, R.late,
-        R.excused, R.absent, R.made_up)]
-    query = select(by, *sums).where(R.period.in_(list(keys))).group_by(by)
-    if scope.branch_ids is not None:
-        query = query.where(R.branch_id.in_(scope.branch_ids))
-    if scope.member_id is not None:
-        query = query.join(Membership, Membership.id == R.membership_id).join(
-            Branch, Branch.id == Membership.branch_id).where(*scope.where())
-    return query
-
-
-async def read(s: AsyncSession, keys: Iterable[str], scope: Scope
-               ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
-    """Per membership in scope: the periods' figures added up (lessons as queries.lesson_figures gives them, meetings
-    as queries.meeting_figures)."""
-    lessons: dict[int, LessonRow] = {}
-    meetings: dict[int, scoring.MeetingTally] = {}
-    Lessons, Quiz, Meetings = scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally
-    for membership_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \
-            made_up in await (await s.connection()).execute(_summed(keys, scope, R.membership_id)):
-        if d:
-            lessons[membership_id] = LessonRow(Lessons(d, on_time, makeup),
-                                               Quiz(answered, right, reviews, reviews_right))
-        if attended or late or excused or absent:
-            meetings[membership_id] = Meetings(attended, late, excused, absent, made_up)
-    return lessons, meetings
-
-
-async def read_branches(s: AsyncSession, keys: Iterable[str], scope: Scope) -> dict[int, Totals]:
-    """Per branch: its current members' figures over the periods, added up (assessment.totals of `read`)."""
-    found = {}
-    for branch_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \
-            made_up in await (await s.connection()).execute(_summed(keys, scope, R.branch_id)):
-        found[branch_id] = Totals(scoring.LessonTally(d, on_time, makeup),
-                                  scoring.QuizTally(answered, right, reviews, reviews_right),
-                                  scoring.MeetingTally(attended, late, excused, absent, made_up))
-    return found
-
-
-async def redelivered(s: AsyncSession, period: Period, zones: Sequence[str], scope: Scope) -> set[int]:
-    """Branches in scope that were sent one lesson version in two or more months of the period."""
-    group = and_(LessonDelivery.member_id.is_(None), LessonDelivery.mode == ParticipationMode.ON_TIME,
-                 LessonDelivery.delivered_at.is_not(None), in_period(LessonDelivery.delivered_at, period, zones))
-    branches = [LessonDelivery.branch_id.in_(scope.branch_ids)] if scope.branch_ids is not None else []
-    twice = (await s.execute(
-        select(LessonDelivery.branch_id, LessonDelivery.lesson_version_id)
-        .join(Branch, Branch.id == LessonDelivery.branch_id).where(group, *branches)
-        .group_by(LessonDelivery.branch_id, LessonDelivery.lesson_version_id).having(func.count() > 1))).all()
-    if not twice:  # the usual case: every lesson sent once
-        return set()
-    rows = await s.execute(
-        select(LessonDelivery.branch_id, LessonDelivery.lesson_version_id, LessonDelivery.delivered_at,
-               Branch.timezone)
-        .join(Branch, Branch.id == LessonDelivery.branch_id)
-        .where(group, LessonDelivery.branch_id.in_(sorted({b for b, _ in twice}))))
-    pairs = {(b, v) for b, v in twice}
-    months: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for branch_id, version_id, at, zone in rows:
-        if at is not None and (branch_id, version_id) in pairs:
-            months[(branch_id, version_id)].add(month_key(at, zone))
-    return {branch_id for (branch_id, _), found in months.items() if len(found) > 1}
