@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Row, select
@@ -101,8 +101,13 @@ async def _branch_facts(s: AsyncSession, period: Period, branches: Sequence[Bran
         ids = scope.branch_ids if not stored else [branch_id for branch_id, _ in rest]
         stored.update(await branch_figures(s, period, rest, ids, types, now))
     manual = await manual_scores(s, scope.branch_ids, period.label)
-    return {b.id: BranchFacts(b.id, b.title, b.timezone, tuple(members.get(b.id, [])),
-                              **asdict(stored[b.id]), manual=manual.get(b.id, {})) for b in branches}
+    result = {}
+    for b in branches:
+        f = stored[b.id]
+        result[b.id] = BranchFacts(b.id, b.title, b.timezone, tuple(members.get(b.id, [])), f.meetings_held,
+                                   f.records_on_time, f.records_late, f.cadence_due, f.cadence_met,
+                                   manual.get(b.id, {}))
+    return result
 
 
 async def period_totals(s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
