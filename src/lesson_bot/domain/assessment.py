@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from lesson_bot.domain import scoring
+from lesson_bot.domain.values import value
 
 
 class Computed(enum.StrEnum):
@@ -91,7 +92,7 @@ class AssessmentRules:
         return tuple(d.key for d in self.dimensions if d.manual)
 
 
-@dataclass(frozen=True)
+@value
 class MemberFacts:
     """What one member did in the period, as /me counts it."""
 
@@ -122,7 +123,7 @@ class BranchFacts:
         return self.meetings_held - self.records_on_time - self.records_late
 
 
-@dataclass(frozen=True)
+@value
 class DimensionScore:
     key: str
     name: str
@@ -134,7 +135,7 @@ class DimensionScore:
         return None if self.rate is None else round(100 * self.rate, 2)
 
 
-@dataclass(frozen=True)
+@value
 class Scorecard:
     dimensions: tuple[DimensionScore, ...]
     total: float | None  # weighted mean of the dimensions with data, 0-100
@@ -173,7 +174,7 @@ def member_flagged(facts: MemberFacts, points: scoring.Points, rules: Assessment
                 and lessons < t.member_lesson_rate_below))
 
 
-@dataclass(frozen=True)
+@value
 class Totals:
     """A branch's members added up."""
 

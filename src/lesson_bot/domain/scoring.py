@@ -19,6 +19,7 @@ from datetime import datetime
 
 from lesson_bot.domain.attendance import Status
 from lesson_bot.domain.enums import ParticipationMode
+from lesson_bot.domain.values import value
 
 CREDITED = (ParticipationMode.ON_TIME, ParticipationMode.MAKEUP)
 
@@ -74,7 +75,7 @@ class Answer:
     order: int = 0  # breaks ties between answers recorded at the same instant (the event id)
 
 
-@dataclass(frozen=True)
+@value
 class LessonTally:
     delivered: int
     on_time: int
@@ -85,7 +86,7 @@ class LessonTally:
         return self.delivered - self.on_time - self.makeup
 
 
-@dataclass(frozen=True)
+@value
 class QuizTally:
     answered: int  # first answers, on time or make-up
     right: int
@@ -93,7 +94,7 @@ class QuizTally:
     review_right: int
 
 
-@dataclass(frozen=True)
+@value
 class MeetingTally:
     attended: int = 0
     late: int = 0
@@ -107,7 +108,7 @@ class MeetingTally:
         return self.excused + self.absent - self.made_up
 
 
-@dataclass(frozen=True)
+@value
 class Points:
     lessons: int
     quiz: int

@@ -116,23 +116,10 @@ async def period_totals(s: AsyncSession, period: Period, branches: Sequence[Bran
     """Every branch's facts without member lines, and its members' figures added up: what a branch's scorecard
     needs (the trend's earlier period). From the rollups, the members are added up per branch in the database."""
     found = kept.rollup_keys(period)
-    if found is None:
+    if found is None or not found[1]:  # counted directly, or months added up with a check for lessons sent twice
         facts = await period_facts(s, period, branches, scope, types, now, people)
         return {branch_id: (replace(f, members=()), totals(f.members)) for branch_id, f in facts.items()}
-    keys, exact = found
-    zones = sorted({b.timezone for b in branches})
-    sums = await kept.read_branches(s, keys, scope)
-    again = set() if exact else await kept.redelivered(s, period, zones, scope)
-    if again:
-        counted = await lesson_figures(s, period, zones, replace(scope, branch_ids=tuple(sorted(again))))
-        lessons: dict[int, list[MemberFacts]] = defaultdict(list)
-        for membership_id, branch_id, member_id, _, name in people:
-            if branch_id in again and (row := counted.get(membership_id)) is not None:
-                lessons[branch_id].append(MemberFacts(member_id, name, row.lessons, row.quiz, NO_MEETINGS))
-        for branch_id in again:
-            recounted = totals(lessons.get(branch_id, []))
-            meetings = sums[branch_id].meetings if branch_id in sums else NO_MEETINGS
-            sums[branch_id] = Totals(recounted.lessons, recounted.quiz, meetings)
+    sums = await kept.read_branches(s, found[0], scope)
     facts = await _branch_facts(s, period, branches, scope, types, now, {})
     empty = Totals(NO_LESSONS, NO_QUIZ, NO_MEETINGS)
     return {branch_id: (f, sums.get(branch_id, empty)) for branch_id, f in facts.items()}

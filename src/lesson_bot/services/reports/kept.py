@@ -9,7 +9,7 @@ branch again (migration 0017's triggers), so only a member's own scope needs the
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -71,12 +71,17 @@ async def read_branch_figures(s: AsyncSession, key: str, rules: str, ids: Sequen
     return {branch_id: BranchFigures(*figures) for branch_id, *figures in await s.execute(query)}
 
 
-def _summed(keys: Iterable[str], scope: Scope, by: Any) -> Select[*tuple[Any, ...]]:
-    """The periods' rows in scope added up, grouped by `by`."""
-    sums = [func.sum(column) for column in (
-        R.delivered, R.on_time, R.makeup, R.answered, R.answered_right, R.reviews, R.reviews_right, R.attended, R.late,
-        R.excused, R.absent, R.made_up)]
-    query = select(by, *sums).where(R.period.in_(list(keys))).group_by(by)
+FIGURES = (R.delivered, R.on_time, R.makeup, R.answered, R.answered_right, R.reviews, R.reviews_right, R.attended,
+           R.late, R.excused, R.absent, R.made_up)
+
+
+def _summed(keys: Sequence[str], scope: Scope, by: Any) -> Select[*tuple[Any, ...]]:
+    """The periods' rows in scope added up, grouped by `by`; one period's rows as they are, per membership (a
+    membership has one row per period: nothing to add up, and no grouping for the database to sort)."""
+    if len(keys) == 1 and by is R.membership_id:
+        query = select(by, *FIGURES).where(R.period == keys[0])
+    else:
+        query = select(by, *(func.sum(column) for column in FIGURES)).where(R.period.in_(keys)).group_by(by)
     if scope.branch_ids is not None:
         query = query.where(R.branch_id.in_(scope.branch_ids))
     if scope.member_id is not None:
@@ -85,7 +90,7 @@ def _summed(keys: Iterable[str], scope: Scope, by: Any) -> Select[*tuple[Any, ..
     return query
 
 
-async def read(s: AsyncSession, keys: Iterable[str], scope: Scope
+async def read(s: AsyncSession, keys: Sequence[str], scope: Scope
                ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
     """Per membership in scope: the periods' figures added up (lessons as queries.lesson_figures gives them, meetings
     as queries.meeting_figures)."""
@@ -102,7 +107,7 @@ async def read(s: AsyncSession, keys: Iterable[str], scope: Scope
     return lessons, meetings
 
 
-async def read_branches(s: AsyncSession, keys: Iterable[str], scope: Scope) -> dict[int, Totals]:
+async def read_branches(s: AsyncSession, keys: Sequence[str], scope: Scope) -> dict[int, Totals]:
     """Per branch: its current members' figures over the periods, added up (assessment.totals of `read`)."""
     found = {}
     for branch_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \

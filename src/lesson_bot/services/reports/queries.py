@@ -58,6 +58,7 @@ from lesson_bot.domain.enums import (
 )
 from lesson_bot.domain.meeting_types import Expected
 from lesson_bot.domain.periods import Period
+from lesson_bot.domain.values import value
 from lesson_bot.services.branches.membership import present_at
 
 CREDITED = [ParticipationMode.ON_TIME, ParticipationMode.MAKEUP]
@@ -105,7 +106,7 @@ def _expected_lessons(period: Period, zones: Sequence[str], scope: Scope) -> Sel
     )
 
 
-@dataclass(frozen=True)
+@value
 class LessonRow:
     lessons: scoring.LessonTally
     quiz: scoring.QuizTally

@@ -129,7 +129,7 @@ class ReportService:
         if not self.rules.member_ranking or not decide(actor, Action.MEMBER_RANKING).allowed:
             return members
         order = ranks({m.member_id: float(m.points.total) for m in members})
-        return [MemberLine(**{**m.__dict__, "rank": order.get(m.member_id)}) for m in members]
+        return [replace(m, rank=order.get(m.member_id)) for m in members]
 
     async def org_report(self, telegram_user_id: int, period: Period) -> OrgReport:
         """Every branch side by side with its scorecard and rank, those under the threshold, the trend."""

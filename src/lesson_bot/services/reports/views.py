@@ -19,9 +19,10 @@ from lesson_bot.domain.assessment import (
     totals,
 )
 from lesson_bot.domain.periods import Period
+from lesson_bot.domain.values import value
 
 
-@dataclass(frozen=True)
+@value
 class Rates:
     lessons: float | None  # (on time + make-up x credit) / delivered
     quiz: float | None  # right / answered (first answers)
@@ -35,7 +36,7 @@ def rates(lessons: scoring.LessonTally, quiz: scoring.QuizTally, meetings: scori
                  rate(present, present + meetings.excused + meetings.absent))
 
 
-@dataclass(frozen=True)
+@value
 class MemberLine:
     """One member in one branch for the period."""
 
@@ -51,7 +52,7 @@ class MemberLine:
     rank: int | None = None  # within the branch, by points; only when the rules turn rankings on, for admins
 
 
-@dataclass(frozen=True)
+@value
 class BranchLine:
     """One branch for the period: its members added up, its meetings and records, its scorecard."""
 
@@ -116,7 +117,7 @@ class BranchReport:
         return tuple(m for m in self.members if m.flagged)
 
 
-@dataclass(frozen=True)
+@value
 class Trend:
     branch_id: int
     score: float | None
