@@ -166,9 +166,12 @@ def lesson_rate(lessons: scoring.LessonTally, rules: AssessmentRules) -> float |
     return rate(lessons.on_time + rules.makeup_credit * lessons.makeup, lessons.delivered)
 
 
-def member_flagged(facts: MemberFacts, points: scoring.Points, rules: AssessmentRules) -> bool:
+def member_flagged(facts: MemberFacts, points: scoring.Points, rules: AssessmentRules,
+                   lessons: float | None = None) -> bool:
+    """Whether the member falls under a member threshold; `lessons`: their lesson rate, when the caller has it."""
     t = rules.thresholds
-    lessons = lesson_rate(facts.lessons, rules)
+    if lessons is None:
+        lessons = lesson_rate(facts.lessons, rules)
     return ((t.member_points_below is not None and points.total < t.member_points_below)
             or (t.member_lesson_rate_below is not None and lessons is not None
                 and lessons < t.member_lesson_rate_below))
@@ -184,14 +187,26 @@ class Totals:
 
 
 def totals(members: Sequence[MemberFacts]) -> Totals:
-    return Totals(
-        scoring.LessonTally(sum(m.lessons.delivered for m in members), sum(m.lessons.on_time for m in members),
-                            sum(m.lessons.makeup for m in members)),
-        scoring.QuizTally(sum(m.quiz.answered for m in members), sum(m.quiz.right for m in members),
-                          sum(m.quiz.review_answered for m in members), sum(m.quiz.review_right for m in members)),
-        scoring.MeetingTally(*(sum(getattr(m.meetings, name) for m in members)
-                               for name in ("attended", "late", "excused", "absent", "made_up"))),
-    )
+    """The members' figures added up (one pass: a report adds up every branch)."""
+    delivered = on_time = makeup = answered = right = review_answered = review_right = 0
+    attended = late = excused = absent = made_up = 0
+    for member in members:
+        lessons, quiz, meetings = member.lessons, member.quiz, member.meetings
+        delivered += lessons.delivered
+        on_time += lessons.on_time
+        makeup += lessons.makeup
+        answered += quiz.answered
+        right += quiz.right
+        review_answered += quiz.review_answered
+        review_right += quiz.review_right
+        attended += meetings.attended
+        late += meetings.late
+        excused += meetings.excused
+        absent += meetings.absent
+        made_up += meetings.made_up
+    return Totals(scoring.LessonTally(delivered, on_time, makeup),
+                  scoring.QuizTally(answered, right, review_answered, review_right),
+                  scoring.MeetingTally(attended, late, excused, absent, made_up))
 
 
 def _computed(key: str, branch: BranchFacts, sums: Totals, rules: AssessmentRules) -> float | None:
@@ -233,5 +248,7 @@ def scorecard(branch: BranchFacts, rules: AssessmentRules, sums: Totals | None =
 
 def ranks(scores: Mapping[int, float | None]) -> dict[int, int]:
     """Competition ranks (1, 2, 2, 4) by score, highest first; those without a score are not ranked."""
-    ordered = sorted((s for s in scores.values() if s is not None), reverse=True)
-    return {key: ordered.index(s) + 1 for key, s in scores.items() if s is not None}
+    first: dict[float, int] = {}
+    for place, score in enumerate(sorted((s for s in scores.values() if s is not None), reverse=True), 1):
+        first.setdefault(score, place)
+    return {key: first[s] for key, s in scores.items() if s is not None}

@@ -14,46 +14,21 @@ from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from lesson_bot.db.models import Branch, Member, Membership
-from lesson_bot.domain import scoring
 from lesson_bot.domain.assessment import BranchFacts, MemberFacts, Totals, totals
 from lesson_bot.domain.meeting_types import MeetingTypes
 from lesson_bot.domain.periods import Period
 from lesson_bot.services.reports import kept
 from lesson_bot.services.reports.branch_facts import BranchFigures, branch_figures, fingerprint, manual_scores
 from lesson_bot.services.reports.queries import (
-    LessonRow,
+    NO_LESSONS,
+    NO_MEETINGS,
+    NO_QUIZ,
     Scope,
     lesson_figures,
     meeting_figures,
 )
 
-NO_LESSONS = scoring.LessonTally(0, 0, 0)
-NO_QUIZ = scoring.QuizTally(0, 0, 0, 0)
-NO_MEETINGS = scoring.MeetingTally()
-
-
 Person = Row[int, int, int, str | None, str]
-
-
-async def _member_figures(s: AsyncSession, period: Period, zones: Sequence[str], scope: Scope,
-                          people: Sequence[Person]
-                          ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
-    """Per membership: lesson and meeting figures. A month, quarter or year reads its rollups (refreshed by the caller
-    before its transaction); a range of whole months adds up its months, except for a branch sent one lesson in two
-    of them; any other range is counted directly."""
-    found = kept.rollup_keys(period)
-    if found is None:
-        return await lesson_figures(s, period, zones, scope), await meeting_figures(s, period, zones, scope)
-    keys, exact = found
-    lessons, meetings = await kept.read(s, keys, scope)
-    again = set() if exact else await kept.redelivered(s, period, zones, scope)
-    if again:
-        counted = await lesson_figures(s, period, zones, replace(scope, branch_ids=tuple(sorted(again))))
-        for membership_id, branch_id, *_ in people:
-            if branch_id in again:
-                lessons.pop(membership_id, None)
-        lessons.update(counted)
-    return lessons, meetings
 
 
 async def roster(s: AsyncSession, scope: Scope) -> Sequence[Person]:
@@ -66,21 +41,42 @@ async def roster(s: AsyncSession, scope: Scope) -> Sequence[Person]:
     )).all()
 
 
-async def period_facts(s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
-                       types: MeetingTypes, now: datetime, people: Sequence[Person] | None = None
-                       ) -> dict[int, BranchFacts]:
-    """Every branch's facts for the period (members limited by `scope`, `people` their roster when the caller has
-    read it already), by branch id, in the order given."""
-    zones = sorted({b.timezone for b in branches})
-    if people is None:
-        people = await roster(s, scope)
-    lessons, meetings = await _member_figures(s, period, zones, scope, people)
+async def _counted(s: AsyncSession, period: Period, zones: Sequence[str], scope: Scope, months: list[str] | None
+                   ) -> dict[int, list[MemberFacts]]:
+    """Per branch: its members' facts for a period that is not one rollup key. A range of whole months (`months`)
+    adds up its months, except for a branch sent one lesson in two of them; any other range is counted directly."""
+    if months is None:
+        lessons = await lesson_figures(s, period, zones, scope)
+        meetings = await meeting_figures(s, period, zones, scope)
+        again: set[int] = set()
+    else:
+        lessons, meetings = await kept.read(s, months, scope)
+        again = await kept.redelivered(s, period, zones, scope)
+    people = await roster(s, scope)
+    if again:
+        for membership_id, branch_id, *_ in people:
+            if branch_id in again:
+                lessons.pop(membership_id, None)
+        lessons.update(await lesson_figures(s, period, zones, replace(scope, branch_ids=tuple(sorted(again)))))
     members: dict[int, list[MemberFacts]] = defaultdict(list)
     for membership_id, branch_id, member_id, roster_name, full_name in people:
         row = lessons.get(membership_id)
         members[branch_id].append(MemberFacts(
             member_id, roster_name or full_name, row.lessons if row else NO_LESSONS, row.quiz if row else NO_QUIZ,
             meetings.get(membership_id, NO_MEETINGS)))
+    return members
+
+
+async def period_facts(s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
+                       types: MeetingTypes, now: datetime) -> dict[int, BranchFacts]:
+    """Every branch's facts for the period (members limited by `scope`), by branch id, in the order given. A month,
+    quarter or year reads its rollups (refreshed by the caller before its transaction)."""
+    found = kept.rollup_keys(period)
+    if found is not None and found[1]:
+        members = await kept.read_members(s, found[0][0], scope)
+    else:
+        members = await _counted(s, period, sorted({b.timezone for b in branches}), scope,
+                                 None if found is None else found[0])
     return await _branch_facts(s, period, branches, scope, types, now, members)
 
 
@@ -111,13 +107,12 @@ async def _branch_facts(s: AsyncSession, period: Period, branches: Sequence[Bran
 
 
 async def period_totals(s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
-                        types: MeetingTypes, now: datetime, people: Sequence[Person]
-                        ) -> dict[int, tuple[BranchFacts, Totals]]:
+                        types: MeetingTypes, now: datetime) -> dict[int, tuple[BranchFacts, Totals]]:
     """Every branch's facts without member lines, and its members' figures added up: what a branch's scorecard
     needs (the trend's earlier period). From the rollups, the members are added up per branch in the database."""
     found = kept.rollup_keys(period)
     if found is None or not found[1]:  # counted directly, or months added up with a check for lessons sent twice
-        facts = await period_facts(s, period, branches, scope, types, now, people)
+        facts = await period_facts(s, period, branches, scope, types, now)
         return {branch_id: (replace(f, members=()), totals(f.members)) for branch_id, f in facts.items()}
     sums = await kept.read_branches(s, found[0], scope)
     facts = await _branch_facts(s, period, branches, scope, types, now, {})

@@ -18,13 +18,20 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from lesson_bot.db.models import Branch, BranchPeriodFigures, LessonDelivery, MemberPeriodFigures, Membership
+from lesson_bot.db.models import (
+    Branch,
+    BranchPeriodFigures,
+    LessonDelivery,
+    Member,
+    MemberPeriodFigures,
+    Membership,
+)
 from lesson_bot.domain import scoring
-from lesson_bot.domain.assessment import Totals
+from lesson_bot.domain.assessment import MemberFacts, Totals
 from lesson_bot.domain.enums import ParticipationMode
 from lesson_bot.domain.periods import Kind, Period
 from lesson_bot.services.reports.branch_facts import BranchFigures
-from lesson_bot.services.reports.queries import LessonRow, Scope, in_period
+from lesson_bot.services.reports.queries import NO_LESSONS, NO_MEETINGS, NO_QUIZ, LessonRow, Scope, in_period
 
 R = MemberPeriodFigures
 B = BranchPeriodFigures
@@ -105,6 +112,26 @@ async def read(s: AsyncSession, keys: Sequence[str], scope: Scope
         if attended or late or excused or absent:
             meetings[membership_id] = Meetings(attended, late, excused, absent, made_up)
     return lessons, meetings
+
+
+async def read_members(s: AsyncSession, key: str, scope: Scope) -> dict[int, list[MemberFacts]]:
+    """Per branch: the facts of its current members in scope (by joining), one period's kept figures with their
+    names (the roster and the figures in one query; a member without a row did nothing counted)."""
+    query = (select(Membership.branch_id, Membership.member_id, Membership.roster_name, Member.full_name, *FIGURES)
+             .join(Member, Member.id == Membership.member_id).join(Branch, Branch.id == Membership.branch_id)
+             .outerjoin(R, and_(R.membership_id == Membership.id, R.period == key))
+             .where(*scope.where()).order_by(Membership.branch_id, Membership.id))
+    members: dict[int, list[MemberFacts]] = defaultdict(list)
+    Lessons, Quiz, Meetings = scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally
+    for branch_id, member_id, roster_name, full_name, d, on_time, makeup, answered, right, reviews, reviews_right, \
+            attended, late, excused, absent, made_up in await (await s.connection()).execute(query):
+        # As `read` gives them: lessons and the quiz only with a lesson delivered, meetings only with one expected.
+        lessons, quiz = (Lessons(d, on_time, makeup), Quiz(answered, right, reviews, reviews_right)) if d else (
+            NO_LESSONS, NO_QUIZ)
+        meetings = Meetings(attended, late, excused, absent, made_up) if attended or late or excused or absent \
+            else NO_MEETINGS
+        members[branch_id].append(MemberFacts(member_id, roster_name or full_name, lessons, quiz, meetings))
+    return members
 
 
 async def read_branches(s: AsyncSession, keys: Sequence[str], scope: Scope) -> dict[int, Totals]:

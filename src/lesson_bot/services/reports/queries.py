@@ -62,6 +62,9 @@ from lesson_bot.domain.values import value
 from lesson_bot.services.branches.membership import present_at
 
 CREDITED = [ParticipationMode.ON_TIME, ParticipationMode.MAKEUP]
+NO_LESSONS = scoring.LessonTally(0, 0, 0)
+NO_QUIZ = scoring.QuizTally(0, 0, 0, 0)
+NO_MEETINGS = scoring.MeetingTally()
 Ev = ParticipationEvent
 
 

@@ -26,7 +26,7 @@ from lesson_bot.services.access import AccessControl
 from lesson_bot.services.clock import Clock
 from lesson_bot.services.errors import InvalidInput, NotFound
 from lesson_bot.services.reports.collector import collector_paused
-from lesson_bot.services.reports.facts import Person, period_facts, period_totals, roster
+from lesson_bot.services.reports.facts import period_facts, period_totals
 from lesson_bot.services.reports.menu import ReportMenu, report_menu
 from lesson_bot.services.reports.queries import Scope
 from lesson_bot.services.reports.rollups import Rollups
@@ -61,9 +61,9 @@ class ReportService:
         query = select(Branch).where(Branch.status == BranchStatus.ACTIVE).order_by(Branch.title, Branch.id)
         return list((await s.execute(query)).scalars().all())
 
-    async def _facts(self, s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope,
-                     people: Sequence[Person] | None = None) -> dict[int, BranchFacts]:
-        return await period_facts(s, period, branches, scope, self._types, self._clock.now(), people)
+    async def _facts(self, s: AsyncSession, period: Period, branches: Sequence[Branch], scope: Scope
+                     ) -> dict[int, BranchFacts]:
+        return await period_facts(s, period, branches, scope, self._types, self._clock.now())
 
     def _ranked(self, facts: dict[int, BranchFacts], rules: AssessmentRules,
                 members: dict[int, list[MemberLine]] | None = None) -> list[BranchLine]:
@@ -138,10 +138,8 @@ class ReportService:
             async with self._db.transaction() as s:
                 actor = await self._access.require(s, telegram_user_id, Action.REPORT_ORG)
                 branches = await self._branches(s)
-                people = await roster(s, Scope())
-                facts = await self._facts(s, period, branches, Scope(), people)
-                before = await period_totals(s, period.previous(), branches, Scope(), self._types,
-                                             self._clock.now(), people)
+                facts = await self._facts(s, period, branches, Scope())
+                before = await period_totals(s, period.previous(), branches, Scope(), self._types, self._clock.now())
             members = {f.branch_id: [member_line(f.branch_id, m, self.rules) for m in f.members]
                        for f in facts.values()}
             lines = self._ranked(facts, self.rules, members)

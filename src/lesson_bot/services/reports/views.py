@@ -79,8 +79,9 @@ class BranchLine:
 
 def member_line(branch_id: int, facts: MemberFacts, rules: AssessmentRules) -> MemberLine:
     points = member_points(facts, rules)
+    line_rates = rates(facts.lessons, facts.quiz, facts.meetings, rules)
     return MemberLine(branch_id, facts.member_id, facts.name, facts.lessons, facts.quiz, facts.meetings, points,
-                      rates(facts.lessons, facts.quiz, facts.meetings, rules), member_flagged(facts, points, rules))
+                      line_rates, member_flagged(facts, points, rules, line_rates.lessons))
 
 
 def branch_line(facts: BranchFacts, rules: AssessmentRules, rank: int | None = None, *, points: int | None = None
