@@ -88,7 +88,8 @@ async def _branch_facts(s: AsyncSession, period: Period, branches: Sequence[Bran
     found = kept.rollup_keys(period)
     stored: dict[int, BranchFigures] = {}
     if found is not None and found[1]:
-        ended = {b.id for b in branches if now >= period.bounds(b.timezone)[1]}  # as of this report's clock too
+        ends = {zone: period.bounds(zone)[1] for zone in {b.timezone for b in branches}}
+        ended = {b.id for b in branches if now >= ends[b.timezone]}  # as of this report's clock too
         if ended:
             stored = {branch_id: figures for branch_id, figures in (await kept.read_branch_figures(
                 s, period.label, fingerprint(types), scope.branch_ids)).items() if branch_id in ended}
