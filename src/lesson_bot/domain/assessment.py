@@ -187,26 +187,12 @@ class Totals:
 
 
 def totals(members: Sequence[MemberFacts]) -> Totals:
-    """The members' figures added up (one pass: a report adds up every branch)."""
-    delivered = on_time = makeup = answered = right = review_answered = review_right = 0
-    attended = late = excused = absent = made_up = 0
-    for member in members:
-        lessons, quiz, meetings = member.lessons, member.quiz, member.meetings
-        delivered += lessons.delivered
-        on_time += lessons.on_time
-        makeup += lessons.makeup
-        answered += quiz.answered
-        right += quiz.right
-        review_answered += quiz.review_answered
-        review_right += quiz.review_right
-        attended += meetings.attended
-        late += meetings.late
-        excused += meetings.excused
-        absent += meetings.absent
-        made_up += meetings.made_up
-    return Totals(scoring.LessonTally(delivered, on_time, makeup),
-                  scoring.QuizTally(answered, right, review_answered, review_right),
-                  scoring.MeetingTally(attended, late, excused, absent, made_up))
+    """The members' figures added up (column by column: a report adds up every branch)."""
+    figures = ((m.lessons.delivered, m.lessons.on_time, m.lessons.makeup, m.quiz.answered, m.quiz.right,
+                m.quiz.review_answered, m.quiz.review_right, m.meetings.attended, m.meetings.late, m.meetings.excused,
+                m.meetings.absent, m.meetings.made_up) for m in members)
+    sums = [sum(column) for column in zip(*figures, strict=True)] or [0] * 12
+    return Totals(scoring.LessonTally(*sums[:3]), scoring.QuizTally(*sums[3:7]), scoring.MeetingTally(*sums[7:]))
 
 
 def _computed(key: str, branch: BranchFacts, sums: Totals, rules: AssessmentRules) -> float | None:

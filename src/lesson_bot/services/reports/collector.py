@@ -1,9 +1,10 @@
 """The cyclic garbage collector paused while a report is built.
 
-An organization's report makes some ten small objects per member (rows, tallies, facts, lines: about 300,000 for
-30,000 members), all alive until the report is done and none in a reference cycle. The collector's generational
-passes find nothing to free among them, yet every few thousand allocations they traverse the young ones, and each
-full pass traverses the whole heap: about 40 % of the report's time (docs/assessment.md, "Report benchmark").
+An organization's report makes about seven small objects per member (tallies, facts, points, rates, lines: some
+225,000 for 30,000 members), all alive until the report is done and none in a reference cycle. The collector's
+generational passes find nothing to free among them, yet every few hundred allocations they traverse the young
+ones, and each full pass traverses the whole heap: it would double the report's time (docs/assessment.md,
+"Rollups").
 Reference counting still frees everything as usual while paused; whatever cycles other tasks of the process make
 meanwhile are collected once the last report in progress is done. Pauses nest (overlapping reports).
 """
