@@ -1,5 +1,5 @@
 """`value`: a class decorator for the small immutable values built by the tens of thousands (tallies, facts and
-lines of a report: about eight per member, 240,000 for an organization of 30,000 members).
+lines of a report: about seven per member, some 225,000 for an organization of 30,000 members).
 
 The type checker sees a frozen dataclass (`dataclass_transform(frozen_default=True)`): assigning a field is an error,
 as with `@dataclass(frozen=True)`. At run time the class is a slotted dataclass with a hash of its fields, whose

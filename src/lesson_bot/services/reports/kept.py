@@ -83,12 +83,8 @@ FIGURES = (R.delivered, R.on_time, R.makeup, R.answered, R.answered_right, R.rev
 
 
 def _summed(keys: Sequence[str], scope: Scope, by: Any) -> Select[*tuple[Any, ...]]:
-    """The periods' rows in scope added up, grouped by `by`; one period's rows as they are, per membership (a
-    membership has one row per period: nothing to add up, and no grouping for the database to sort)."""
-    if len(keys) == 1 and by is R.membership_id:
-        query = select(by, *FIGURES).where(R.period == keys[0])
-    else:
-        query = select(by, *(func.sum(column) for column in FIGURES)).where(R.period.in_(keys)).group_by(by)
+    """The periods' rows in scope added up, grouped by `by`."""
+    query = select(by, *(func.sum(column) for column in FIGURES)).where(R.period.in_(keys)).group_by(by)
     if scope.branch_ids is not None:
         query = query.where(R.branch_id.in_(scope.branch_ids))
     if scope.member_id is not None:
@@ -97,40 +93,45 @@ def _summed(keys: Sequence[str], scope: Scope, by: Any) -> Select[*tuple[Any, ..
     return query
 
 
+def _tallies(delivered: int | None, on_time: int, makeup: int, answered: int, right: int, reviews: int,
+             reviews_right: int, attended: int | None, late: int, excused: int, absent: int, made_up: int
+             ) -> tuple[scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally]:
+    """One membership's figures as tallies, as queries.lesson_figures and queries.meeting_figures give them: lessons
+    and the quiz only with a lesson delivered, meetings only with one expected (the shared empty tallies otherwise;
+    None: no row)."""
+    lessons, quiz = (scoring.LessonTally(delivered, on_time, makeup),
+                     scoring.QuizTally(answered, right, reviews, reviews_right)) if delivered else (NO_LESSONS, NO_QUIZ)
+    meetings = scoring.MeetingTally(attended, late, excused, absent, made_up) \
+        if attended is not None and (attended or late or excused or absent) else NO_MEETINGS
+    return lessons, quiz, meetings
+
+
 async def read(s: AsyncSession, keys: Sequence[str], scope: Scope
                ) -> tuple[dict[int, LessonRow], dict[int, scoring.MeetingTally]]:
     """Per membership in scope: the periods' figures added up (lessons as queries.lesson_figures gives them, meetings
     as queries.meeting_figures)."""
     lessons: dict[int, LessonRow] = {}
     meetings: dict[int, scoring.MeetingTally] = {}
-    Lessons, Quiz, Meetings = scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally
-    for membership_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \
-            made_up in await (await s.connection()).execute(_summed(keys, scope, R.membership_id)):
-        if d:
-            lessons[membership_id] = LessonRow(Lessons(d, on_time, makeup),
-                                               Quiz(answered, right, reviews, reviews_right))
-        if attended or late or excused or absent:
-            meetings[membership_id] = Meetings(attended, late, excused, absent, made_up)
+    for membership_id, *figures in await (await s.connection()).execute(_summed(keys, scope, R.membership_id)):
+        lesson_tally, quiz_tally, meeting_tally = _tallies(*figures)
+        if lesson_tally is not NO_LESSONS:
+            lessons[membership_id] = LessonRow(lesson_tally, quiz_tally)
+        if meeting_tally is not NO_MEETINGS:
+            meetings[membership_id] = meeting_tally
     return lessons, meetings
 
 
 async def read_members(s: AsyncSession, key: str, scope: Scope) -> dict[int, list[MemberFacts]]:
     """Per branch: the facts of its current members in scope (by joining), one period's kept figures with their
-    names (the roster and the figures in one query; a member without a row did nothing counted)."""
+    names (the roster and the figures in one query: a membership has one row per period, nothing to add up; a
+    member without a row did nothing counted)."""
     query = (select(Membership.branch_id, Membership.member_id, Membership.roster_name, Member.full_name, *FIGURES)
              .join(Member, Member.id == Membership.member_id).join(Branch, Branch.id == Membership.branch_id)
              .outerjoin(R, and_(R.membership_id == Membership.id, R.period == key))
              .where(*scope.where()).order_by(Membership.branch_id, Membership.id))
     members: dict[int, list[MemberFacts]] = defaultdict(list)
-    Lessons, Quiz, Meetings = scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally
-    for branch_id, member_id, roster_name, full_name, d, on_time, makeup, answered, right, reviews, reviews_right, \
-            attended, late, excused, absent, made_up in await (await s.connection()).execute(query):
-        # As `read` gives them: lessons and the quiz only with a lesson delivered, meetings only with one expected.
-        lessons, quiz = (Lessons(d, on_time, makeup), Quiz(answered, right, reviews, reviews_right)) if d else (
-            NO_LESSONS, NO_QUIZ)
-        meetings = Meetings(attended, late, excused, absent, made_up) if attended or late or excused or absent \
-            else NO_MEETINGS
-        members[branch_id].append(MemberFacts(member_id, roster_name or full_name, lessons, quiz, meetings))
+    for branch_id, member_id, roster_name, full_name, *figures in await (await s.connection()).execute(query):
+        members[branch_id].append(MemberFacts(member_id, roster_name or full_name, *_tallies(*figures)))
     return members
 
 
