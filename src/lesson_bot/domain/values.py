@@ -4,7 +4,7 @@ lines of a report: about seven per member, some 225,000 for an organization of 3
 The type checker sees a frozen dataclass (`dataclass_transform(frozen_default=True)`): assigning a field is an error,
 as with `@dataclass(frozen=True)`. At run time the class is a slotted dataclass with a hash of its fields, whose
 `__init__` assigns the slots directly. A frozen dataclass's `__init__` goes through `object.__setattr__` for every
-field, 3-4 times slower: about 0.1 s of an organization's quarter report (docs/assessment.md, "Report benchmark").
+field, 3-4 times slower: about 0.1 s of an organization's quarter report (docs/assessment.md, "Rollups").
 Values are still changed only with `dataclasses.replace`.
 """
 

@@ -96,9 +96,9 @@ def _summed(keys: Sequence[str], scope: Scope, by: Any) -> Select[*tuple[Any, ..
 def _tallies(delivered: int | None, on_time: int, makeup: int, answered: int, right: int, reviews: int,
              reviews_right: int, attended: int | None, late: int, excused: int, absent: int, made_up: int
              ) -> tuple[scoring.LessonTally, scoring.QuizTally, scoring.MeetingTally]:
-    """One membership's figures as tallies, as queries.lesson_figures and queries.meeting_figures give them: lessons
-    and the quiz only with a lesson delivered, meetings only with one expected (the shared empty tallies otherwise;
-    None: no row)."""
+    """A membership's figures (or a branch's added up) as tallies, as queries.lesson_figures and
+    queries.meeting_figures give them: lessons and the quiz only with a lesson delivered, meetings only with one
+    expected (the shared empty tallies otherwise, equal to zero tallies; None: no row)."""
     lessons, quiz = (scoring.LessonTally(delivered, on_time, makeup),
                      scoring.QuizTally(answered, right, reviews, reviews_right)) if delivered else (NO_LESSONS, NO_QUIZ)
     meetings = scoring.MeetingTally(attended, late, excused, absent, made_up) \
@@ -137,13 +137,8 @@ async def read_members(s: AsyncSession, key: str, scope: Scope) -> dict[int, lis
 
 async def read_branches(s: AsyncSession, keys: Sequence[str], scope: Scope) -> dict[int, Totals]:
     """Per branch: its current members' figures over the periods, added up (assessment.totals of `read`)."""
-    found = {}
-    for branch_id, d, on_time, makeup, answered, right, reviews, reviews_right, attended, late, excused, absent, \
-            made_up in await (await s.connection()).execute(_summed(keys, scope, R.branch_id)):
-        found[branch_id] = Totals(scoring.LessonTally(d, on_time, makeup),
-                                  scoring.QuizTally(answered, right, reviews, reviews_right),
-                                  scoring.MeetingTally(attended, late, excused, absent, made_up))
-    return found
+    return {branch_id: Totals(*_tallies(*figures)) for branch_id, *figures in await (await s.connection()).execute(
+        _summed(keys, scope, R.branch_id))}
 
 
 async def redelivered(s: AsyncSession, period: Period, zones: Sequence[str], scope: Scope) -> set[int]:
